@@ -1,0 +1,39 @@
+using System;
+
+namespace ParallelJobs
+{
+    /// <summary>
+    /// Per-position quality statistics of one input (a directory, a file, or everything with -Merge).
+    /// Built from per-position histograms, so it merges exactly whatever the number of workers.
+    /// </summary>
+    public sealed class QualityDistribution
+    {
+        /// <summary>Directory or file name (the seed's plot title).</summary>
+        public string Name { get; set; } = "";
+        /// <summary>Full path of the input this result describes (empty for -Merge).</summary>
+        public string Path { get; set; } = "";
+        /// <summary>Quality files that contributed (including failed ones).</summary>
+        public int FileCount { get; set; }
+        /// <summary>Files that were rejected as invalid; they contribute nothing.</summary>
+        public int FailedFileCount { get; set; }
+        public long ReadCount { get; set; }
+        public long BaseCount { get; set; }
+        public int MinLength { get; set; }
+        public int MaxLength { get; set; }
+        /// <summary>Mean over every base of every read.</summary>
+        public double MeanQuality { get; set; }
+        /// <summary>FASTQ offset used (33 or 64); null when only .qual files (plain integers) were read.</summary>
+        public int? PhredOffset { get; set; }
+        /// <summary>Positions per row of <see cref="Positions"/>: 1 means exact positions; larger for very long reads.</summary>
+        public int BinWidth { get; set; } = 1;
+        public PositionQuality[] Positions { get; set; } = Array.Empty<PositionQuality>();
+        /// <summary>Operating-system process that computed this result.</summary>
+        public int ProcessId { get; set; }
+        /// <summary>Worker slot (0-based) that computed it; for merged results, the slot of the first part.</summary>
+        public int Slot { get; set; }
+        public TimeSpan Duration { get; set; }
+        public string[] Files { get; set; } = Array.Empty<string>();
+
+        public override string ToString() => Name;
+    }
+}
