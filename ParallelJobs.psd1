@@ -1,0 +1,24 @@
+@{
+    RootModule           = 'bin/ParallelJobs.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5f0b6c2e-8f53-4c1e-9a57-2d8f7f3b1a64'
+    Author               = 'ParallelJobs developers'
+    CompanyName          = 'ParallelJobs'
+    Copyright            = '(c) ParallelJobs developers. MIT licence.'
+    Description          = 'Run many external commands at once in throttled slots, with exit codes, output and timings as objects; per-position quality statistics of sequencing files, in parallel.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    FormatsToProcess     = @('bin/ParallelJobs.format.ps1xml')
+    CmdletsToExport      = @(
+        'Start-ParallelCommand'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('parallel', 'jobs', 'xargs', 'gnu-parallel', 'bioinformatics', 'fastq', 'quality', 'Linux', 'Windows', 'MacOS')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}
