@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ParallelJobs
+{
+    /// <summary>
+    /// What one command did. Exactly one per input, whatever happened: success, failure, time-out,
+    /// failed start or cancellation.
+    /// </summary>
+    public sealed class CommandResult
+    {
+        private static readonly string[] NoLines = Array.Empty<string>();
+        private SlotOutputLine[] _lines = Array.Empty<SlotOutputLine>();
+        private string[]? _output;
+        private string[]? _error;
+
+        /// <summary>0-based position of the input.</summary>
+        public int Index { get; internal set; }
+        /// <summary>The command line as run, after replacement tokens were filled in.</summary>
+        public string Command { get; internal set; } = "";
+        /// <summary>The input object's text ({}), if the command came from a template.</summary>
+        public string? InputObject { get; internal set; }
+        /// <summary>0-based slot that ran it; -1 if it never got a slot (cancelled while waiting).</summary>
+        public int Slot { get; internal set; } = -1;
+        /// <summary>Process id of the command's top process; 0 if it never started.</summary>
+        public int ProcessId { get; internal set; }
+        /// <summary>Exit code; null if the process never started or its code is unknown.</summary>
+        public int? ExitCode { get; internal set; }
+        public CommandStatus Status { get; internal set; }
+        public bool Succeeded => Status == CommandStatus.Succeeded;
+        /// <summary>Why it did not succeed, in words; null on success.</summary>
+        public string? Reason { get; internal set; }
+        public DateTime? StartTime { get; internal set; }
+        public DateTime? EndTime { get; internal set; }
+        public TimeSpan Duration => StartTime.HasValue && EndTime.HasValue ? EndTime.Value - StartTime.Value : TimeSpan.Zero;
+        /// <summary>How many times it was started (more than 1 with retries).</summary>
+        public int Attempts { get; internal set; }
+        public string ComputerName { get; internal set; } = Environment.MachineName;
+        /// <summary>Lines printed on stdout and stderr, in arrival order (a bounded tail when written to an output directory).</summary>
+        public SlotOutputLine[] Lines
+        {
+            get => _lines;
+            internal set { _lines = value; _output = null; _error = null; }
+        }
+        /// <summary>Lines of stdout (a bounded tail when the run writes slot files).</summary>
+        public string[] Output => _output ??= Select(StreamKind.Output);
+        /// <summary>Lines of stderr (a bounded tail when the run writes slot files).</summary>
+        public string[] Error => _error ??= Select(StreamKind.Error);
+        /// <summary>How many stdout lines the command printed in all (more than Output holds when truncated).</summary>
+        public long OutputLineCount { get; internal set; }
+        public long ErrorLineCount { get; internal set; }
+        public long OutputBytes { get; internal set; }
+        public long ErrorBytes { get; internal set; }
+        /// <summary>True when Output or Error keep only a tail; the full bytes are in the slot files.</summary>
+        public bool OutputTruncated => OutputLineCount > Output.Length || ErrorLineCount > Error.Length;
+        /// <summary>Slot files holding every byte of this command's output, when the run had an output directory.</summary>
+        public string? OutputPath { get; internal set; }
+        public string? ErrorPath { get; internal set; }
+
+        private string[] Select(StreamKind kind)
+        {
+            if (_lines.Length == 0) return NoLines;
+            return _lines.Where(l => l.Stream == kind).Select(l => l.Line).ToArray();
+        }
+
+        public override string ToString() => $"[{Index}] {Status} {Command}";
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.InteropServices;
+using ParallelJobs.Processes;
+
+namespace ParallelJobs.Scheduling
+{
+    /// <summary>
+    /// One unit of work: a command line for the platform shell, or a program with its arguments, either
+    /// possibly holding replacement tokens filled from an input value.
+    /// </summary>
+    public sealed class CommandSpec
+    {
+        private readonly CommandTemplate? _shellCommand;
+        private readonly string? _filePath;
+        private readonly CommandTemplate[] _arguments = Array.Empty<CommandTemplate>();
+        private readonly bool _appendInput;
+
+        private CommandSpec(CommandTemplate shellCommand, string? input)
+        {
+            _shellCommand = shellCommand;
+            Input = input;
+            // As GNU parallel: a command without tokens gets the input appended as its last argument.
+            _appendInput = input != null && !shellCommand.HasTokens;
+        }
+
+        private CommandSpec(string filePath, IEnumerable<string> arguments, string? input)
+        {
+            _filePath = filePath;
+            _arguments = arguments.Select(a => new CommandTemplate(a ?? "")).ToArray();
+            Input = input;
+            _appendInput = input != null && !new CommandTemplate(filePath).HasTokens && !_arguments.Any(a => a.HasTokens);
+        }
+
+        /// <summary>A command line run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
+        public static CommandSpec Shell(string commandLine, string? input = null)
+        {
+            if (commandLine == null) throw new ArgumentNullException(nameof(commandLine));
+            if (commandLine.Trim().Length == 0) throw new ArgumentException("The command is empty.", nameof(commandLine));
+            return new CommandSpec(new CommandTemplate(commandLine), input);
+        }
+
+        /// <summary>A program run directly, without a shell: each argument reaches it exactly as given.</summary>
+        public static CommandSpec Program(string filePath, IEnumerable<string>? arguments = null, string? input = null)
+        {
+            if (filePath == null) throw new ArgumentNullException(nameof(filePath));
+            if (filePath.Trim().Length == 0) throw new ArgumentException("The program path is empty.", nameof(filePath));
+            return new CommandSpec(filePath, arguments ?? Array.Empty<string>(), input);
+        }
+
+        /// <summary>The input value that fills {} (null when the command came without one).</summary>
+        public string? Input { get; }
+
+        public bool IsShellCommand => _shellCommand != null;
+
+        /// <summary>The command as it will be shown before a slot is known ({%} unfilled).</summary>
+        public string DisplayText => _shellCommand != null ? _shellCommand.Text : _filePath + (_arguments.Length > 0 ? " " + string.Join(" ", _arguments.Select(a => a.Text)) : "");
+
+        internal LaunchInfo Resolve(int index, int slot)
+        {
+            bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            if (_shellCommand != null)
+            {
+                Func<string, string> quote = windows ? WindowsCommandLine.QuoteForCmd : PosixShellQuoter.Quote;
+                string line = _shellCommand.Expand(Input, index, slot, quote);
+                if (_appendInput) line += " " + quote(Input!);
+                if (windows)
+                {
+                    string comspec = Environment.GetEnvironmentVariable("ComSpec") ?? "cmd.exe";
+                    return new LaunchInfo(comspec, "/d /s /c \"" + line + "\"", line);
+                }
+                return new LaunchInfo("/bin/sh", WindowsCommandLine.Join(new[] { "-c", line }), line);
+            }
+
+            var args = _arguments.Select(a => a.Expand(Input, index, slot, null)).ToList();
+            if (_appendInput) args.Add(Input!);
+            string file = new CommandTemplate(_filePath!).Expand(Input, index, slot, null);
+            string display = args.Count == 0 ? file : file + " " + WindowsCommandLine.Join(args);
+            return new LaunchInfo(file, WindowsCommandLine.Join(args), display);
+        }
+    }
+}

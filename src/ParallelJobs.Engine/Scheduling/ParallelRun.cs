@@ -1,0 +1,329 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using ParallelJobs.Output;
+using ParallelJobs.Processes;
+
+namespace ParallelJobs.Scheduling
+{
+    /// <summary>
+    /// A throttled run of commands in stable slots. Accepts work as it arrives (<see cref="Add"/>),
+    /// starts each command in the lowest free slot, and hands back events (started, finished, completed)
+    /// through one thread-safe queue for a single consumer to drain. Every added command gets exactly one
+    /// result, whatever happens to it.
+    /// </summary>
+    public sealed class ParallelRun : IDisposable
+    {
+        private static readonly ConcurrentDictionary<ParallelRun, byte> LiveRuns = new ConcurrentDictionary<ParallelRun, byte>();
+
+        private readonly RunOptions _options;
+        private readonly object _gate = new object();
+        private readonly List<CommandSpec?> _specs = new List<CommandSpec?>();
+        private readonly Queue<int> _waiting = new Queue<int>();
+        private readonly bool[] _slotBusy;
+        private readonly ParallelSlot[] _slots;
+        private readonly Dictionary<int, CommandExecution> _running = new Dictionary<int, CommandExecution>();
+        private readonly BlockingCollection<RunEvent> _events = new BlockingCollection<RunEvent>();
+        private readonly ResultOrderGate _order;
+        private readonly SlotFileSet? _slotFiles;
+        private readonly ManualResetEventSlim _done = new ManualResetEventSlim(false);
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _lastProgressTicks = long.MinValue;
+        private bool _addingCompleted;
+        private bool _cancelled;
+        private int _finished;
+        private int _delivered;
+        private int _failed;
+        private int _completedSignalled;
+
+        static ParallelRun()
+        {
+            // Closing the session (or the process) must not leave commands running behind it.
+            AppDomain.CurrentDomain.ProcessExit += (_, __) =>
+            {
+                foreach (var run in LiveRuns.Keys) run.Cancel(TimeSpan.Zero);
+            };
+        }
+
+        /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+        /// <exception cref="IOException">The output directory cannot be created or written.</exception>
+        /// <exception cref="UnauthorizedAccessException">The output directory is not writable.</exception>
+        public ParallelRun(RunOptions options)
+        {
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+            options.Validate();
+            _slotBusy = new bool[options.ThrottleLimit];
+            _slots = new ParallelSlot[options.ThrottleLimit];
+            for (int i = 0; i < _slots.Length; i++) _slots[i] = new ParallelSlot { Slot = i, State = SlotActivity.Idle };
+            _order = new ResultOrderGate(options.KeepOrder);
+            if (options.OutputDirectory != null) _slotFiles = new SlotFileSet(options.OutputDirectory);
+            LiveRuns.TryAdd(this, 0);
+        }
+
+        public RunOptions Options => _options;
+
+        /// <summary>Raised on reader threads for every line any command prints. Keep handlers short.</summary>
+        public event Action<SlotOutputLine>? LineReceived;
+
+        public bool IsCompleted => _done.IsSet;
+        public bool IsCancelled { get { lock (_gate) return _cancelled; } }
+        public WaitHandle CompletedWaitHandle => _done.WaitHandle;
+
+        /// <summary>Queues a command and starts it at once if a slot is free. Returns its 0-based index.</summary>
+        public int Add(CommandSpec spec)
+        {
+            if (spec == null) throw new ArgumentNullException(nameof(spec));
+            int index;
+            bool cancelled;
+            lock (_gate)
+            {
+                if (_addingCompleted) throw new InvalidOperationException("No command can be added after CompleteAdding.");
+                index = _specs.Count;
+                cancelled = _cancelled;
+                _specs.Add(cancelled ? null : spec);
+                if (!cancelled) _waiting.Enqueue(index);
+            }
+            if (cancelled) Deliver(NeverStarted(index, spec.DisplayText, spec.Input));
+            else Dispatch();
+            return index;
+        }
+
+        /// <summary>Says no more commands will come; the run completes when the last one ends.</summary>
+        public void CompleteAdding()
+        {
+            lock (_gate) _addingCompleted = true;
+            CheckCompleted();
+        }
+
+        /// <summary>
+        /// Stops the run: waiting commands end as Cancelled without starting, running ones have their
+        /// process trees stopped (polite signal, the grace period, then kill) and end as Cancelled.
+        /// </summary>
+        public void Cancel() => Cancel(_options.GracePeriod);
+
+        private void Cancel(TimeSpan grace)
+        {
+            List<int> waiting;
+            List<CommandExecution> running;
+            lock (_gate)
+            {
+                if (_cancelled && grace > TimeSpan.Zero) return;
+                _cancelled = true;
+                waiting = new List<int>(_waiting);
+                _waiting.Clear();
+                running = new List<CommandExecution>(_running.Values);
+            }
+            foreach (int i in waiting)
+            {
+                CommandSpec? spec;
+                lock (_gate) { spec = _specs[i]; _specs[i] = null; }
+                Deliver(NeverStarted(i, spec?.DisplayText ?? "", spec?.Input));
+            }
+            if (grace == TimeSpan.Zero)
+            {
+                foreach (var e in running) e.KillNow();
+            }
+            else
+            {
+                foreach (var e in running) e.Cancel();
+            }
+            CheckCompleted();
+        }
+
+        /// <summary>Waits until every command has its result (after CompleteAdding).</summary>
+        public bool WaitForCompletion(TimeSpan timeout) => _done.Wait(timeout);
+
+        /// <summary>Takes the next event, waiting up to the timeout. False when none came in time or the run is drained.</summary>
+        public bool TryTake(out RunEvent? runEvent, int millisecondsTimeout)
+        {
+            try
+            {
+                if (_events.TryTake(out var e, millisecondsTimeout))
+                {
+                    runEvent = e;
+                    return true;
+                }
+            }
+            catch (ObjectDisposedException) { }
+            catch (InvalidOperationException) { }
+            runEvent = null;
+            return false;
+        }
+
+        /// <summary>True once the RunCompleted event has been taken (nothing more will come).</summary>
+        public bool IsDrained => _events.IsCompleted;
+
+        public RunProgress GetProgress()
+        {
+            lock (_gate)
+            {
+                var p = new RunProgress
+                {
+                    Total = _specs.Count,
+                    Completed = _finished,
+                    Running = _running.Count,
+                    Failed = _failed,
+                    InputComplete = _addingCompleted,
+                    Elapsed = _clock.Elapsed,
+                };
+                if (_finished > 0 && _finished < _specs.Count)
+                    p.EstimatedRemaining = TimeSpan.FromTicks(_clock.Elapsed.Ticks / _finished * (_specs.Count - _finished));
+                else if (_finished > 0) p.EstimatedRemaining = TimeSpan.Zero;
+                return p;
+            }
+        }
+
+        /// <summary>A progress snapshot at most once per <see cref="RunOptions.ProgressInterval"/>; false in between.</summary>
+        public bool TryGetProgressUpdate(out RunProgress? progress)
+        {
+            long now = _clock.Elapsed.Ticks;
+            long last = Interlocked.Read(ref _lastProgressTicks);
+            if (last != long.MinValue && now - last < _options.ProgressInterval.Ticks)
+            {
+                progress = null;
+                return false;
+            }
+            Interlocked.Exchange(ref _lastProgressTicks, now);
+            progress = GetProgress();
+            return true;
+        }
+
+        /// <summary>Each slot's state now (copies; safe to keep).</summary>
+        public ParallelSlot[] GetSlots()
+        {
+            lock (_gate)
+            {
+                var copy = new ParallelSlot[_slots.Length];
+                for (int i = 0; i < copy.Length; i++) copy[i] = _slots[i].Clone();
+                return copy;
+            }
+        }
+
+        private void Dispatch()
+        {
+            List<CommandExecution>? toStart = null;
+            lock (_gate)
+            {
+                while (!_cancelled && _waiting.Count > 0)
+                {
+                    int slot = Array.IndexOf(_slotBusy, false); // the lowest free slot
+                    if (slot < 0) break;
+                    int index = _waiting.Dequeue();
+                    var spec = _specs[index]!;
+                    _specs[index] = null; // the execution holds it now; keep memory flat on long inputs
+                    _slotBusy[slot] = true;
+                    var exec = new CommandExecution(index, slot, spec, _options, _slotFiles?.ForSlot(slot),
+                        OnLine, OnStarted, OnFinished);
+                    _running.Add(index, exec);
+                    var s = _slots[slot];
+                    s.State = SlotActivity.Busy;
+                    s.Index = index;
+                    s.Command = spec.DisplayText;
+                    s.ProcessId = null;
+                    s.Since = DateTime.Now;
+                    (toStart ??= new List<CommandExecution>()).Add(exec);
+                }
+            }
+            if (toStart == null) return;
+            foreach (var exec in toStart) exec.Start();
+        }
+
+        private void OnLine(SlotOutputLine line)
+        {
+            _slots[line.Slot].LastLine = line.Line;
+            LineReceived?.Invoke(line);
+        }
+
+        private void OnStarted(CommandExecution exec)
+        {
+            lock (_gate)
+            {
+                var s = _slots[exec.Slot];
+                s.ProcessId = exec.ProcessId;
+                s.Command = exec.Command;
+            }
+            Post(new RunEvent(RunEventKind.CommandStarted, exec.Index, exec.Slot, exec.ProcessId, exec.Command, null));
+        }
+
+        private void OnFinished(CommandExecution exec, CommandResult result)
+        {
+            _slotFiles?.Record(result, exec.OutOffset, exec.ErrOffset);
+            lock (_gate)
+            {
+                _running.Remove(exec.Index);
+                _slotBusy[exec.Slot] = false;
+                var s = _slots[exec.Slot];
+                s.State = SlotActivity.Idle;
+                s.Index = null;
+                s.Command = null;
+                s.ProcessId = null;
+                s.Since = DateTime.Now;
+                if (result.Succeeded) s.Completed++;
+                else if (result.Status != CommandStatus.Cancelled) s.Failed++;
+            }
+            Deliver(result);
+            Dispatch();
+        }
+
+        private CommandResult NeverStarted(int index, string command, string? input) => new CommandResult
+        {
+            Index = index,
+            Command = command,
+            InputObject = input,
+            Slot = -1,
+            Status = CommandStatus.Cancelled,
+            Reason = "The run was stopped before the command started.",
+        };
+
+        private void Deliver(CommandResult result)
+        {
+            lock (_gate)
+            {
+                _finished++;
+                if (!result.Succeeded && result.Status != CommandStatus.Cancelled) _failed++;
+            }
+            _order.Release(result, r =>
+            {
+                Post(new RunEvent(RunEventKind.CommandFinished, r.Index, r.Slot, r.ProcessId, r.Command, r));
+                Interlocked.Increment(ref _delivered);
+            });
+            CheckCompleted();
+        }
+
+        private void CheckCompleted()
+        {
+            lock (_gate)
+            {
+                // Counted after posting, so RunCompleted can never overtake a result.
+                if (!_addingCompleted || Volatile.Read(ref _delivered) < _specs.Count) return;
+            }
+            if (Interlocked.Exchange(ref _completedSignalled, 1) != 0) return;
+            Post(new RunEvent(RunEventKind.RunCompleted, -1, -1, 0, null, null));
+            try { _events.CompleteAdding(); } catch (ObjectDisposedException) { }
+            _slotFiles?.Dispose();
+            LiveRuns.TryRemove(this, out _);
+            _done.Set();
+        }
+
+        private void Post(RunEvent e)
+        {
+            try { _events.Add(e); }
+            catch (InvalidOperationException) { } // completed (ObjectDisposedException is one too): a late started-event after cancellation
+        }
+
+        /// <summary>Cancels what still runs and waits for it (up to the grace period and a little more).</summary>
+        public void Dispose()
+        {
+            if (!_done.IsSet)
+            {
+                lock (_gate) _addingCompleted = true;
+                Cancel();
+                _done.Wait(_options.GracePeriod + TimeSpan.FromSeconds(5));
+            }
+            LiveRuns.TryRemove(this, out _);
+            _slotFiles?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+
+namespace ParallelJobs.Scheduling
+{
+    /// <summary>How a <see cref="ParallelRun"/> runs its commands.</summary>
+    public sealed class RunOptions
+    {
+        /// <summary>Most commands running at once; also the number of slots.</summary>
+        public int ThrottleLimit { get; set; } = System.Environment.ProcessorCount;
+        /// <summary>Per-command time limit; null for none.</summary>
+        public TimeSpan? Timeout { get; set; }
+        /// <summary>Between the polite stop signal (SIGTERM) and the kill, on time-out and cancellation.</summary>
+        public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(2);
+        public string? WorkingDirectory { get; set; }
+        /// <summary>Added to (or, with a null value, removed from) the inherited environment.</summary>
+        public IDictionary<string, string?> Environment { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+        /// <summary>When set, each slot's bytes go to slot-k.out / slot-k.err here, and results keep bounded tails.</summary>
+        public string? OutputDirectory { get; set; }
+        /// <summary>Emit results in input order instead of as they finish.</summary>
+        public bool KeepOrder { get; set; }
+        /// <summary>Extra attempts for a command that fails or times out (GNU parallel's --retries minus one).</summary>
+        public int Retries { get; set; }
+        /// <summary>Lines per stream kept in a result when an output directory holds the full bytes.</summary>
+        public int TailLines { get; set; } = 1000;
+        /// <summary>Longest line kept in memory when an output directory holds the full bytes; longer lines are cut.</summary>
+        public int MaxLineLength { get; set; } = 64 * 1024;
+        /// <summary>How often progress updates are offered at most.</summary>
+        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+        internal void Validate()
+        {
+            if (ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(ThrottleLimit), ThrottleLimit, "ThrottleLimit must be at least 1.");
+            if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "Timeout must be positive.");
+            if (GracePeriod < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(GracePeriod), GracePeriod, "GracePeriod cannot be negative.");
+            if (Retries < 0) throw new ArgumentOutOfRangeException(nameof(Retries), Retries, "Retries cannot be negative.");
+            if (TailLines < 0) throw new ArgumentOutOfRangeException(nameof(TailLines), TailLines, "TailLines cannot be negative.");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace ParallelJobs
+{
+    public enum SlotActivity
+    {
+        Idle,
+        Busy,
+    }
+}

@@ -1,0 +1,214 @@
+using ParallelJobs.Scheduling;
+using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+
+namespace ParallelJobs.Engine.Tests.Scheduling;
+
+public class ParallelRunTests
+{
+    [Fact]
+    public void EveryInputGetsExactlyOneResult_WhateverHappens()
+    {
+        using var dir = new TempDir();
+        var specs = new[]
+        {
+            Sh("echo ok"),
+            Sh("echo bad >&2; exit 3"),
+            Sh("sleep 30"),
+            CommandSpec.Program(dir.Combine("no-such-program")),
+            Sh("exit 0"),
+        };
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 2, Timeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromMilliseconds(200) }, specs);
+
+        Assert.Equal(new[] { 0, 1, 2, 3, 4 }, results.Select(r => r.Index).OrderBy(i => i));
+        var byIndex = results.ToDictionary(r => r.Index);
+        Assert.Equal(CommandStatus.Succeeded, byIndex[0].Status);
+        Assert.Equal(new[] { "ok" }, byIndex[0].Output);
+        Assert.Equal(CommandStatus.Failed, byIndex[1].Status);
+        Assert.Equal(3, byIndex[1].ExitCode);
+        Assert.Equal(new[] { "bad" }, byIndex[1].Error);
+        Assert.Equal(CommandStatus.TimedOut, byIndex[2].Status);
+        Assert.Equal(CommandStatus.FailedToStart, byIndex[3].Status);
+        Assert.Contains("no-such-program", byIndex[3].Reason);
+        Assert.Null(byIndex[3].ExitCode);
+        Assert.Equal(CommandStatus.Succeeded, byIndex[4].Status);
+        Assert.All(results, r => Assert.Equal(1, r.Attempts == 0 ? 1 : r.Attempts));
+    }
+
+    [Fact]
+    public void NeverTwoCommandsInOneSlot_AsSeenByTheCommandsThemselves()
+    {
+        using var dir = new TempDir();
+        // mkdir is atomic: a second command entering a busy slot would fail to take the slot's lock.
+        var rng = new Random(7);
+        var specs = Enumerable.Range(0, 40).Select(i =>
+            Sh($"mkdir \"{dir.Path}/lock-$PARALLELJOBS_SLOT\" || echo COLLISION; sleep 0.0{rng.Next(0, 5)}; rmdir \"{dir.Path}/lock-$PARALLELJOBS_SLOT\"; echo $PARALLELJOBS_SLOT $PARALLELJOBS_INDEX"));
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 3 }, specs);
+
+        Assert.Equal(40, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(CommandStatus.Succeeded, r.Status);
+            Assert.DoesNotContain("COLLISION", r.Output);
+            Assert.Equal($"{r.Slot} {r.Index}", r.Output.Single());
+            Assert.InRange(r.Slot, 0, 2);
+        });
+        // In the engine's own records too: per slot, each command starts after the previous one ended.
+        foreach (var slot in results.GroupBy(r => r.Slot))
+        {
+            var ordered = slot.OrderBy(r => r.StartTime).ToList();
+            for (int i = 1; i < ordered.Count; i++) Assert.True(ordered[i].StartTime >= ordered[i - 1].EndTime);
+        }
+    }
+
+    [Fact]
+    public void FewerCommandsThanSlots_UseTheLowestSlots()
+    {
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 8 }, Enumerable.Range(0, 3).Select(_ => Sh("sleep 0.2")));
+        Assert.Equal(new[] { 0, 1, 2 }, results.Select(r => r.Slot).OrderBy(s => s));
+    }
+
+    [Fact]
+    public void FirstCommandsTakeSlotsInInputOrder_AndEveryFreedSlotTakesTheNext()
+    {
+        var (results, events) = Run(new RunOptions { ThrottleLimit = 4 }, Enumerable.Range(0, 12).Select(_ => Sh("sleep 0.1")));
+        var started = events.Where(e => e.Kind == RunEventKind.CommandStarted).ToList();
+        Assert.Equal(12, started.Count);
+        foreach (var e in started.Where(e => e.Index < 4)) Assert.Equal(e.Index, e.Slot);
+        Assert.Equal(12, results.Count);
+        Assert.All(results.GroupBy(r => r.Slot), g => Assert.Equal(3, g.Count()));
+    }
+
+    [Fact]
+    public void AtMostThrottleLimitRunAtOnce()
+    {
+        using var dir = new TempDir();
+        // Each command records how many are running when it starts, via a counter of marker files.
+        var specs = Enumerable.Range(0, 16).Select(i =>
+            Sh($"touch '{dir.Path}/run-{i}'; ls '{dir.Path}' | grep -c '^run-'; sleep 0.05; rm '{dir.Path}/run-{i}'"));
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 3 }, specs);
+        Assert.All(results, r => Assert.InRange(int.Parse(r.Output.Single()), 1, 3));
+    }
+
+    [Fact]
+    public void KeepOrder_EmitsResultsInInputOrder_EvenWhenLaterOnesFinishFirst()
+    {
+        var specs = new[] { Sh("sleep 0.6; echo 0"), Sh("sleep 0.4; echo 1"), Sh("sleep 0.2; echo 2"), Sh("echo 3") };
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 4, KeepOrder = true }, specs);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, results.Select(r => r.Index));
+        Assert.Equal(new[] { "0", "1", "2", "3" }, results.Select(r => r.Output.Single()));
+    }
+
+    [Fact]
+    public void StdinIsClosed_SoAReaderOfStdinEndsAtOnce()
+    {
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 1 }, new[] { Sh("cat; echo done") });
+        Assert.Equal(new[] { "done" }, results.Single().Output);
+    }
+
+    [Fact]
+    public void FullStderrWhileStdoutIsIdle_DoesNotDeadlock()
+    {
+        var spec = Sh("head -c 3000000 /dev/zero >&2; head -c 2000000 /dev/zero; head -c 1000000 /dev/zero >&2");
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 1 }, new[] { spec });
+        var r = results.Single();
+        Assert.Equal(CommandStatus.Succeeded, r.Status);
+        Assert.Equal(2000000, r.OutputBytes);
+        Assert.Equal(4000000, r.ErrorBytes);
+    }
+
+    [Fact]
+    public void WorkingDirectoryAndEnvironment_ReachTheCommand()
+    {
+        using var dir = new TempDir();
+        var options = new RunOptions { ThrottleLimit = 1, WorkingDirectory = dir.Path };
+        options.Environment["PJ_TEST_VALUE"] = "hello world";
+        var (results, _) = Run(options, new[] { Sh("pwd; echo \"$PJ_TEST_VALUE\"") });
+        Assert.Equal(new[] { dir.Path, "hello world" }, results.Single().Output);
+    }
+
+    [Fact]
+    public void MissingWorkingDirectory_IsAFailedStartThatNamesIt()
+    {
+        var options = new RunOptions { ThrottleLimit = 1, WorkingDirectory = "/no/such/dir/pj" };
+        var (results, _) = Run(options, new[] { Sh("true") });
+        Assert.Equal(CommandStatus.FailedToStart, results.Single().Status);
+        Assert.Contains("/no/such/dir/pj", results.Single().Reason);
+    }
+
+    [Fact]
+    public void Retries_RunAFailingCommandAgain_AndCountAttempts()
+    {
+        using var dir = new TempDir();
+        string counter = dir.Combine("n");
+        // Fails on the first two attempts, succeeds on the third.
+        var flaky = Sh($"echo x >> '{counter}'; test $(wc -l < '{counter}') -ge 3");
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 1, Retries = 5 }, new[] { flaky, Sh("exit 4") });
+        var byIndex = results.ToDictionary(r => r.Index);
+        Assert.Equal(CommandStatus.Succeeded, byIndex[0].Status);
+        Assert.Equal(3, byIndex[0].Attempts);
+        Assert.Equal(CommandStatus.Failed, byIndex[1].Status);
+        Assert.Equal(6, byIndex[1].Attempts);
+    }
+
+    [Fact]
+    public void OutputDirectoryThatCannotBeCreated_IsRejectedBeforeAnythingStarts()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.Combine("file"), "x");
+        Assert.ThrowsAny<IOException>(() => new ParallelRun(new RunOptions { OutputDirectory = dir.Combine("file", "sub") }));
+    }
+
+    [Fact]
+    public void ThrottleLimitBelowOne_IsRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ParallelRun(new RunOptions { ThrottleLimit = 0 }));
+    }
+
+    [Fact]
+    public void EmptyCommand_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => CommandSpec.Shell("   "));
+        Assert.Throws<ArgumentException>(() => CommandSpec.Program(""));
+    }
+
+    [Fact]
+    public void ProgressCountsEverything()
+    {
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = 2 });
+        run.Add(Sh("true"));
+        run.Add(Sh("exit 1"));
+        run.CompleteAdding();
+        Drain(run);
+        var p = run.GetProgress();
+        Assert.Equal(2, p.Total);
+        Assert.Equal(2, p.Completed);
+        Assert.Equal(1, p.Failed);
+        Assert.Equal(0, p.Running);
+        Assert.True(p.InputComplete);
+        Assert.Equal(100, p.PercentComplete);
+    }
+
+    [Fact]
+    public void SlotsReportWhatTheyRun()
+    {
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = 2, GracePeriod = TimeSpan.FromMilliseconds(100) });
+        ParallelSlot[]? seen = null;
+        // Look at the slots once the command has printed its line, then stop it.
+        run.LineReceived += line =>
+        {
+            seen = run.GetSlots();
+            run.Cancel();
+        };
+        run.Add(Sh("echo first-line; sleep 30"));
+        run.CompleteAdding();
+        var (results, _) = Drain(run);
+        Assert.NotNull(seen);
+        Assert.Equal(SlotActivity.Busy, seen![0].State);
+        Assert.Equal(0, seen[0].Index);
+        Assert.Equal(SlotActivity.Idle, seen[1].State);
+        Assert.Equal(CommandStatus.Cancelled, results.Single().Status);
+        var after = run.GetSlots();
+        Assert.Equal(SlotActivity.Idle, after[0].State);
+        Assert.Equal("first-line", after[0].LastLine);
+    }
+}
