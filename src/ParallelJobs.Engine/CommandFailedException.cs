@@ -1,0 +1,40 @@
+using System;
+
+namespace ParallelJobs
+{
+    /// <summary>Describes a command that did not succeed; carries its result for error handlers.</summary>
+    public sealed class CommandFailedException : Exception
+    {
+        public CommandFailedException(CommandResult result)
+            : base(Describe(result))
+        {
+            Result = result;
+        }
+
+        public CommandResult Result { get; }
+
+        private static string Describe(CommandResult r)
+        {
+            string last = r.Error.Length > 0 ? " Last error line: " + r.Error[r.Error.Length - 1] : "";
+            return $"Command {r.Index} ({r.Command}) {StatusWords(r.Status)}: {r.Reason}{last}";
+        }
+
+        private static string StatusWords(CommandStatus s) => s switch
+        {
+            CommandStatus.Failed => "failed",
+            CommandStatus.TimedOut => "timed out",
+            CommandStatus.FailedToStart => "could not start",
+            CommandStatus.Cancelled => "was cancelled",
+            _ => s.ToString(),
+        };
+
+        /// <summary>The stable ErrorId a PowerShell error record uses for this status.</summary>
+        public static string ErrorIdFor(CommandStatus s) => s switch
+        {
+            CommandStatus.TimedOut => "CommandTimedOut",
+            CommandStatus.FailedToStart => "CommandFailedToStart",
+            CommandStatus.Cancelled => "CommandCancelled",
+            _ => "CommandFailed",
+        };
+    }
+}

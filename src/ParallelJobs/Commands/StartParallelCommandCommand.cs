@@ -1,0 +1,271 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ParallelJobs.Scheduling;
+
+namespace ParallelJobs.Commands
+{
+    /// <summary>
+    /// Start-ParallelCommand: runs command lines (or a program) with at most -ThrottleLimit at once, in
+    /// stable slots, and emits one CommandResult per input. Thin: binds parameters, feeds the engine's
+    /// ParallelRun, and drains its events here on the pipeline thread.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "ParallelCommand", DefaultParameterSetName = CommandSet)]
+    [OutputType(typeof(CommandResult))]
+    public sealed class StartParallelCommandCommand : PSCmdlet, IDisposable
+    {
+        private const string CommandSet = "Command";
+        private const string TemplateSet = "CommandTemplate";
+        private const string FilePathSet = "FilePath";
+
+        private ParallelRun? _run;
+        private RunOptions? _options;
+        private volatile bool _stopping;
+        private bool _showProgress;
+        private readonly int _activityId = new Random().Next(1, int.MaxValue);
+
+        /// <summary>Command lines run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = CommandSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = TemplateSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Command { get; set; } = Array.Empty<string>();
+
+        /// <summary>Objects that fill the replacement tokens ({} {.} {/} {//} {/.}); one command per object.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TemplateSet)]
+        [Parameter(ValueFromPipeline = true, ParameterSetName = FilePathSet)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>A program run directly, without a shell.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FilePathSet)]
+        [ValidateNotNullOrEmpty]
+        public string FilePath { get; set; } = "";
+
+        /// <summary>Arguments to -FilePath, each passed as one argument exactly; may hold replacement tokens.</summary>
+        [Parameter(Position = 1, ParameterSetName = FilePathSet)]
+        [Alias("Args")]
+        [AllowEmptyString]
+        public string[] ArgumentList { get; set; } = Array.Empty<string>();
+
+        /// <summary>Most commands running at once (the number of slots). Default: logical processors.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int ThrottleLimit { get; set; } = System.Environment.ProcessorCount;
+
+        /// <summary>Per-command time limit in seconds; on time-out the command's whole process tree is stopped.</summary>
+        [Parameter]
+        [ValidateRange(0.001, 31536000.0)]
+        public double TimeoutSeconds { get; set; }
+
+        /// <summary>Seconds between the polite stop signal and the kill (time-out, Ctrl+C, Stop-Job). Default 2.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 3600.0)]
+        public double GracePeriodSeconds { get; set; } = 2;
+
+        /// <summary>Extra attempts for a command that fails or times out.</summary>
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int Retries { get; set; }
+
+        /// <summary>Directory the commands start in. Default: the current location.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WorkingDirectory { get; set; }
+
+        /// <summary>Variables added to the inherited environment ($null removes one).</summary>
+        [Parameter]
+        public Hashtable? Environment { get; set; }
+
+        /// <summary>Writes each slot's output bytes to slot-&lt;k&gt;.out / slot-&lt;k&gt;.err here; results then keep bounded tails.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? OutputDirectory { get; set; }
+
+        /// <summary>Emit results in input order instead of as commands finish.</summary>
+        [Parameter]
+        public SwitchParameter KeepOrder { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _options = BuildOptions();
+            try
+            {
+                _run = new ParallelRun(_options);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new System.IO.IOException($"Cannot use output directory '{_options.OutputDirectory}': {e.Message}", e),
+                    "OutputDirectoryUnavailable", ErrorCategory.WriteError, OutputDirectory));
+            }
+            _showProgress = ShowProgress();
+        }
+
+        protected override void ProcessRecord()
+        {
+            var run = _run!;
+            switch (ParameterSetName)
+            {
+                case CommandSet:
+                    foreach (var c in Command) Add(run, () => CommandSpec.Shell(c), c);
+                    break;
+                case TemplateSet:
+                    foreach (var input in Inputs())
+                        foreach (var c in Command) Add(run, () => CommandSpec.Shell(c, input), input);
+                    break;
+                case FilePathSet:
+                    if (MyInvocation.ExpectingInput || InputObject != null)
+                    {
+                        foreach (var input in Inputs()) Add(run, () => CommandSpec.Program(FilePath, ArgumentList, input), input);
+                    }
+                    else
+                    {
+                        Add(run, () => CommandSpec.Program(FilePath, ArgumentList), FilePath);
+                    }
+                    break;
+            }
+            Drain(run, wait: false);
+        }
+
+        protected override void EndProcessing()
+        {
+            var run = _run!;
+            run.CompleteAdding();
+            Drain(run, wait: true);
+            if (_showProgress)
+            {
+                WriteProgress(new ProgressRecord(_activityId, "Start-ParallelCommand", "Completed") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            _stopping = true;
+            _run?.Cancel();
+        }
+
+        public void Dispose()
+        {
+            // -ErrorAction Stop, a downstream Select-Object -First, or an exception: nothing keeps running.
+            _run?.Dispose();
+        }
+
+        private IEnumerable<string?> Inputs()
+        {
+            var value = InputObject?.BaseObject;
+            // -InputObject given an array directly: one command per element, as from the pipeline.
+            if (!MyInvocation.ExpectingInput && value is IEnumerable list && !(value is string))
+            {
+                foreach (var item in list) yield return InputText.From(item);
+            }
+            else
+            {
+                yield return InputText.From(InputObject);
+            }
+        }
+
+        private void Add(ParallelRun run, Func<CommandSpec> make, string? what)
+        {
+            CommandSpec spec;
+            try
+            {
+                spec = make();
+            }
+            catch (ArgumentException e)
+            {
+                WriteError(new ErrorRecord(e, "InvalidCommand", ErrorCategory.InvalidArgument, what));
+                return;
+            }
+            run.Add(spec);
+        }
+
+        private void Drain(ParallelRun run, bool wait)
+        {
+            while (true)
+            {
+                if (_stopping)
+                {
+                    run.WaitForCompletion(_options!.GracePeriod + TimeSpan.FromSeconds(5));
+                    throw new PipelineStoppedException();
+                }
+                if (!run.TryTake(out var e, wait ? 100 : 0))
+                {
+                    if (_showProgress && wait) ReportProgress(run);
+                    if (!wait || run.IsDrained) return;
+                    continue;
+                }
+                switch (e!.Kind)
+                {
+                    case RunEventKind.CommandFinished:
+                        Emit(e.Result!);
+                        break;
+                    case RunEventKind.RunCompleted:
+                        return;
+                }
+                if (_showProgress) ReportProgress(run);
+            }
+        }
+
+        private void Emit(CommandResult result)
+        {
+            WriteObject(result);
+            if (result.Succeeded || result.Status == CommandStatus.Cancelled) return;
+            var category = result.Status switch
+            {
+                CommandStatus.TimedOut => ErrorCategory.OperationTimeout,
+                CommandStatus.FailedToStart => ErrorCategory.ResourceUnavailable,
+                _ => ErrorCategory.InvalidResult,
+            };
+            // With -ErrorAction Stop this throws; Dispose then stops what still runs.
+            WriteError(new ErrorRecord(new CommandFailedException(result), CommandFailedException.ErrorIdFor(result.Status), category, result));
+        }
+
+        private void ReportProgress(ParallelRun run)
+        {
+            if (!run.TryGetProgressUpdate(out var p)) return;
+            var record = new ProgressRecord(_activityId, "Start-ParallelCommand",
+                $"{p!.Completed} of {p.Total}{(p.InputComplete ? "" : "+")} done")
+            {
+                CurrentOperation = $"{p.Running} running, {p.Failed} failed, {(int)p.Elapsed.TotalSeconds} s elapsed",
+                PercentComplete = p.InputComplete ? p.PercentComplete : -1,
+                SecondsRemaining = p.EstimatedRemaining.HasValue && p.InputComplete ? (int)Math.Ceiling(p.EstimatedRemaining.Value.TotalSeconds) : -1,
+            };
+            WriteProgress(record);
+        }
+
+        private bool ShowProgress()
+        {
+            var pref = GetVariableValue("ProgressPreference");
+            if (pref is PSObject o) pref = o.BaseObject;
+            if (pref is ActionPreference ap) return ap != ActionPreference.SilentlyContinue && ap != ActionPreference.Ignore;
+            if (pref is string s) return !s.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) && !s.Equals("Ignore", StringComparison.OrdinalIgnoreCase);
+            return true;
+        }
+
+        private RunOptions BuildOptions()
+        {
+            var o = new RunOptions
+            {
+                ThrottleLimit = ThrottleLimit,
+                KeepOrder = KeepOrder.IsPresent,
+                Retries = Retries,
+                GracePeriod = TimeSpan.FromSeconds(GracePeriodSeconds),
+                WorkingDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(
+                    WorkingDirectory ?? SessionState.Path.CurrentFileSystemLocation.Path),
+            };
+            if (TimeoutSeconds > 0) o.Timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+            if (OutputDirectory != null) o.OutputDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+            if (Environment != null)
+            {
+                foreach (DictionaryEntry kv in Environment)
+                {
+                    string? key = InputText.From(kv.Key);
+                    if (string.IsNullOrEmpty(key)) continue;
+                    o.Environment[key!] = InputText.From(kv.Value);
+                }
+            }
+            return o;
+        }
+    }
+}
