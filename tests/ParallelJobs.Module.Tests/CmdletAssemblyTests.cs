@@ -1,0 +1,106 @@
+using System.Reflection;
+
+namespace ParallelJobs.Module.Tests;
+
+/// <summary>What PowerShell would refuse or users would trip over, checked on the compiled cmdlets.</summary>
+public class CmdletAssemblyTests : IClassFixture<ModuleAssembly>
+{
+    private const string Sma = "System.Management.Automation.";
+    private readonly ModuleAssembly _m;
+
+    public CmdletAssemblyTests(ModuleAssembly m) => _m = m;
+
+    public static TheoryData<string> CmdletNames()
+    {
+        using var m = new ModuleAssembly();
+        var data = new TheoryData<string>();
+        foreach (var t in m.CmdletTypes) data.Add(t.FullName!);
+        return data;
+    }
+
+    private Type Cmdlet(string fullName) => _m.Cmdlets.GetType(fullName)!;
+
+    [Fact]
+    public void TheModuleHasItsCmdlets()
+    {
+        Assert.Contains(_m.CmdletTypes, t => ModuleAssembly.CmdletName(t) == "Start-ParallelCommand");
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void EveryCmdlet_HasCmdletAndOutputType_WithAnApprovedVerb(string type)
+    {
+        var t = Cmdlet(type);
+        var cmdlet = ModuleAssembly.Attribute(t, Sma + "CmdletAttribute");
+        Assert.NotNull(cmdlet);
+        Assert.NotEmpty(ModuleAssembly.Attributes(t, Sma + "OutputTypeAttribute"));
+        string verb = (string)cmdlet!.ConstructorArguments[0].Value!;
+        var approved = _m.Automation.GetExportedTypes()
+            .Where(v => v.Name.StartsWith("Verbs", StringComparison.Ordinal))
+            .SelectMany(v => v.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(verb, approved);
+        string noun = (string)cmdlet.ConstructorArguments[1].Value!;
+        Assert.False(noun.EndsWith("s", StringComparison.Ordinal) && !noun.EndsWith("ss", StringComparison.Ordinal), $"noun '{noun}' should be singular");
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void ParameterSets_AreSane(string type)
+    {
+        var t = Cmdlet(type);
+        var cmdletAttr = ModuleAssembly.Attribute(t, Sma + "CmdletAttribute")!;
+        string? defaultSet = ModuleAssembly.Named<string>(cmdletAttr, "DefaultParameterSetName");
+        const string all = "__AllParameterSets";
+        var parameters = t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .SelectMany(p => ModuleAssembly.Attributes(p, Sma + "ParameterAttribute").Select(a => (Property: p, Attr: a)))
+            .ToList();
+        Assert.NotEmpty(parameters);
+        var sets = parameters.Select(p => ModuleAssembly.Named<string>(p.Attr, "ParameterSetName") ?? all).Distinct().ToList();
+        var named = sets.Where(s => s != all).ToList();
+        if (named.Count > 1) Assert.Contains(defaultSet, named);
+
+        foreach (var set in named.DefaultIfEmpty(all))
+        {
+            var inSet = parameters.Where(p => (ModuleAssembly.Named<string>(p.Attr, "ParameterSetName") ?? all) is var s && (s == set || s == all)).ToList();
+            var positions = inSet
+                .Select(p => p.Attr.NamedArguments.Where(n => n.MemberName == "Position").Select(n => (int)n.TypedValue.Value!).DefaultIfEmpty(int.MinValue).First())
+                .Where(p => p != int.MinValue).ToList();
+            Assert.True(positions.Count == positions.Distinct().Count(), $"{type}: two parameters share a position in set '{set}'");
+            int byValue = inSet.Count(p => ModuleAssembly.Named<bool>(p.Attr, "ValueFromPipeline"));
+            Assert.True(byValue <= 1, $"{type}: {byValue} parameters take pipeline input by value in set '{set}'");
+        }
+
+        foreach (var p in parameters.Select(p => p.Property).Distinct())
+            Assert.True(p.CanRead && p.CanWrite && p.SetMethod!.IsPublic, $"{type}.{p.Name} must be a public read/write property");
+    }
+
+    [Fact]
+    public void Cmdlets_ValidateTheirNumbers_WithAttributesNotHandChecks()
+    {
+        var start = _m.CmdletTypes.Single(t => ModuleAssembly.CmdletName(t) == "Start-ParallelCommand");
+        var throttle = start.GetProperty("ThrottleLimit")!;
+        var range = ModuleAssembly.Attribute(throttle, Sma + "ValidateRangeAttribute");
+        Assert.NotNull(range);
+        Assert.Equal(1, (int)range!.ConstructorArguments[0].Value!);
+        Assert.NotNull(ModuleAssembly.Attribute(start.GetProperty("Command")!, Sma + "ValidateNotNullOrEmptyAttribute"));
+    }
+
+    [Fact]
+    public void EngineHasNoPowerShellReference()
+    {
+        Assert.DoesNotContain(_m.Engine.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
+        Assert.Contains(_m.Cmdlets.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
+    }
+
+    [Fact]
+    public void BothAssemblies_TargetNetStandard20()
+    {
+        foreach (var a in new[] { _m.Engine, _m.Cmdlets })
+        {
+            var tf = a.GetCustomAttributesData().Single(x => x.AttributeType.FullName == "System.Runtime.Versioning.TargetFrameworkAttribute");
+            Assert.Equal(".NETStandard,Version=v2.0", tf.ConstructorArguments[0].Value);
+        }
+    }
+}
