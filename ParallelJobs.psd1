@@ -8,9 +8,13 @@
     Description          = 'Run many external commands at once in throttled slots, with exit codes, output and timings as objects; per-position quality statistics of sequencing files, in parallel.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
+    # Loaded up front so scripts can name engine types ([ParallelJobs.QualityDistribution]) right after Import-Module.
+    RequiredAssemblies   = @('bin/ParallelJobs.Engine.dll')
     FormatsToProcess     = @('bin/ParallelJobs.format.ps1xml')
     CmdletsToExport      = @(
         'Start-ParallelCommand'
+        'Show-QualityPlot'
+        'Export-QualityPlot'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+
+namespace ParallelJobs.Commands
+{
+    /// <summary>
+    /// Show-QualityPlot: mean quality per position of QualityDistribution objects, drawn as text (the seed's plot,
+    /// titled "name [min, max]"). Writes one string per line to the output stream, so "&gt; file" keeps it.
+    /// Size: -Width/-Height, else the console window, else 80x24 when the output is not going to the console.
+    /// Colour: per $PSStyle.OutputRendering, and never when the output is redirected.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Show, "QualityPlot")]
+    [OutputType(typeof(string))]
+    public sealed class ShowQualityPlotCommand : PSCmdlet
+    {
+        private const int FallbackWidth = 80;
+        private const int FallbackHeight = 24;
+
+        private readonly TerminalPlotRenderer _renderer = new TerminalPlotRenderer();
+        private readonly List<QualityDistribution> _overlaid = new List<QualityDistribution>();
+        private TerminalPlotOptions _options = new TerminalPlotOptions();
+        private bool _plotted;
+
+        /// <summary>Distributions from Get-QualityDistribution.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public QualityDistribution[] InputObject { get; set; } = Array.Empty<QualityDistribution>();
+
+        /// <summary>Characters per line of the plot; default: the console width.</summary>
+        [Parameter]
+        [ValidateRange(TerminalPlotOptions.MinimumWidth, 1000)]
+        public int Width { get; set; }
+
+        /// <summary>Lines per plot; default: the console height.</summary>
+        [Parameter]
+        [ValidateRange(TerminalPlotOptions.MinimumHeight, 1000)]
+        public int Height { get; set; }
+
+        /// <summary>Draw all distributions in one plot, each with its own marker, and a legend.</summary>
+        [Parameter]
+        public SwitchParameter Overlay { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            bool toHost = OutputDestinationProbe.GoesToHost(this) && !Console.IsOutputRedirected;
+            var (consoleWidth, consoleHeight) = toHost ? WindowSize() : (FallbackWidth, FallbackHeight);
+            _options = new TerminalPlotOptions
+            {
+                Width = MyInvocation.BoundParameters.ContainsKey(nameof(Width)) ? Width : consoleWidth,
+                Height = MyInvocation.BoundParameters.ContainsKey(nameof(Height)) ? Height : consoleHeight,
+                UseColor = AnsiColorPolicy.ShouldUseColor(OutputRendering(), toHost, HostSupportsVirtualTerminal()),
+            };
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (Overlay.IsPresent)
+            {
+                _overlaid.AddRange(InputObject);
+                return;
+            }
+            foreach (var distribution in InputObject)
+            {
+                Plot(new[] { distribution }, distribution);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (Overlay.IsPresent && _overlaid.Count > 0)
+            {
+                Plot(_overlaid, _overlaid);
+            }
+        }
+
+        private void Plot(IReadOnlyList<QualityDistribution> distributions, object target)
+        {
+            IReadOnlyList<string> lines;
+            try
+            {
+                lines = _renderer.Render(distributions, _options);
+            }
+            catch (ArgumentOutOfRangeException exception)
+            {
+                ThrowTerminatingError(new ErrorRecord(exception, "QualityPlotTooSmall", ErrorCategory.InvalidArgument, target)
+                {
+                    ErrorDetails = new ErrorDetails("The plot does not fit in " + _options.Width + "x" + _options.Height + ": " + FirstLine(exception.Message)),
+                });
+                return;
+            }
+            if (_plotted)
+            {
+                WriteObject("");
+            }
+            foreach (string line in lines)
+            {
+                WriteObject(line);
+            }
+            _plotted = true;
+        }
+
+        /// <summary>The console size, one column and one line short so the plot neither wraps nor pushes the prompt off screen.</summary>
+        private (int Width, int Height) WindowSize()
+        {
+            try
+            {
+                Size size = Host.UI.RawUI.WindowSize;
+                if (size.Width > 0 && size.Height > 0)
+                {
+                    return (Math.Max(TerminalPlotOptions.MinimumWidth, size.Width - 1), Math.Max(TerminalPlotOptions.MinimumHeight, size.Height - 1));
+                }
+            }
+            catch (Exception exception) when (exception is HostException || exception is NotImplementedException
+                                              || exception is NotSupportedException || exception is NullReferenceException
+                                              || exception is System.IO.IOException || exception is InvalidOperationException)
+            {
+                // Hosts without a window (remoting, hosted runspaces) fall back to the redirected size.
+            }
+            return (FallbackWidth, FallbackHeight);
+        }
+
+        /// <summary>$PSStyle.OutputRendering (PowerShell 7.2+); null in Windows PowerShell 5.1.</summary>
+        private string? OutputRendering()
+        {
+            object? style = SessionState.PSVariable.GetValue("PSStyle");
+            if (style == null)
+            {
+                return null;
+            }
+            return PSObject.AsPSObject(style).Properties["OutputRendering"]?.Value?.ToString();
+        }
+
+        private bool HostSupportsVirtualTerminal()
+        {
+            try
+            {
+                return Host?.UI?.SupportsVirtualTerminal ?? false;
+            }
+            catch (NotImplementedException)
+            {
+                return false;
+            }
+        }
+
+        private static string FirstLine(string message)
+        {
+            int end = message.IndexOfAny(new[] { '\r', '\n' });
+            return end < 0 ? message : message.Substring(0, end);
+        }
+    }
+}
