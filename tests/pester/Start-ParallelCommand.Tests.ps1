@@ -1,0 +1,180 @@
+#Requires -Version 7.0
+# Start-ParallelCommand as a user sees it: objects, errors, -ErrorAction Stop, progress, slot files.
+
+BeforeAll {
+    $script:ModulePath = Join-Path $PSScriptRoot '../../ParallelJobs.psd1'
+    Import-Module $script:ModulePath -Force
+    $script:IsUnix = -not $IsWindows
+}
+
+Describe 'Start-ParallelCommand' {
+    Context 'results as objects' {
+        It 'emits exactly one CommandResult per input, with its output' {
+            $r = 'echo one', 'echo two', 'echo three' | Start-ParallelCommand -ThrottleLimit 2
+            $r | Should -HaveCount 3
+            $r | ForEach-Object { $_ | Should -BeOfType ([ParallelJobs.CommandResult]) }
+            ($r | Sort-Object Index).Output | Should -Be @('one', 'two', 'three')
+            $r.Status | Should -Not -Contain 'Failed'
+            $r | ForEach-Object { $_.Succeeded | Should -BeTrue }
+        }
+
+        It 'fills replacement tokens from pipeline input, one command per object' {
+            $r = 'a.txt', 'dir/b.tar.gz' | Start-ParallelCommand 'echo "{} {.} {/} {//} {/.} {#}"' -KeepOrder
+            $r[0].Output | Should -Be 'a.txt a a.txt . a 1'
+            $r[1].Output | Should -Be 'dir/b.tar.gz dir/b.tar b.tar.gz dir b.tar 2'
+        }
+
+        It 'gives a file''s full path for {}' {
+            $f = New-Item -ItemType File -Path (Join-Path $TestDrive 'in file.txt') -Force
+            $r = Get-Item $f.FullName | Start-ParallelCommand 'printf %s {}'
+            $r.Output | Should -Be $f.FullName
+        }
+
+        It 'quotes substituted input so it is one argument, never code' -Skip:(-not $script:IsUnix) {
+            Push-Location $TestDrive
+            try {
+                $hostile = 'x; touch PWNED', '$(touch PWNED2)', '`touch PWNED3`', "it's", 'a"b', '*'
+                $r = $hostile | Start-ParallelCommand 'printf "%s\n" {}' -KeepOrder
+                $r.Output | Should -Be $hostile
+                Test-Path (Join-Path $TestDrive 'PWNED') | Should -BeFalse
+                Test-Path (Join-Path $TestDrive 'PWNED2') | Should -BeFalse
+                Test-Path (Join-Path $TestDrive 'PWNED3') | Should -BeFalse
+            }
+            finally { Pop-Location }
+        }
+
+        It 'runs a program directly with -FilePath, each argument exactly as given' -Skip:(-not $script:IsUnix) {
+            $r = Start-ParallelCommand -FilePath printf -ArgumentList '%s|', 'a b', 'c"d', '' 
+            $r.Output | Should -Be 'a b|c"d||'
+        }
+
+        It 'keeps input order with -KeepOrder' {
+            $r = 'sleep 0.4; echo 0', 'sleep 0.2; echo 1', 'echo 2' | Start-ParallelCommand -ThrottleLimit 3 -KeepOrder
+            $r.Index | Should -Be @(0, 1, 2)
+        }
+
+        It 'uses stable, lowest-first slots and tells each command its slot' {
+            $r = 1..6 | Start-ParallelCommand 'echo $PARALLELJOBS_SLOT $PARALLELJOBS_INDEX' -ThrottleLimit 2
+            $r | ForEach-Object { $_.Output | Should -Be "$($_.Slot) $($_.Index)" }
+            ($r.Slot | Sort-Object -Unique) | Should -Be @(0, 1)
+        }
+
+        It 'starts commands in the current location, and passes -Environment' {
+            Push-Location $TestDrive
+            try {
+                $r = Start-ParallelCommand 'pwd; echo "$PJ_X"' -Environment @{ PJ_X = 'from hashtable' }
+                $r.Output[0] | Should -Be (Get-Location).ProviderPath
+                $r.Output[1] | Should -Be 'from hashtable'
+            }
+            finally { Pop-Location }
+        }
+
+        It 'closes stdin, so a command reading it ends at once' {
+            (Start-ParallelCommand 'cat; echo done').Output | Should -Be 'done'
+        }
+
+        It 'is shown as a table with Index, Slot, Status, ExitCode, Duration, Command' {
+            $text = Start-ParallelCommand 'echo hi' | Format-Table | Out-String
+            foreach ($h in 'Index', 'Slot', 'Status', 'ExitCode', 'Duration', 'Command') { $text | Should -Match $h }
+        }
+    }
+
+    Context 'failures' {
+        It 'writes a failed command as a result and as a non-terminating error targeting it' {
+            $r = Start-ParallelCommand 'echo ok', 'echo bad >&2; exit 3' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -HaveCount 2
+            $failed = $r | Where-Object Index -EQ 1
+            $failed.Status | Should -Be 'Failed'
+            $failed.ExitCode | Should -Be 3
+            $failed.Error | Should -Be 'bad'
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CommandFailed,*'
+            $errs[0].TargetObject.Index | Should -Be 1
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+        }
+
+        It 'gives FailedToStart for a program that does not exist, and still runs the others' {
+            $missing = Join-Path $TestDrive 'no-such-program'
+            $r = @(Start-ParallelCommand -FilePath $missing -ErrorVariable errs -ErrorAction SilentlyContinue) +
+                 @(Start-ParallelCommand 'echo still here')
+            $r[0].Status | Should -Be 'FailedToStart'
+            $r[0].Reason | Should -BeLike "*$missing*"
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CommandFailedToStart,*'
+            $r[1].Output | Should -Be 'still here'
+        }
+
+        It 'times out a command and stops its whole process tree' -Skip:(-not $script:IsUnix) {
+            $r = Start-ParallelCommand 'sleep 600 & echo $!; sleep 600' -TimeoutSeconds 1 -GracePeriodSeconds 0.5 -ErrorAction SilentlyContinue -ErrorVariable errs
+            $r.Status | Should -Be 'TimedOut'
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CommandTimedOut,*'
+            $pids = @([int]$r.Output[0], $r.ProcessId)
+            foreach ($p in $pids) { Get-Process -Id $p -ErrorAction SilentlyContinue | Where-Object { $_.HasExited -eq $false } | Should -BeNullOrEmpty }
+        }
+
+        It 'stops the run at the first failure with -ErrorAction Stop, killing what runs' -Skip:(-not $script:IsUnix) {
+            $pidFile = Join-Path $TestDrive 'second.pid'
+            { "exit 1", "echo `$`$ > '$pidFile'; exec sleep 600" | Start-ParallelCommand -ThrottleLimit 2 -GracePeriodSeconds 0.2 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CommandFailed,*'
+            # The second command either never started or was killed before the cmdlet returned.
+            if (Test-Path $pidFile) {
+                $secondPid = [int](Get-Content $pidFile)
+                Get-Process -Id $secondPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            }
+        }
+
+        It 'rejects a ThrottleLimit of 0 before anything starts' {
+            { Start-ParallelCommand 'echo x' -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        }
+
+        It 'rejects an empty command' {
+            { Start-ParallelCommand '' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        }
+
+        It 'rejects an output directory that cannot be created, before anything starts' {
+            $file = New-Item -ItemType File -Path (Join-Path $TestDrive 'a-file') -Force
+            $marker = Join-Path $TestDrive 'ran'
+            { Start-ParallelCommand "touch '$marker'" -OutputDirectory (Join-Path $file.FullName 'sub') } |
+                Should -Throw -ErrorId 'OutputDirectoryUnavailable,*'
+            Test-Path $marker | Should -BeFalse
+        }
+    }
+
+    Context 'per-slot output files' {
+        It 'writes each slot''s bytes to slot-<k>.out and .err, in the order its commands ran' {
+            $dir = Join-Path $TestDrive 'slots'
+            $r = 0..9 | Start-ParallelCommand 'printf "line {}\n"; printf "err {}\n" >&2' -ThrottleLimit 3 -OutputDirectory $dir
+            foreach ($slot in $r | Group-Object Slot) {
+                $expected = ($slot.Group | Sort-Object StartTime | ForEach-Object { "line $($_.Index)`n" }) -join ''
+                $actual = [System.IO.File]::ReadAllText((Join-Path $dir "slot-$($slot.Name).out"))
+                $actual | Should -BeExactly $expected
+                $expectedErr = ($slot.Group | Sort-Object StartTime | ForEach-Object { "err $($_.Index)`n" }) -join ''
+                [System.IO.File]::ReadAllText((Join-Path $dir "slot-$($slot.Name).err")) | Should -BeExactly $expectedErr
+            }
+            $r[0].OutputPath | Should -BeLike "*slot-*.out"
+        }
+    }
+
+    Context 'progress' {
+        It 'reports progress, and none when $ProgressPreference is SilentlyContinue' {
+            foreach ($pref in 'Continue', 'SilentlyContinue') {
+                $ps = [powershell]::Create()
+                try {
+                    $null = $ps.AddScript("Import-Module '$($script:ModulePath)'; `$ProgressPreference = '$pref'; Start-ParallelCommand 'sleep 0.3', 'sleep 0.3', 'sleep 0.3' -ThrottleLimit 1")
+                    $out = $ps.Invoke()
+                    $out | Should -HaveCount 3
+                    if ($pref -eq 'Continue') { $ps.Streams.Progress.Count | Should -BeGreaterThan 0 }
+                    else { $ps.Streams.Progress.Count | Should -Be 0 }
+                }
+                finally { $ps.Dispose() }
+            }
+        }
+    }
+
+    Context 'help' {
+        It 'has full help with the seed scenario among its examples' {
+            $help = Get-Help Start-ParallelCommand -Full
+            $help.Synopsis | Should -Not -BeNullOrEmpty
+            ($help.Examples.Example.Code -join "`n") | Should -Match 'OutputDirectory'
+        }
+    }
+}
