@@ -12,7 +12,7 @@ namespace ParallelJobs
         public string Name { get; set; } = "";
         /// <summary>Full path of the input this result describes (empty for -Merge).</summary>
         public string Path { get; set; } = "";
-        /// <summary>Quality files that contributed (including failed ones).</summary>
+        /// <summary>Quality files read (including failed ones, which contribute no reads).</summary>
         public int FileCount { get; set; }
         /// <summary>Files that were rejected as invalid; they contribute nothing.</summary>
         public int FailedFileCount { get; set; }
@@ -22,7 +22,7 @@ namespace ParallelJobs
         public int MaxLength { get; set; }
         /// <summary>Mean over every base of every read.</summary>
         public double MeanQuality { get; set; }
-        /// <summary>FASTQ offset used (33 or 64); null when only .qual files (plain integers) were read.</summary>
+        /// <summary>FASTQ offset used (33 or 64); null when only .qual files (plain integers) were read, or when FASTQ files disagreed.</summary>
         public int? PhredOffset { get; set; }
         /// <summary>Positions per row of <see cref="Positions"/>: 1 means exact positions; larger for very long reads.</summary>
         public int BinWidth { get; set; } = 1;
@@ -31,6 +31,8 @@ namespace ParallelJobs
         public int ProcessId { get; set; }
         /// <summary>Worker slot (0-based) that computed it; for merged results, the slot of the first part.</summary>
         public int Slot { get; set; }
+        /// <summary>Every worker slot that read a file of this result (work is split by file).</summary>
+        public int[] Slots { get; set; } = Array.Empty<int>();
         public TimeSpan Duration { get; set; }
         public string[] Files { get; set; } = Array.Empty<string>();
 

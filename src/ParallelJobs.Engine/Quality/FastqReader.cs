@@ -1,0 +1,219 @@
+using System;
+using System.Threading;
+
+namespace ParallelJobs.Quality
+{
+    /// <summary>
+    /// Strict streaming FASTQ parser that counts quality characters per position into a histogram.
+    /// <para>
+    /// Record rules (those of Biopython's FastqGeneralIterator, which the published malformed-file set was
+    /// written against): a record starts with an '@' title line; sequence lines follow until a line starting
+    /// with '+'; the '+' line is empty or repeats the title; quality lines follow until their total length
+    /// reaches the sequence length and the next line starts with '@' (so a quality line may itself start
+    /// with '@' or '+', and records may wrap over several lines). Sequence lines may not hold whitespace or
+    /// control characters; quality characters must be '!'..'~' (33..126). Blank lines between records are
+    /// allowed. CRLF line ends are accepted.
+    /// </para>
+    /// <para>
+    /// The histogram is indexed by (character − 33); the caller converts to scores once the file's offset is
+    /// known (<see cref="PhredOffsetDetection"/>), so a file is read only once. Lines never need to fit in
+    /// memory: a 2 Mbp read streams through in chunks.
+    /// </para>
+    /// </summary>
+    public static class FastqReader
+    {
+        private enum State { ExpectTitle, Title, Sequence, Plus, Quality }
+
+        /// <summary>
+        /// Reads every record into <paramref name="histogram"/> (indexes = character − 33). Throws
+        /// <see cref="QualityFormatException"/> at the first defect.
+        /// </summary>
+        public static unsafe FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken)
+        {
+            if (reader == null) throw new ArgumentNullException(nameof(reader));
+            if (histogram == null) throw new ArgumentNullException(nameof(histogram));
+
+            // With -PhredOffset 64 characters below '@' are rejected where they occur.
+            int lowest = forcedOffset == 64 ? 64 - 33 : 0;
+            int span = QualityHistogram.MaxScore - lowest;
+            int minIndex = int.MaxValue, maxIndex = -1;
+            long minLine = 0;
+
+            var state = State.ExpectTitle;
+            byte[] title = new byte[256];
+            int titleLength = 0;
+            int plusLength = 0;
+            bool plusMatches = true;
+            int sequenceLength = 0;
+            int qualityLength = 0;
+            long records = 0;
+            long recordLine = 0;
+            long chunksSinceCheck = 0;
+
+            byte[] buffer = reader.Buffer;
+            while (reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd))
+            {
+                if ((++chunksSinceCheck & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                long line = reader.LineNumber;
+
+                if (lineStart)
+                {
+                    if (state == State.Quality && count > 0 && buffer[offset] == (byte)'@' && qualityLength >= sequenceLength)
+                    {
+                        histogram.AddRead(sequenceLength);
+                        records++;
+                        state = State.ExpectTitle;
+                    }
+                    if (state == State.ExpectTitle)
+                    {
+                        if (count == 0) continue; // blank line between records or at the end
+                        if (buffer[offset] != (byte)'@')
+                            throw new QualityFormatException(line, "expected a title line starting with '@', found " + Describe(buffer[offset]), records);
+                        state = State.Title;
+                        recordLine = line;
+                        titleLength = 0;
+                        offset++;
+                        count--;
+                    }
+                    else if (state == State.Sequence && count > 0 && buffer[offset] == (byte)'+')
+                    {
+                        state = State.Plus;
+                        plusLength = 0;
+                        plusMatches = true;
+                        offset++;
+                        count--;
+                        histogram.EnsureLength(sequenceLength);
+                    }
+                }
+
+                switch (state)
+                {
+                    case State.Title:
+                        if (titleLength + count > title.Length) Array.Resize(ref title, Math.Max(title.Length * 2, titleLength + count));
+                        System.Buffer.BlockCopy(buffer, offset, title, titleLength, count);
+                        titleLength += count;
+                        if (lineEnd) { state = State.Sequence; sequenceLength = 0; }
+                        break;
+
+                    case State.Sequence:
+                        for (int i = offset, end = offset + count; i < end; i++)
+                        {
+                            byte b = buffer[i];
+                            if (b <= 32 || b >= 127)
+                                throw new QualityFormatException(line, Describe(b) + " in the sequence of the record at line " + recordLine, records);
+                        }
+                        sequenceLength += count;
+                        break;
+
+                    case State.Plus:
+                        if (plusMatches)
+                        {
+                            if (plusLength + count > titleLength) plusMatches = false;
+                            else
+                            {
+                                for (int i = 0; i < count; i++)
+                                {
+                                    if (buffer[offset + i] != title[plusLength + i]) { plusMatches = false; break; }
+                                }
+                            }
+                        }
+                        plusLength += count;
+                        if (lineEnd)
+                        {
+                            if (plusLength > 0 && (!plusMatches || plusLength != titleLength))
+                                throw new QualityFormatException(line, "the '+' line does not repeat the title of the record at line " + recordLine, records);
+                            state = State.Quality;
+                            qualityLength = 0;
+                        }
+                        break;
+
+                    case State.Quality:
+                        if (qualityLength + count > sequenceLength)
+                        {
+                            if (lineStart && buffer[offset] == (byte)'@' && qualityLength < sequenceLength)
+                                throw new QualityFormatException(line, "quality is shorter than the sequence (" + qualityLength + " of " + sequenceLength + " characters) in the record at line " + recordLine + "; this '@' line does not fit as quality", records);
+                            throw new QualityFormatException(line, "quality is longer than the sequence (" + sequenceLength + " bases) in the record at line " + recordLine, records);
+                        }
+                        fixed (byte* bytes = &buffer[0])
+                        fixed (long* counts = &histogram.Counts[0])
+                        {
+                            byte* p = bytes + offset;
+                            byte* end = p + count;
+                            int shift = histogram.Shift;
+                            int position = qualityLength;
+                            if (shift == 0)
+                            {
+                                long* column = counts + (long)position * QualityHistogram.ScoreCount;
+                                for (; p < end; p++, column += QualityHistogram.ScoreCount)
+                                {
+                                    int index = *p - 33;
+                                    if ((uint)(index - lowest) > (uint)span) throw BadQuality(*p, line, records, forcedOffset);
+                                    if (index < minIndex) { minIndex = index; minLine = line; }
+                                    if (index > maxIndex) maxIndex = index;
+                                    column[index]++;
+                                }
+                            }
+                            else
+                            {
+                                for (; p < end; p++, position++)
+                                {
+                                    int index = *p - 33;
+                                    if ((uint)(index - lowest) > (uint)span) throw BadQuality(*p, line, records, forcedOffset);
+                                    if (index < minIndex) { minIndex = index; minLine = line; }
+                                    if (index > maxIndex) maxIndex = index;
+                                    counts[(long)(position >> shift) * QualityHistogram.ScoreCount + index]++;
+                                }
+                            }
+                        }
+                        qualityLength += count;
+                        break;
+                }
+            }
+
+            switch (state)
+            {
+                case State.Title:
+                    throw new QualityFormatException(reader.LineNumber, "the file ends inside the title line of the record at line " + recordLine, records);
+                case State.Sequence:
+                    throw new QualityFormatException(reader.LineNumber, "the file ends before the '+' line of the record at line " + recordLine, records);
+                case State.Plus:
+                    throw new QualityFormatException(reader.LineNumber, "the file ends inside the '+' line of the record at line " + recordLine, records);
+                case State.Quality:
+                    if (qualityLength != sequenceLength)
+                        throw new QualityFormatException(reader.LineNumber, "the file ends inside the quality of the record at line " + recordLine + " (" + qualityLength + " of " + sequenceLength + " characters)", records);
+                    histogram.AddRead(sequenceLength);
+                    records++;
+                    break;
+            }
+
+            return new FastqScan(records,
+                maxIndex < 0 ? (byte)0 : (byte)(minIndex + 33),
+                maxIndex < 0 ? (byte)0 : (byte)(maxIndex + 33),
+                minLine);
+        }
+
+        private static QualityFormatException BadQuality(byte b, long line, long records, int? forcedOffset)
+        {
+            if (forcedOffset == 64 && b >= 33 && b < 64)
+                return new QualityFormatException(line, "quality character " + Describe(b) + " is below '@', the lowest score of Phred+64 (-PhredOffset 64); Solexa-scaled or Phred+33 data?", records);
+            return new QualityFormatException(line, Describe(b) + " in a quality line (allowed: '!'..'~', 33..126)", records);
+        }
+
+        internal static string Describe(byte b)
+        {
+            switch (b)
+            {
+                case 0: return "NUL (0)";
+                case 9: return "a tab (9)";
+                case 11: return "a vertical tab (11)";
+                case 13: return "a carriage return (13)";
+                case 27: return "ESC (27)";
+                case 32: return "a space (32)";
+                case 127: return "DEL (127)";
+            }
+            if (b < 32) return "control character " + b;
+            if (b > 127) return "byte " + b;
+            return "'" + (char)b + "' (" + b + ")";
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+
+namespace ParallelJobs.Quality
+{
+    /// <summary>
+    /// Reads a byte stream as lines, handed out as segments of one large reusable buffer, so parsing
+    /// allocates nothing per line. A line longer than the buffer (a 2 Mbp nanopore read) arrives as several
+    /// chunks, which is why memory does not depend on read length. A trailing '\r' (CRLF files) is dropped.
+    /// </summary>
+    public sealed class LineChunkReader
+    {
+        private readonly Stream _stream;
+        private readonly byte[] _buffer;
+        private int _start;
+        private int _end;
+        private bool _endOfStream;
+        private bool _atLineStart = true;
+
+        public LineChunkReader(Stream stream, byte[] buffer)
+        {
+            _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+            _buffer = buffer ?? throw new ArgumentNullException(nameof(buffer));
+            if (buffer.Length < 2) throw new ArgumentException("The buffer must hold at least two bytes.", nameof(buffer));
+        }
+
+        public byte[] Buffer => _buffer;
+
+        /// <summary>1-based number of the line the last chunk belongs to (0 before the first chunk).</summary>
+        public long LineNumber { get; private set; }
+
+        /// <summary>Bytes consumed from the stream so far.</summary>
+        public long BytesRead { get; private set; }
+
+        /// <summary>
+        /// Next piece of the current line: bytes [offset, offset+count) of <see cref="Buffer"/>, valid until the
+        /// next call. lineStart: the chunk begins a line; lineEnd: the line ends with this chunk.
+        /// Returns false at the end of the data.
+        /// </summary>
+        public bool Next(out int offset, out int count, out bool lineStart, out bool lineEnd)
+        {
+            while (true)
+            {
+                if (_start < _end)
+                {
+                    int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                    if (newline >= 0)
+                    {
+                        offset = _start;
+                        count = newline - _start;
+                        if (count > 0 && _buffer[newline - 1] == (byte)'\r') count--;
+                        _start = newline + 1;
+                        return EmitLineEnd(out lineStart, out lineEnd);
+                    }
+                    if (_endOfStream)
+                    {
+                        offset = _start;
+                        count = _end - _start;
+                        if (count > 0 && _buffer[_end - 1] == (byte)'\r') count--;
+                        _start = _end;
+                        return EmitLineEnd(out lineStart, out lineEnd);
+                    }
+                    if (_start > 0)
+                    {
+                        System.Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                        _end -= _start;
+                        _start = 0;
+                    }
+                    if (_end == _buffer.Length)
+                    {
+                        // A line longer than the buffer: hand out all but the last byte, which may be the '\r'
+                        // of a CRLF whose '\n' has not been read yet. It is moved to the front on the next call.
+                        offset = 0;
+                        count = _end - 1;
+                        _start = _end - 1;
+                        lineStart = _atLineStart;
+                        if (_atLineStart) LineNumber++;
+                        _atLineStart = false;
+                        lineEnd = false;
+                        return true;
+                    }
+                    Fill();
+                }
+                else
+                {
+                    if (_endOfStream) { offset = count = 0; lineStart = lineEnd = false; return false; }
+                    _start = _end = 0;
+                    Fill();
+                }
+            }
+        }
+
+        private bool EmitLineEnd(out bool lineStart, out bool lineEnd)
+        {
+            lineStart = _atLineStart;
+            if (_atLineStart) LineNumber++;
+            _atLineStart = true;
+            lineEnd = true;
+            return true;
+        }
+
+        private void Fill()
+        {
+            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read <= 0) _endOfStream = true;
+            else { _end += read; BytesRead += read; }
+        }
+    }
+}

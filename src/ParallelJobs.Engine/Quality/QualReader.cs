@@ -1,0 +1,123 @@
+using System;
+using System.Threading;
+
+namespace ParallelJobs.Quality
+{
+    /// <summary>
+    /// Streaming parser of .qual files (phred/phrap/454 sffinfo output): a '>' header line starts a record,
+    /// whose scores are whitespace-separated integers over any number of lines.
+    /// <list type="bullet">
+    /// <item>text before the first '>' is skipped (as Biopython does);</item>
+    /// <item>a token that is not an integer is an error;</item>
+    /// <item>a negative score is an error (Biopython turns it into 0 with a warning; silently changing data
+    /// is what this module promises not to do), and so is a score above 93;</item>
+    /// <item>a record with no scores is valid: a read of length 0.</item>
+    /// </list>
+    /// Scores go straight into the histogram; numbers are parsed from bytes, nothing is allocated per line.
+    /// </summary>
+    public static class QualReader
+    {
+        /// <summary>Reads every record into <paramref name="histogram"/>; returns the number of records.</summary>
+        public static unsafe long Read(LineChunkReader reader, QualityHistogram histogram, CancellationToken cancellationToken)
+        {
+            if (reader == null) throw new ArgumentNullException(nameof(reader));
+            if (histogram == null) throw new ArgumentNullException(nameof(histogram));
+
+            bool inRecord = false;
+            bool inHeader = false;
+            long records = 0;
+            int position = 0;           // scores so far in the current record
+            int value = 0;
+            bool inToken = false;
+            bool negative = false;
+            long chunksSinceCheck = 0;
+            // Positions below this limit fit in the histogram as it is; beyond it EnsureLength grows or coarsens.
+            int limit = histogram.ColumnCapacity << histogram.Shift;
+            byte[] buffer = reader.Buffer;
+
+            while (reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd))
+            {
+                if ((++chunksSinceCheck & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+
+                if (lineStart)
+                {
+                    inHeader = count > 0 && buffer[offset] == (byte)'>';
+                    if (inHeader)
+                    {
+                        if (inRecord) { histogram.AddRead(position); records++; }
+                        inRecord = true;
+                        position = 0;
+                    }
+                }
+                if (inHeader || !inRecord) continue;
+
+                long line = reader.LineNumber;
+                int shift = histogram.Shift;
+                long[] countsArray = histogram.Counts;
+                fixed (byte* bytes = &buffer[0])
+                {
+                    byte* p = bytes + offset;
+                    byte* end = p + count;
+                    for (; p < end; p++)
+                    {
+                        int digit = *p - '0';
+                        if ((uint)digit <= 9)
+                        {
+                            // Cap so that long digit strings cannot overflow; anything above 93 is an error anyway.
+                            value = value > 1000 ? value : value * 10 + digit;
+                            inToken = true;
+                            continue;
+                        }
+                        byte b = *p;
+                        if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == 11 || b == 12)
+                        {
+                            if (inToken && !negative && value <= QualityHistogram.MaxScore && position < limit)
+                            {
+                                countsArray[(position >> shift) * QualityHistogram.ScoreCount + value]++;
+                                position++;
+                                value = 0; inToken = false;
+                            }
+                            else if (inToken || negative)
+                            {
+                                EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, inToken, negative, line, records);
+                                value = 0; inToken = false; negative = false;
+                            }
+                            continue;
+                        }
+                        if (b == (byte)'-' && !inToken && !negative)
+                        {
+                            negative = true;
+                            continue;
+                        }
+                        throw new QualityFormatException(line, FastqReader.Describe(b) + " in a score: scores must be whole numbers separated by white space", records);
+                    }
+                }
+                if (lineEnd && (inToken || negative))
+                {
+                    EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, inToken, negative, line, records);
+                    value = 0; inToken = false; negative = false;
+                }
+            }
+
+            if (inRecord) { histogram.AddRead(position); records++; }
+            return records;
+        }
+
+        private static void EmitChecked(ref int position, ref int limit, ref int shift, ref long[] counts, QualityHistogram histogram,
+            int value, bool hadDigits, bool negative, long line, long records)
+        {
+            if (!hadDigits) throw new QualityFormatException(line, "'-' is not a score", records);
+            if (negative) throw new QualityFormatException(line, "negative score -" + value + " (scores are 0..93)", records);
+            if (value > QualityHistogram.MaxScore) throw new QualityFormatException(line, "score " + (value > 1000 ? "above 1000" : value.ToString()) + " is above 93, the highest Phred score", records);
+            if (position >= limit)
+            {
+                histogram.EnsureLength(position + 1);
+                shift = histogram.Shift;
+                counts = histogram.Counts;
+                limit = histogram.ColumnCapacity << shift;
+            }
+            counts[(position >> shift) * QualityHistogram.ScoreCount + value]++;
+            position++;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace ParallelJobs.Quality
+{
+    /// <summary>One thing a run reports: a result, an error or progress. Exactly one payload is set.</summary>
+    public sealed class QualityRunEvent
+    {
+        private QualityRunEvent(QualityRunEventKind kind, QualityDistribution? distribution, QualityFileError? error, QualityRunProgress? progress)
+        {
+            Kind = kind;
+            Distribution = distribution;
+            Error = error;
+            Progress = progress;
+        }
+
+        public QualityRunEventKind Kind { get; }
+        public QualityDistribution? Distribution { get; }
+        public QualityFileError? Error { get; }
+        public QualityRunProgress? Progress { get; }
+
+        public static QualityRunEvent ForResult(QualityDistribution distribution) => new QualityRunEvent(QualityRunEventKind.Result, distribution, null, null);
+        public static QualityRunEvent ForError(QualityFileError error) => new QualityRunEvent(QualityRunEventKind.Error, null, error, null);
+        public static QualityRunEvent ForProgress(QualityRunProgress progress) => new QualityRunEvent(QualityRunEventKind.Progress, null, null, progress);
+    }
+}

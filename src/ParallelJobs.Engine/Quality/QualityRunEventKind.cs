@@ -1,0 +1,12 @@
+namespace ParallelJobs.Quality
+{
+    public enum QualityRunEventKind
+    {
+        /// <summary><see cref="QualityRunEvent.Distribution"/> is a finished result.</summary>
+        Result,
+        /// <summary><see cref="QualityRunEvent.Error"/> describes a failed file or an empty directory.</summary>
+        Error,
+        /// <summary><see cref="QualityRunEvent.Progress"/> has counters.</summary>
+        Progress,
+    }
+}
