@@ -1,0 +1,136 @@
+#Requires -Version 7.0
+# Export-QualityPlot as a user sees it: SVG and HTML files from the pipeline, -WhatIf, -Force, -PassThru,
+# and clear errors instead of overwritten files.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
+
+    function New-TestDistribution([string] $Name, [int] $Length = 60, [int] $BinWidth = 1) {
+        $rows = foreach ($i in 0..($Length - 1)) {
+            $m = 36 - 24 * $i / [Math]::Max(1, $Length - 1)
+            $start = $i * $BinWidth + 1
+            [ParallelJobs.PositionQuality]@{
+                Name = $Name; Position = $start; EndPosition = $start + $BinWidth - 1; Count = 100; Mean = $m
+                Median = [int]$m; LowerQuartile = [int]$m - 4; UpperQuartile = [int]$m + 2
+                Percentile10 = [int]$m - 8; Percentile90 = [int]$m + 4; Minimum = 2; Maximum = 41
+            }
+        }
+        [ParallelJobs.QualityDistribution]@{ Name = $Name; BinWidth = $BinWidth; ReadCount = 100; Positions = [ParallelJobs.PositionQuality[]]@($rows) }
+    }
+}
+
+Describe 'Export-QualityPlot' {
+    It 'writes an SVG box plot with bands, axes and the seed title' {
+        $path = Join-Path $TestDrive 'one.svg'
+        New-TestDistribution t1 | Export-QualityPlot -Path $path
+        [xml] $svg = Get-Content $path -Raw
+        $svg.DocumentElement.LocalName | Should -Be 'svg'
+        $svg.DocumentElement.title | Should -BeExactly 't1 [12, 36]'
+        $text = Get-Content $path -Raw
+        $text | Should -Match '#f0a8a8'
+        $text | Should -Match '#f6cf8f'
+        $text | Should -Match '#a9dba9'
+        $text | Should -Match '>Position<'
+        $text | Should -Match '>Quality<'
+    }
+
+    It 'returns the file with -PassThru and nothing without it' {
+        $path = Join-Path $TestDrive 'passthru.svg'
+        $result = New-TestDistribution t1 | Export-QualityPlot -Path $path -PassThru
+        $result | Should -BeOfType ([System.IO.FileInfo])
+        $result.FullName | Should -Be $path
+        New-TestDistribution t1 | Export-QualityPlot -Path (Join-Path $TestDrive 'quiet.svg') | Should -BeNullOrEmpty
+    }
+
+    It 'writes one self-contained HTML page with one plot per distribution from the pipeline' {
+        $path = Join-Path $TestDrive 'report.html'
+        (New-TestDistribution t1), (New-TestDistribution t2), (New-TestDistribution t3) | Export-QualityPlot $path
+        $html = Get-Content $path -Raw
+        $html | Should -Match '^<!DOCTYPE html>'
+        ([regex]::Matches($html, '<svg ')).Count | Should -Be 3
+        $html | Should -Not -Match '<script'
+        $html | Should -Not -Match ' (src|href)='
+        foreach ($n in 't1', 't2', 't3') { $html | Should -Match "<h2>$n</h2>" }
+    }
+
+    It 'escapes names in SVG and HTML' {
+        $name = '<b>x</b> & "y"'
+        $svgPath = Join-Path $TestDrive 'escaped.svg'
+        $htmlPath = Join-Path $TestDrive 'escaped.html'
+        New-TestDistribution $name | Export-QualityPlot $svgPath
+        New-TestDistribution $name | Export-QualityPlot $htmlPath
+        ([xml](Get-Content $svgPath -Raw)).DocumentElement.title | Should -BeLike '<b>x</b> & "y" `[*'
+        (Get-Content $htmlPath -Raw) | Should -Match '<h2>&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;</h2>'
+        (Get-Content $htmlPath -Raw) | Should -Not -Match '<b>x'
+    }
+
+    It 'labels bins of long reads on the axis' {
+        $path = Join-Path $TestDrive 'nanopore.svg'
+        New-TestDistribution nanopore -Length 2000 -BinWidth 1000 | Export-QualityPlot $path
+        (Get-Content $path -Raw) | Should -Match '>Position \(bins of [\d,]+ bp\)<'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.svg'
+        New-TestDistribution t1 | Export-QualityPlot $path -WhatIf
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'refuses to overwrite an existing file without -Force, and leaves it alone' {
+        $path = Join-Path $TestDrive 'exists.svg'
+        Set-Content -Path $path -Value 'keep me'
+        { New-TestDistribution t1 | Export-QualityPlot $path } |
+            Should -Throw -ErrorId 'PlotFileExists,ParallelJobs.Commands.ExportQualityPlotCommand'
+        Get-Content $path | Should -BeExactly 'keep me'
+        $err = $null
+        try { New-TestDistribution t1 | Export-QualityPlot $path } catch { $err = $_ }
+        $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+        $err.TargetObject | Should -Be $path
+        $err.Exception.Message | Should -Match '-Force'
+    }
+
+    It 'overwrites with -Force' {
+        $path = Join-Path $TestDrive 'forced.svg'
+        Set-Content -Path $path -Value 'old'
+        New-TestDistribution t1 | Export-QualityPlot $path -Force
+        (Get-Content $path -Raw) | Should -Match '<svg '
+    }
+
+    It 'resolves relative and drive-qualified paths through PowerShell, not the process directory' {
+        Push-Location $TestDrive
+        try {
+            New-TestDistribution t1 | Export-QualityPlot 'relative.svg'
+            New-TestDistribution t1 | Export-QualityPlot 'TestDrive:/drive.html'
+        }
+        finally { Pop-Location }
+        Test-Path (Join-Path $TestDrive 'relative.svg') | Should -BeTrue
+        Test-Path (Join-Path $TestDrive 'drive.html') | Should -BeTrue
+    }
+
+    It 'rejects file types it cannot write' {
+        { New-TestDistribution t1 | Export-QualityPlot (Join-Path $TestDrive 'plot.png') } |
+            Should -Throw -ErrorId 'UnsupportedPlotFileType,ParallelJobs.Commands.ExportQualityPlotCommand'
+        Test-Path (Join-Path $TestDrive 'plot.png') | Should -BeFalse
+    }
+
+    It 'says when the directory does not exist' {
+        { New-TestDistribution t1 | Export-QualityPlot (Join-Path $TestDrive 'no/such/dir/plot.svg') } |
+            Should -Throw -ErrorId 'PlotDirectoryNotFound,ParallelJobs.Commands.ExportQualityPlotCommand'
+    }
+
+    It 'warns and writes nothing when no distribution arrives' {
+        $path = Join-Path $TestDrive 'empty.svg'
+        @() | Export-QualityPlot -Path $path -WarningVariable warnings -WarningAction SilentlyContinue
+        Test-Path $path | Should -BeFalse
+        $warnings | Should -HaveCount 1
+    }
+
+    It 'exports what Get-QualityDistribution computes from the fixture directories' -Skip:(-not (Get-Command Get-QualityDistribution -ErrorAction SilentlyContinue)) {
+        $path = Join-Path $TestDrive 'fixtures.html'
+        Get-ChildItem (Join-Path $PSScriptRoot '../fixtures/quality/dirs') -Directory |
+            Get-QualityDistribution -ErrorAction SilentlyContinue | Export-QualityPlot $path
+        $html = Get-Content $path -Raw
+        ([regex]::Matches($html, '<svg ')).Count | Should -Be 2
+        $html | Should -Match '<h2>run_a</h2>'
+    }
+}
