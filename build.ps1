@@ -1,0 +1,63 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds ParallelJobs into a self-contained module folder, and optionally runs the tests.
+.DESCRIPTION
+    Publishes the cmdlet and engine assemblies in the chosen configuration and lays out
+    out/ParallelJobs/<version>/ with the manifest, the DLLs, the format file and the help, so that
+    the folder imports on its own from any directory (copy it into a $env:PSModulePath folder to
+    install). Then imports it in a fresh pwsh to prove it. -Test runs the whole suite (dotnet test).
+.EXAMPLE
+    ./build.ps1
+.EXAMPLE
+    ./build.ps1 -Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release',
+    [switch] $Test,
+    [switch] $SkipImportCheck
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$manifestPath = Join-Path $root 'ParallelJobs.psd1'
+$version = (Import-PowerShellDataFile $manifestPath).ModuleVersion
+
+Write-Host "Building ParallelJobs $version ($Configuration)"
+dotnet build (Join-Path $root 'src/ParallelJobs/ParallelJobs.csproj') -c $Configuration --nologo
+if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
+
+$out = Join-Path $root "out/ParallelJobs/$version"
+if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+$bin = Join-Path $out 'bin'
+New-Item -ItemType Directory -Path $bin, (Join-Path $out 'en-US') -Force | Out-Null
+
+$built = Join-Path $root "src/ParallelJobs/bin/$Configuration/netstandard2.0"
+foreach ($f in 'ParallelJobs.dll', 'ParallelJobs.Engine.dll', 'ParallelJobs.pdb', 'ParallelJobs.Engine.pdb') {
+    Copy-Item (Join-Path $built $f) $bin
+}
+# The manifest is the same file as at the root: it loads bin/ParallelJobs.dll relative to itself.
+Copy-Item $manifestPath $out
+Copy-Item (Join-Path $root 'Module/*.ps1xml') $bin
+Copy-Item (Join-Path $root 'Module/en-US/*') (Join-Path $out 'en-US') -Recurse
+Write-Host "Module laid out in $out"
+
+if (-not $SkipImportCheck) {
+    # Import from another directory, in a fresh process, so nothing of this session or the repo helps.
+    $pwsh = (Get-Process -Id $PID).Path
+    $pwshArgs = @()
+    if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $pwshArgs = @([Environment]::GetCommandLineArgs()[0]) }
+    $check = "Set-Location ([System.IO.Path]::GetTempPath()); Import-Module '$($out.Replace("'", "''"))/ParallelJobs.psd1' -ErrorAction Stop; " +
+             "(Get-Command -Module ParallelJobs).Name -join ','; if (-not (Get-Help Start-ParallelCommand).Synopsis) { throw 'help not found' }; " +
+             "(Start-ParallelCommand 'echo imported').Output"
+    $result = & $pwsh @pwshArgs -NoProfile -NonInteractive -Command $check
+    if ($LASTEXITCODE) { throw "The built module does not import on its own: $result" }
+    Write-Host "Import check: $($result -join ' | ')"
+}
+
+if ($Test) {
+    dotnet test (Join-Path $root 'ParallelJobs.sln')
+    if ($LASTEXITCODE) { throw "tests failed ($LASTEXITCODE)" }
+}
