@@ -150,6 +150,27 @@ Describe 'Start-ParallelCommand' {
         }
     }
 
+    Context 'Ctrl+C' {
+        It 'stops every process tree when the pipeline is stopped, and returns promptly' -Skip:$IsWindows {
+            $pidFile = Join-Path $TestDrive 'tree.pids'
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$($script:ModulePath)'; Start-ParallelCommand 'sleep 600 & echo `$! >> ''$pidFile''; echo `$`$ >> ''$pidFile''; wait', 'sleep 600' -ThrottleLimit 2 -GracePeriodSeconds 1")
+                $async = $ps.BeginInvoke()
+                # No event says 'the command has started' from outside; wait for its PID file (bounded).
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while (-not ((Test-Path $pidFile) -and @(Get-Content $pidFile).Count -ge 2) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+                @(Get-Content $pidFile) | Should -HaveCount 2
+                $clock = [System.Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()   # what Ctrl+C does: StopProcessing, then the pipeline ends
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 60 -Because 'Ctrl+C must not wait for the 600 s commands (a hang check, not a timing target)'
+                $async.IsCompleted | Should -BeTrue
+                foreach ($p in Get-Content $pidFile) { Test-ProcessAlive ([int]$p) | Should -BeFalse -Because "process $p must not outlive Ctrl+C" }
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+
     Context 'per-slot output files' {
         It 'writes each slot''s bytes to slot-<k>.out and .err, in the order its commands ran' {
             $dir = Join-Path $TestDrive 'slots'
