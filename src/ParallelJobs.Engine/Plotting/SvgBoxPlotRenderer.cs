@@ -160,7 +160,7 @@ namespace ParallelJobs
                 double boxHeight = Math.Max(1, yScale.Map(group.LowerQuartile) - boxTop);
                 svg.Append("<rect x=\"").Append(F(cx - half)).Append("\" y=\"").Append(F(boxTop)).Append("\" width=\"").Append(F(boxWidth))
                    .Append("\" height=\"").Append(F(boxHeight)).Append("\" fill=\"").Append(BoxFill).Append("\" stroke=\"").Append(BoxStroke)
-                   .Append("\" stroke-width=\"").Append(boxWidth >= 4 ? "1" : "0").Append("\"/>");
+                   .Append("\" stroke-width=\"").Append(boxWidth >= 6 ? "1" : "0").Append("\"/>");
                 AppendLine(svg, cx - half, yScale.Map(group.Median), cx + half, yScale.Map(group.Median), MedianStroke, 2);
                 svg.Append("</g>\n");
             }
