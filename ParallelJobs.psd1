@@ -13,6 +13,8 @@
     FormatsToProcess     = @('bin/ParallelJobs.format.ps1xml')
     CmdletsToExport      = @(
         'Start-ParallelCommand'
+        'Receive-SlotOutput'
+        'Get-ParallelSlot'
         'Show-QualityPlot'
         'Export-QualityPlot'
     )

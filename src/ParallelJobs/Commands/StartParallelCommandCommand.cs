@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ParallelJobs.Scheduling;
 
@@ -13,6 +14,7 @@ namespace ParallelJobs.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "ParallelCommand", DefaultParameterSetName = CommandSet)]
     [OutputType(typeof(CommandResult))]
+    [OutputType(typeof(ParallelJob))]
     public sealed class StartParallelCommandCommand : PSCmdlet, IDisposable
     {
         private const string CommandSet = "Command";
@@ -21,6 +23,7 @@ namespace ParallelJobs.Commands
 
         private ParallelRun? _run;
         private RunOptions? _options;
+        private ParallelJob? _job;
         private volatile bool _stopping;
         private bool _showProgress;
         private readonly int _activityId = new Random().Next(1, int.MaxValue);
@@ -86,6 +89,15 @@ namespace ParallelJobs.Commands
         [Parameter]
         public SwitchParameter KeepOrder { get; set; }
 
+        /// <summary>Returns at once a ParallelJob (one child job per command) instead of waiting for the results.</summary>
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
+        /// <summary>Name of the job made by -AsJob.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
         protected override void BeginProcessing()
         {
             _options = BuildOptions();
@@ -100,6 +112,11 @@ namespace ParallelJobs.Commands
                     "OutputDirectoryUnavailable", ErrorCategory.WriteError, OutputDirectory));
             }
             _showProgress = ShowProgress();
+            if (AsJob.IsPresent)
+            {
+                _job = new ParallelJob(_run!, JobCommandText(), Name);
+                _showProgress = false;
+            }
         }
 
         protected override void ProcessRecord()
@@ -125,13 +142,22 @@ namespace ParallelJobs.Commands
                     }
                     break;
             }
-            Drain(run, wait: false);
+            if (_job == null) Drain(run, wait: false);
         }
 
         protected override void EndProcessing()
         {
             var run = _run!;
             run.CompleteAdding();
+            if (_job != null)
+            {
+                // The job owns the run from here: a background thread drains it, not this pipeline.
+                _job.Register(this);
+                _job.StartJob();
+                _run = null;
+                WriteObject(_job);
+                return;
+            }
             Drain(run, wait: true);
             if (_showProgress)
             {
@@ -177,7 +203,8 @@ namespace ParallelJobs.Commands
                 WriteError(new ErrorRecord(e, "InvalidCommand", ErrorCategory.InvalidArgument, what));
                 return;
             }
-            run.Add(spec);
+            int index = run.Add(spec);
+            _job?.AddCommand(index, spec.DisplayText);
         }
 
         private void Drain(ParallelRun run, bool wait)
@@ -242,6 +269,10 @@ namespace ParallelJobs.Commands
             if (pref is string s) return !s.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) && !s.Equals("Ignore", StringComparison.OrdinalIgnoreCase);
             return true;
         }
+
+        private string JobCommandText() => ParameterSetName == FilePathSet
+            ? string.Join(" ", new[] { FilePath }.Concat(ArgumentList))
+            : string.Join("; ", Command);
 
         private RunOptions BuildOptions()
         {

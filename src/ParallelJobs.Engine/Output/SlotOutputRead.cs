@@ -1,0 +1,22 @@
+namespace ParallelJobs.Output
+{
+    /// <summary>What one read of a <see cref="SlotOutputBuffer"/> slot returned.</summary>
+    public sealed class SlotOutputRead
+    {
+        internal SlotOutputRead(int slot, SlotOutputLine[] lines, long lastSequence, long droppedLines)
+        {
+            Slot = slot;
+            Lines = lines;
+            LastSequence = lastSequence;
+            DroppedLines = droppedLines;
+        }
+
+        public int Slot { get; }
+        /// <summary>The lines, in the order the slot's commands printed them.</summary>
+        public SlotOutputLine[] Lines { get; }
+        /// <summary>Sequence number of the last line returned (or the caller's own when none); pass it back to read on from there.</summary>
+        public long LastSequence { get; }
+        /// <summary>Lines this slot printed that the buffer let go of, unread, to stay within its bound.</summary>
+        public long DroppedLines { get; }
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+using System.Management.Automation;
+
+namespace ParallelJobs.Commands
+{
+    /// <summary>
+    /// Get-ParallelSlot: what each slot of a ParallelJob is doing now (Busy or Idle, the command and its
+    /// index, its process id, since when, the last line it printed) and has done (commands completed and
+    /// failed). Reads a snapshot from the run; safe at any moment, during or after the run.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "ParallelSlot")]
+    [OutputType(typeof(ParallelSlot))]
+    public sealed class GetParallelSlotCommand : PSCmdlet
+    {
+        /// <summary>The job made by Start-ParallelCommand -AsJob. Other jobs are reported as errors.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public Job Job { get; set; } = null!;
+
+        /// <summary>Only these slots (0-based).</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int[]? Slot { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (!(Job is ParallelJob job))
+            {
+                WriteError(JobErrors.NotAParallelJob(Job));
+                return;
+            }
+            var slots = job.GetSlots();
+            if (Slot == null)
+            {
+                foreach (var s in slots) WriteObject(s);
+                return;
+            }
+            foreach (int k in Slot)
+            {
+                if (k >= slots.Length) WriteError(JobErrors.SlotOutOfRange(k, slots.Length, job));
+                else WriteObject(slots[k]);
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using ParallelJobs.Output;
+
+namespace ParallelJobs.Commands
+{
+    /// <summary>
+    /// Receive-SlotOutput: what each slot printed, in the order its commands ran (the seed's per-slot
+    /// output files, as objects). From a running or finished ParallelJob (live, like Receive-Job: lines
+    /// since the last call, -Keep, -Wait), from a directory written with -OutputDirectory, or from
+    /// CommandResult objects in the pipeline.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Receive, "SlotOutput", DefaultParameterSetName = JobSet)]
+    [OutputType(typeof(SlotOutputLine))]
+    [OutputType(typeof(string))]
+    public sealed class ReceiveSlotOutputCommand : PSCmdlet
+    {
+        private const string JobSet = "Job";
+        private const string PathSet = "Path";
+        private const string ResultSet = "Result";
+
+        private readonly List<CommandResult> _results = new List<CommandResult>();
+        private readonly ManualResetEventSlim _stopping = new ManualResetEventSlim(false);
+
+        /// <summary>A job made by Start-ParallelCommand -AsJob. Other jobs are reported as errors.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = JobSet)]
+        [ValidateNotNull]
+        public Job Job { get; set; } = null!;
+
+        /// <summary>A directory written by Start-ParallelCommand -OutputDirectory (slot files and commands.tsv).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [Alias("PSPath", "FullName")]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        /// <summary>Results of Start-ParallelCommand; their Lines are used.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ResultSet)]
+        [ValidateNotNull]
+        public CommandResult[] Result { get; set; } = Array.Empty<CommandResult>();
+
+        /// <summary>Only these slots (0-based, as in CommandResult.Slot and the slot file names).</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int[]? Slot { get; set; }
+
+        /// <summary>Only stdout (Output) or only stderr (Error) lines.</summary>
+        [Parameter]
+        public StreamKind? Stream { get; set; }
+
+        /// <summary>Emit the text of each line instead of SlotOutputLine objects.</summary>
+        [Parameter]
+        public SwitchParameter Raw { get; set; }
+
+        /// <summary>Leave the lines in the job, so the next call returns them again (like Receive-Job -Keep).</summary>
+        [Parameter(ParameterSetName = JobSet)]
+        public SwitchParameter Keep { get; set; }
+
+        /// <summary>Stream lines as they come until the job has finished.</summary>
+        [Parameter(ParameterSetName = JobSet)]
+        public SwitchParameter Wait { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case JobSet:
+                    if (Job is ParallelJob job) FromJob(job);
+                    else WriteError(JobErrors.NotAParallelJob(Job));
+                    break;
+                case PathSet:
+                    foreach (var p in Path) FromPath(p);
+                    break;
+                case ResultSet:
+                    _results.AddRange(Result.Where(r => r != null));
+                    break;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == ResultSet) FromResults();
+        }
+
+        protected override void StopProcessing() => _stopping.Set();
+
+        private void FromJob(ParallelJob job)
+        {
+            var slots = ValidSlots(job.ThrottleLimit, job);
+            var buffer = job.SlotOutput;
+            if (!Wait.IsPresent)
+            {
+                foreach (int k in slots) Emit(buffer.Read(k, Keep.IsPresent), job);
+                return;
+            }
+            // -Wait: stream until the job has finished. With -Keep, cursors skip what was already written.
+            var cursors = new long[buffer.SlotCount];
+            var handles = new[] { buffer.LinesArrived, job.Finished, _stopping.WaitHandle };
+            while (true)
+            {
+                buffer.ResetArrivalSignal();
+                // Read the state before the lines: a job that has finished has no line still to come.
+                bool finished = IsFinished(job.JobStateInfo.State);
+                foreach (int k in slots)
+                {
+                    var read = buffer.Read(k, Keep.IsPresent, cursors[k]);
+                    cursors[k] = read.LastSequence;
+                    Emit(read, job);
+                }
+                if (finished || _stopping.IsSet) return;
+                WaitHandle.WaitAny(handles, 500);
+            }
+        }
+
+        private void FromPath(string path)
+        {
+            string directory;
+            try
+            {
+                directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException)
+            {
+                WriteError(new ErrorRecord(e, "SlotDirectoryNotFound", ErrorCategory.ObjectNotFound, path));
+                return;
+            }
+            SlotOutputDirectoryReader reader;
+            try
+            {
+                reader = new SlotOutputDirectoryReader(directory);
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                WriteError(new ErrorRecord(e, "SlotDirectoryNotFound", ErrorCategory.ObjectNotFound, path));
+                return;
+            }
+            catch (FileNotFoundException e)
+            {
+                WriteError(new ErrorRecord(e, "SlotFilesNotFound", ErrorCategory.ObjectNotFound, path));
+                return;
+            }
+            catch (Exception e) when (e is InvalidDataException || e is IOException || e is UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(e, "SlotFilesUnreadable", ErrorCategory.ReadError, path));
+                return;
+            }
+            IEnumerable<int> slots = reader.Slots;
+            if (Slot != null)
+            {
+                var wanted = new List<int>();
+                foreach (int k in Slot)
+                {
+                    if (reader.HasSlot(k)) wanted.Add(k);
+                    else WriteError(new ErrorRecord(
+                        new ArgumentOutOfRangeException("Slot", k, $"Slot {k} is outside the run in '{reader.Directory}': it has files for slots {string.Join(", ", reader.Slots)}."),
+                        "SlotOutOfRange", ErrorCategory.InvalidArgument, path));
+                }
+                slots = wanted;
+            }
+            try
+            {
+                foreach (int k in slots)
+                    foreach (var line in reader.ReadLines(k, Stream))
+                    {
+                        if (_stopping.IsSet) return;
+                        WriteLine(line);
+                    }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(e, "SlotFilesUnreadable", ErrorCategory.ReadError, path));
+            }
+        }
+
+        private void FromResults()
+        {
+            var bySlot = _results.Where(r => r.Slot >= 0).GroupBy(r => r.Slot).ToDictionary(g => g.Key, g => g.ToList());
+            IEnumerable<int> slots = bySlot.Keys.OrderBy(k => k);
+            if (Slot != null)
+            {
+                var wanted = new List<int>();
+                foreach (int k in Slot)
+                {
+                    if (bySlot.ContainsKey(k)) wanted.Add(k);
+                    else WriteError(new ErrorRecord(
+                        new ArgumentOutOfRangeException("Slot", k, $"No result given ran in slot {k}; the results ran in slots {string.Join(", ", bySlot.Keys.OrderBy(s => s))}."),
+                        "SlotOutOfRange", ErrorCategory.InvalidArgument, k));
+                }
+                slots = wanted;
+            }
+            foreach (int k in slots)
+            {
+                // The order the slot ran its commands: by start time (a slot runs one at a time).
+                foreach (var r in bySlot[k].OrderBy(r => r.StartTime ?? DateTime.MaxValue).ThenBy(r => r.Index))
+                {
+                    if (r.OutputTruncated)
+                        WriteWarning($"Result {r.Index} keeps only the last lines of its output; every line is in {r.OutputPath ?? "its run's output directory"} (Receive-SlotOutput -Path).");
+                    foreach (var line in r.Lines) WriteLine(line);
+                }
+            }
+        }
+
+        private IEnumerable<int> ValidSlots(int slotCount, object target)
+        {
+            if (Slot == null) return Enumerable.Range(0, slotCount);
+            var valid = new List<int>();
+            foreach (int k in Slot)
+            {
+                if (k < slotCount) valid.Add(k);
+                else WriteError(JobErrors.SlotOutOfRange(k, slotCount, target));
+            }
+            return valid;
+        }
+
+        private void Emit(SlotOutputRead read, ParallelJob job)
+        {
+            if (read.DroppedLines > 0)
+            {
+                string where = job.OutputDirectory != null ? $"; every line is in slot-{read.Slot}.out / .err in {job.OutputDirectory} (Receive-SlotOutput -Path)" : "";
+                WriteWarning($"Slot {read.Slot} printed {read.DroppedLines} more lines than the job keeps unread; the oldest were let go{where}.");
+            }
+            foreach (var line in read.Lines) WriteLine(line);
+        }
+
+        private void WriteLine(SlotOutputLine line)
+        {
+            if (Stream.HasValue && line.Stream != Stream.Value) return;
+            if (Raw.IsPresent) WriteObject(line.Line);
+            else WriteObject(line);
+        }
+
+        private static bool IsFinished(JobState s) => s == JobState.Completed || s == JobState.Failed || s == JobState.Stopped;
+    }
+}

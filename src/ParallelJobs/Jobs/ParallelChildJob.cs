@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+
+namespace ParallelJobs
+{
+    /// <summary>
+    /// One command of a <see cref="ParallelJob"/>: NotStarted while it waits for a slot, Running while its
+    /// process runs, then Completed (exit code 0), Failed (non-zero, time-out, failed start) or Stopped
+    /// (cancelled). Its Output holds the command's one <see cref="CommandResult"/>; its Error stream the
+    /// same error record the synchronous cmdlet writes for a failed command.
+    /// </summary>
+    public sealed class ParallelChildJob : Job
+    {
+        private readonly ParallelJob _parent;
+        private volatile string _status = "Waiting for a slot";
+
+        internal ParallelChildJob(ParallelJob parent, int index, string command)
+            : base(command)
+        {
+            _parent = parent;
+            Index = index;
+            PSJobTypeName = ParallelJob.JobTypeName;
+        }
+
+        /// <summary>0-based input position of the command.</summary>
+        public int Index { get; }
+        /// <summary>The slot that ran (or runs) the command; null while it waits.</summary>
+        public int? Slot { get; private set; }
+        /// <summary>Process id of the command's top process; null until it starts.</summary>
+        public int? ProcessId { get; private set; }
+        /// <summary>The command's result, once it has ended (also in Output until received).</summary>
+        public CommandResult? Result { get; private set; }
+
+        public override string StatusMessage => _status;
+        public override bool HasMoreData => Output.Count > 0 || Error.Count > 0;
+        public override string Location => Environment.MachineName;
+
+        /// <summary>
+        /// Stop-Job on one command stops the whole run it belongs to (the scheduler cannot stop a single
+        /// command yet); every command still gets its result.
+        /// </summary>
+        public override void StopJob() => _parent.StopJob();
+
+        internal void MarkStarted(int slot, int processId)
+        {
+            if (IsFinishedState(JobStateInfo.State)) return;
+            Slot = slot;
+            ProcessId = processId;
+            _status = $"Running in slot {slot}, process {processId}";
+            if (JobStateInfo.State == JobState.NotStarted) SetJobState(JobState.Running);
+        }
+
+        internal void Finish(CommandResult result, ErrorRecord? error)
+        {
+            if (IsFinishedState(JobStateInfo.State)) return;
+            Result = result;
+            if (result.Slot >= 0) Slot = result.Slot;
+            if (result.ProcessId != 0) ProcessId = result.ProcessId;
+            _status = result.Reason ?? result.Status.ToString();
+            PSBeginTime ??= result.StartTime;
+            PSEndTime = result.EndTime ?? DateTime.Now;
+            // Data first, state last: whoever wakes on the state change finds the result there.
+            Output.Add(PSObject.AsPSObject(result));
+            if (error != null) Error.Add(error);
+            SetJobState(StateFor(result.Status));
+        }
+
+        internal static JobState StateFor(CommandStatus status) => status switch
+        {
+            CommandStatus.Succeeded => JobState.Completed,
+            CommandStatus.Skipped => JobState.Completed,
+            CommandStatus.Cancelled => JobState.Stopped,
+            _ => JobState.Failed,
+        };
+
+        private static bool IsFinishedState(JobState s) =>
+            s == JobState.Completed || s == JobState.Failed || s == JobState.Stopped;
+    }
+}

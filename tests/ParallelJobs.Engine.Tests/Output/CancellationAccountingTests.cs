@@ -1,0 +1,49 @@
+using ParallelJobs.Output;
+using ParallelJobs.Scheduling;
+using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+
+namespace ParallelJobs.Engine.Tests.Output;
+
+/// <summary>What a job's Stop-Job relies on: after Cancel every input still has exactly one result.</summary>
+public class CancellationAccountingTests
+{
+    [Fact]
+    public void CancelDuringARun_EveryInputHasOneResult_WaitingOnesCancelledWithoutASlot()
+    {
+        var buffer = new SlotOutputBuffer(2, null);
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = 2, GracePeriod = TimeSpan.FromMilliseconds(200) });
+        run.LineReceived += buffer.Append;
+        for (int i = 0; i < 10; i++) run.Add(Sh($"echo started {i}; sleep 30"));
+        run.CompleteAdding();
+
+        var started = new HashSet<int>();
+        var (results, _) = Drain(run, (r, e) =>
+        {
+            if (e.Kind == RunEventKind.CommandStarted && started.Add(e.Index) && started.Count == 2) r.Cancel();
+        });
+
+        Assert.Equal(Enumerable.Range(0, 10), results.Select(r => r.Index).OrderBy(i => i));
+        Assert.All(results, r => Assert.Equal(CommandStatus.Cancelled, r.Status));
+        var neverStarted = results.Where(r => !started.Contains(r.Index)).ToList();
+        Assert.Equal(8, neverStarted.Count);
+        Assert.All(neverStarted, r => Assert.Equal(-1, r.Slot));
+        Assert.All(results.Where(r => started.Contains(r.Index)), r => Assert.InRange(r.Slot, 0, 1));
+        Assert.All(results.Where(r => r.ProcessId != 0), r => Assert.False(IsAlive(r.ProcessId)));
+        // Only commands that ran printed anything.
+        var printed = Enumerable.Range(0, 2).SelectMany(s => buffer.Read(s, keep: false).Lines).Select(l => l.Index).ToHashSet();
+        Assert.Subset(started, printed);
+    }
+
+    [Fact]
+    public void CommandsAddedAfterCancel_StillGetOneCancelledResultEach()
+    {
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = 1, GracePeriod = TimeSpan.FromMilliseconds(100) });
+        run.Add(Sh("sleep 30"));
+        run.Cancel();
+        run.Add(Sh("echo late"));
+        run.CompleteAdding();
+        var (results, _) = Drain(run);
+        Assert.Equal(new[] { 0, 1 }, results.Select(r => r.Index).OrderBy(i => i));
+        Assert.All(results, r => Assert.Equal(CommandStatus.Cancelled, r.Status));
+    }
+}
