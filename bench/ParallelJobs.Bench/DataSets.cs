@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace ParallelJobs.Bench
+{
+    /// <summary>Where the generated data of a run live, and the gen-* commands for people who want the files.</summary>
+    internal static class DataSets
+    {
+        public const int FastqFiles = QualDataSets.FastqFiles;
+
+        public static string QualSet(string work, int sizeMb)
+        {
+            string root = Path.Combine(work, $"qual-{sizeMb}mb");
+            if (!Directory.Exists(root)) QualDataSets.WriteQual(root, (long)sizeMb << 20);
+            return root;
+        }
+
+        public static string FastqSet(string work, int sizeMb, bool gzip)
+        {
+            string root = Path.Combine(work, $"fastq-{sizeMb}mb" + (gzip ? "-gz" : ""));
+            if (!Directory.Exists(root)) QualDataSets.WriteFastq(root, (long)sizeMb << 20, gzip);
+            return root;
+        }
+
+        public static long SizeOf(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+        private static (string outDir, int sizeMb, bool gzip) ParseGen(string[] args)
+        {
+            string? outDir = null; int size = 10; bool gzip = false;
+            for (int i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--out": outDir = args[++i]; break;
+                    case "--size-mb": size = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--gzip": gzip = true; break;
+                    default: throw new ArgumentException("unknown option " + args[i]);
+                }
+            }
+            return (outDir ?? throw new ArgumentException("--out DIR is required"), size, gzip);
+        }
+
+        public static int GenQualMain(string[] args)
+        {
+            var (dir, size, _) = ParseGen(args);
+            QualDataSets.WriteQual(dir, (long)size << 20);
+            Console.WriteLine($"{dir}: {SizeOf(dir) >> 20} MB of .qual in {Directory.GetDirectories(dir).Length} directories");
+            return 0;
+        }
+
+        public static int GenFastqMain(string[] args)
+        {
+            var (dir, size, gzip) = ParseGen(args);
+            QualDataSets.WriteFastq(dir, (long)size << 20, gzip);
+            Console.WriteLine($"{dir}: {SizeOf(dir) >> 20} MB of FASTQ{(gzip ? ".gz" : "")} in {FastqFiles} files");
+            return 0;
+        }
+    }
+}

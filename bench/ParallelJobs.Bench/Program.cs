@@ -1,0 +1,45 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+
+namespace ParallelJobs.Bench
+{
+    /// <summary>
+    /// Entry point. `all` runs the rows of issue 5 and prints one table; the other commands are what `all`
+    /// starts in child processes (so each measurement's peak memory is its own) or tools for people.
+    /// </summary>
+    internal static class Program
+    {
+        private static int Main(string[] args)
+        {
+            try
+            {
+                string command = args.Length > 0 ? args[0] : "all";
+                var rest = args.Skip(1).ToArray();
+                switch (command)
+                {
+                    case "all": return BenchRun.Run(BenchOptions.Parse(rest));
+                    case "quality": return QualityBench.ChildMain(rest);
+                    case "gen-qual": return DataSets.GenQualMain(rest);
+                    case "gen-fastq": return DataSets.GenFastqMain(rest);
+                    case "seed-durations":
+                        Console.WriteLine(string.Join(",", SchedulerBench.SeedDurations(args.Length > 1 ? int.Parse(args[1]) : 200)));
+                        return 0;
+                    case "-h": case "--help": case "help":
+                        Console.WriteLine(BenchOptions.Usage);
+                        Console.WriteLine("other commands: quality --path P --workers W [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N]");
+                        return 0;
+                    default:
+                        Console.Error.WriteLine($"unknown command '{command}'\n{BenchOptions.Usage}");
+                        return 2;
+                }
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace ParallelJobs.Bench
+{
+    /// <summary>
+    /// Row 6: the same /bin/true jobs through Start-ParallelCommand, ForEach-Object -Parallel and
+    /// Start-ThreadJob, timed inside one pwsh process (so pwsh's own start-up is not counted).
+    /// </summary>
+    internal static class PwshBench
+    {
+        private const string PwshVersion = "7.6.9";
+
+        /// <summary>pwsh on PATH, or the PowerShell NuGet package's pwsh.dll run by dotnet.</summary>
+        public static (string file, string[] prefix)? FindPwsh()
+        {
+            var env = Environment.GetEnvironmentVariable("PARALLELJOBS_PWSH");
+            if (!string.IsNullOrEmpty(env) && File.Exists(env))
+                return env.EndsWith(".dll", StringComparison.Ordinal) ? ("dotnet", new[] { env }) : (env, Array.Empty<string>());
+            var home = Environment.GetEnvironmentVariable("HOME") ?? "";
+            var nuget = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(home, ".nuget", "packages");
+            var dll = Path.Combine(nuget, "powershell", PwshVersion, "tools", "net10.0", "any", "unix", "pwsh.dll");
+            if (File.Exists(dll)) return ("dotnet", new[] { dll });
+            var onPath = ExternalCommand.Which("pwsh");
+            if (onPath != null) return (onPath, Array.Empty<string>());
+            return null;
+        }
+
+        private const string Script = @"
+param([int]$N, [int]$ThreadJobs, [string]$Manifest)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+function Measure-Ms([scriptblock]$Block) {
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    & $Block | Out-Null
+    $sw.Stop()
+    $sw.Elapsed.TotalMilliseconds
+}
+$spc = 'skip: Start-ParallelCommand is not in the module yet'
+try {
+    Import-Module $Manifest -ErrorAction Stop
+    if (Get-Command Start-ParallelCommand -Module ParallelJobs -ErrorAction SilentlyContinue) {
+        $null = 1..20 | Start-ParallelCommand -FilePath /bin/true -ThrottleLimit 2
+        $bad = @(1..20 | Start-ParallelCommand -FilePath /bin/true -ThrottleLimit 2 | Where-Object { -not $_.Succeeded }).Count
+        if ($bad -gt 0) { $spc = ""skip: Start-ParallelCommand reported $bad failures"" }
+        else { $spc = Measure-Ms { 1..$N | Start-ParallelCommand -FilePath /bin/true -ThrottleLimit 2 } }
+    }
+} catch { $spc = 'skip: ' + ($_.Exception.Message -replace '\s+', ' ') }
+$null = 1..20 | ForEach-Object -Parallel { /bin/true } -ThrottleLimit 2
+$fep = Measure-Ms { 1..$N | ForEach-Object -Parallel { /bin/true; $LASTEXITCODE } -ThrottleLimit 2 }
+$tj = 'skip: Start-ThreadJob is not available'
+if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) {
+    $tj = Measure-Ms {
+        $jobs = 1..$ThreadJobs | ForEach-Object { Start-ThreadJob -ScriptBlock { /bin/true; $LASTEXITCODE } -ThrottleLimit 2 }
+        $jobs | Wait-Job | Receive-Job
+        $jobs | Remove-Job
+    }
+}
+""spc=$spc""
+""fep=$fep""
+""tj=$tj""
+";
+
+        public static void Run(ResultTable table, string repoRoot, int n, int threadJobs, string workDir)
+        {
+            var pwsh = FindPwsh();
+            if (pwsh == null)
+            {
+                table.Skipped("6", "≥ 3 × cheaper than ForEach-Object -Parallel", $"pwsh not found (install PowerShell 7, or restore the NuGet package 'PowerShell' {PwshVersion})");
+                return;
+            }
+            var manifest = Path.Combine(repoRoot, "ParallelJobs.psd1");
+            var scriptPath = Path.Combine(workDir, "row6.ps1");
+            File.WriteAllText(scriptPath, Script);
+            var args = new List<string>(pwsh.Value.prefix) { "-NoProfile", "-NonInteractive", "-File", scriptPath,
+                "-N", n.ToString(CultureInfo.InvariantCulture), "-ThreadJobs", threadJobs.ToString(CultureInfo.InvariantCulture), "-Manifest", manifest };
+            var o = ExternalCommand.Run(pwsh.Value.file, args, workDir);
+            if (!o.Ok)
+            {
+                table.Skipped("6", "≥ 3 × cheaper than ForEach-Object -Parallel", "pwsh failed: " + FirstLine(o.Stderr + o.Stdout));
+                return;
+            }
+            var values = o.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.Contains('='))
+                .ToDictionary(l => l.Substring(0, l.IndexOf('=')), l => l.Substring(l.IndexOf('=') + 1));
+            double? Ms(string key, int count)
+            {
+                if (!values.TryGetValue(key, out var v) || !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms)) return null;
+                return ms / count;
+            }
+            double? fep = Ms("fep", n), tj = Ms("tj", threadJobs), spc = Ms("spc", n);
+            if (fep != null) table.Add("6", $"pwsh: ForEach-Object -Parallel {{ /bin/true }} -ThrottleLimit 2, {n} items (anchor)", $"{ResultTable.F(fep.Value, 3)} ms/job", "1.00");
+            if (tj != null) table.Add("6", $"pwsh: Start-ThreadJob -ThrottleLimit 2, {threadJobs} jobs", $"{ResultTable.F(tj.Value, 3)} ms/job",
+                fep != null ? $"{ResultTable.F(tj.Value / fep.Value)} × FE-P" : "");
+            else table.Note("row 6 Start-ThreadJob: " + values.GetValueOrDefault("tj", "no value"));
+            if (spc != null && fep != null)
+            {
+                table.Add("6", $"pwsh: Start-ParallelCommand -FilePath /bin/true -ThrottleLimit 2, {n} items", $"{ResultTable.F(spc.Value, 3)} ms/job",
+                    $"{ResultTable.F(fep.Value / spc.Value)} × cheaper than FE-P", "≥ 3 × cheaper");
+                table.Target("6", "Start-ParallelCommand cheaper than ForEach-Object -Parallel by", fep.Value / spc.Value, 3.0, atMost: false);
+            }
+            else
+            {
+                table.Skipped("6", "≥ 3 × cheaper than ForEach-Object -Parallel", values.GetValueOrDefault("spc", "no value from pwsh: " + FirstLine(o.Stderr)));
+            }
+        }
+
+        private static string FirstLine(string s) => s.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
+    }
+}

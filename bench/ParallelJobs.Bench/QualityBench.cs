@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace ParallelJobs.Bench
+{
+    /// <summary>
+    /// Rows 3, 4 and 5. Every engine measurement runs in a child process (this program's `quality` command),
+    /// so its peak resident set (VmHWM) belongs to that configuration alone.
+    /// </summary>
+    internal static class QualityBench
+    {
+        /// <summary>One child's answer.</summary>
+        internal sealed class Measurement
+        {
+            public double Seconds;
+            public long Bytes;
+            public long Scores;
+            public long Reads;
+            public long PeakBytes;
+            public string? Error;
+            public double MBps => Bytes / 1048576.0 / Seconds;
+        }
+
+        /// <summary>`quality --path ROOT --workers W [--repeats R]`: best-of-R wall time, then VmHWM.</summary>
+        public static int ChildMain(string[] args)
+        {
+            string? path = null; int workers = 1, repeats = 1;
+            for (int i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--path": path = args[++i]; break;
+                    case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    default: throw new ArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (path == null) throw new ArgumentException("--path is required");
+            if (!EngineQuality.Available)
+            {
+                Console.WriteLine("error=" + EngineQuality.MissingReason);
+                return 3;
+            }
+            // Warm-up on the smallest file: JIT the parsers, as in a session where the module has run once.
+            // Its pages stay in the peak memory, as they would in that session.
+            var smallest = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).OrderBy(f => new FileInfo(f).Length).First();
+            string warm = Path.Combine(Path.GetTempPath(), "parallel-jobs-bench-warm-" + Environment.ProcessId);
+            Directory.CreateDirectory(warm);
+            try
+            {
+                File.Copy(smallest, Path.Combine(warm, Path.GetFileName(smallest)));
+                EngineQuality.Compute(warm, workers, CancellationToken.None);
+            }
+            finally { Directory.Delete(warm, true); }
+            double best = double.MaxValue;
+            QualityTotals? totals = null;
+            for (int r = 0; r < repeats; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                totals = EngineQuality.Compute(path, workers, CancellationToken.None);
+                sw.Stop();
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            }
+            if (totals!.FailedFiles > 0)
+            {
+                Console.WriteLine($"error={totals.FailedFiles} of {totals.Files} files failed, first: {totals.FirstError}");
+                return 4;
+            }
+            long bytes = DataSets.SizeOf(path);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "seconds={0:R} bytes={1} scores={2} reads={3} peak={4}",
+                best, bytes, totals.Scores, totals.Reads, PeakMemory.ReadPeakBytes() ?? 0));
+            return 0;
+        }
+
+        public static Measurement RunChild(string path, int workers, int repeats)
+        {
+            string self = typeof(QualityBench).Assembly.Location;
+            var o = ExternalCommand.Run("dotnet", new[] { self, "quality", "--path", path, "--workers", workers.ToString(CultureInfo.InvariantCulture),
+                "--repeats", repeats.ToString(CultureInfo.InvariantCulture) });
+            var kv = Parse(o.Stdout);
+            if (!o.Ok || kv.ContainsKey("error"))
+                return new Measurement { Error = kv.GetValueOrDefault("error") ?? FirstLine(o.Stderr + o.Stdout) };
+            return new Measurement
+            {
+                Seconds = double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
+                Bytes = long.Parse(kv["bytes"], CultureInfo.InvariantCulture),
+                Scores = long.Parse(kv["scores"], CultureInfo.InvariantCulture),
+                Reads = long.Parse(kv["reads"], CultureInfo.InvariantCulture),
+                PeakBytes = long.Parse(kv["peak"], CultureInfo.InvariantCulture),
+            };
+        }
+
+        internal static Dictionary<string, string> Parse(string stdout)
+        {
+            var d = new Dictionary<string, string>();
+            foreach (var line in stdout.Split('\n'))
+            {
+                var t = line.Trim();
+                if (t.StartsWith("error=", StringComparison.Ordinal)) { d["error"] = t.Substring(6); continue; }
+                foreach (var part in t.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    int eq = part.IndexOf('=');
+                    if (eq > 0) d[part.Substring(0, eq)] = part.Substring(eq + 1);
+                }
+            }
+            return d;
+        }
+
+        internal static string FirstLine(string s) => s.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
+
+        private static string Mb(long bytes) => ResultTable.F(bytes / 1048576.0, 0) + " MB";
+        private static string Rate(Measurement m) => $"{ResultTable.F(m.MBps, 1)} MB/s, {ResultTable.F(m.Scores / m.Seconds / 1e6, 1)} M scores/s";
+
+        public static void QualRows(ResultTable table, BenchOptions o, string work, List<(string config, Measurement? small, Measurement? large)> memory)
+        {
+            if (!EngineQuality.Available)
+            {
+                table.Skipped("3", ".qual ≥ 50 × seed Python (1 worker), 2 workers ≥ 1.7 × 1 worker", EngineQuality.MissingReason);
+                return;
+            }
+            string small = DataSets.QualSet(work, o.SmallSizeMb);
+            string large = DataSets.QualSet(work, o.LargeSizeMb);
+            var s1 = RunChild(small, 1, o.Quick ? 1 : 3);
+            var s2 = RunChild(small, 2, o.Quick ? 1 : 3);
+            var l1 = RunChild(large, 1, o.Quick ? 1 : 2);
+            var l2 = RunChild(large, 2, o.Quick ? 1 : 2);
+            memory.Add((".qual, 1 worker", s1, l1));
+            memory.Add((".qual, 2 workers", s2, l2));
+            foreach (var m in new[] { s1, s2, l1, l2 })
+                if (m.Error != null) { table.Skipped("3", ".qual throughput", "engine failed: " + m.Error); return; }
+
+            // The seed's own function, on the small set (at 500 MB it needs minutes and gigabytes: lists of every score).
+            Measurement? py = null, pyPool = null;
+            string script = Path.Combine(o.RepoRoot, "bench", "seed_quality.py");
+            if (ExternalCommand.Which("python3") == null) table.Note("python3 not found: the seed's Python anchor of row 3 is skipped");
+            else
+            {
+                py = RunPython(script, "serial", small, o.Quick ? 1 : 2);
+                pyPool = RunPython(script, "pool", small, o.Quick ? 1 : 2);
+            }
+            long smallBytes = s1.Bytes;
+            if (py != null && py.Error == null)
+            {
+                py.Bytes = smallBytes;
+                table.Add("3", $"seed get_quality_distribution, python3 serial, {Mb(smallBytes)} .qual (anchor)", Rate(py), "1.00");
+                if (pyPool != null && pyPool.Error == null)
+                {
+                    pyPool.Bytes = smallBytes;
+                    table.Add("3", $"seed function, python3 multiprocessing pool of 2, {Mb(smallBytes)}", Rate(pyPool), $"{ResultTable.F(pyPool.MBps / py.MBps)} × serial");
+                }
+            }
+            else table.Note("row 3 python anchor failed: " + (py?.Error ?? "python3 missing"));
+
+            string VsPy(Measurement m) => py != null && py.Error == null ? $"{ResultTable.F(m.MBps / py.MBps, 1)} × python" : "";
+            table.Add("3", $"engine .qual, 1 worker, {Mb(s1.Bytes)}", Rate(s1), VsPy(s1), "≥ 50 × python serial");
+            table.Add("3", $"engine .qual, 2 workers, {Mb(s2.Bytes)}", Rate(s2), $"{ResultTable.F(s2.MBps / s1.MBps)} × 1 worker");
+            table.Add("3", $"engine .qual, 1 worker, {Mb(l1.Bytes)}", Rate(l1), VsPy(l1));
+            table.Add("3", $"engine .qual, 2 workers, {Mb(l2.Bytes)}", Rate(l2), $"{ResultTable.F(l2.MBps / l1.MBps)} × 1 worker", "≥ 1.7 × 1 worker");
+            if (py != null && py.Error == null) table.Target("3", ".qual 1 worker vs seed Python serial", s1.MBps / py.MBps, 50, atMost: false);
+            else table.Skipped("3", ".qual 1 worker ≥ 50 × seed Python", "the Python anchor did not run");
+            table.Target("3", $".qual 2 workers vs 1 worker ({Mb(l1.Bytes)})", l2.MBps / l1.MBps, 1.7, atMost: false);
+            if (py != null && py.Error == null && py.Scores != s1.Scores)
+                table.Note($"row 3: score counts differ between the engine ({s1.Scores}) and the seed's function ({py?.Scores})");
+        }
+
+        private static Measurement RunPython(string script, string mode, string root, int repeats)
+        {
+            Measurement? best = null;
+            for (int i = 0; i < repeats; i++)
+            {
+                var o = ExternalCommand.Run("python3", new[] { script, mode, root, "2" });
+                var kv = Parse(o.Stdout);
+                if (!o.Ok || !kv.ContainsKey("seconds")) return new Measurement { Error = FirstLine(o.Stderr + o.Stdout) };
+                var m = new Measurement { Seconds = double.Parse(kv["seconds"], CultureInfo.InvariantCulture), Scores = long.Parse(kv["scores"], CultureInfo.InvariantCulture) };
+                if (best == null || m.Seconds < best.Seconds) best = m;
+            }
+            return best!;
+        }
+
+        public static void FastqRows(ResultTable table, BenchOptions o, string work, List<(string config, Measurement? small, Measurement? large)> memory)
+        {
+            if (!EngineQuality.Available)
+            {
+                table.Skipped("4", "FASTQ ≥ 400 MB/s per worker, ≥ 0.5 × cat, ≥ 15 × FastQC", EngineQuality.MissingReason);
+                return;
+            }
+            string smallPlain = DataSets.FastqSet(work, o.SmallSizeMb, false);
+            string largePlain = DataSets.FastqSet(work, o.LargeSizeMb, false);
+            string smallGz = DataSets.FastqSet(work, o.SmallSizeMb, true);
+            string largeGz = DataSets.FastqSet(work, o.LargeSizeMb, true);
+            int rs = o.Quick ? 1 : 3, rl = o.Quick ? 1 : 2;
+            var p1s = RunChild(smallPlain, 1, rs); var p2s = RunChild(smallPlain, 2, rs);
+            var p1 = RunChild(largePlain, 1, rl); var p2 = RunChild(largePlain, 2, rl);
+            var g1s = RunChild(smallGz, 1, rs); var g2s = RunChild(smallGz, 2, rs);
+            var g1 = RunChild(largeGz, 1, rl); var g2 = RunChild(largeGz, 2, rl);
+            memory.Add(("FASTQ, 1 worker", p1s, p1));
+            memory.Add(("FASTQ, 2 workers", p2s, p2));
+            memory.Add(("FASTQ.gz, 1 worker", g1s, g1));
+            memory.Add(("FASTQ.gz, 2 workers", g2s, g2));
+            foreach (var m in new[] { p1, p2, g1, g2 })
+                if (m.Error != null) { table.Skipped("4", "FASTQ throughput", "engine failed: " + m.Error); return; }
+
+            long plainBytes = p1.Bytes;
+            string files = string.Join(" ", Directory.GetFiles(largePlain).OrderBy(f => f, StringComparer.Ordinal).Select(Quote));
+            var cat = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {files} > /dev/null"));
+            double catMBps = plainBytes / 1048576.0 / cat.Seconds;
+            table.Add("4", $"cat {DataSets.FastqFiles} files > /dev/null, {Mb(plainBytes)} (read ceiling)", $"{ResultTable.F(catMBps, 0)} MB/s", "1.00");
+            table.Add("4", $"engine FASTQ plain, 1 worker, {Mb(plainBytes)}", Rate(p1), $"{ResultTable.F(p1.MBps / catMBps, 3)} × cat", "≥ 400 MB/s per worker");
+            table.Add("4", $"engine FASTQ plain, 2 workers, {Mb(plainBytes)}", Rate(p2), $"{ResultTable.F(p2.MBps / catMBps, 3)} × cat; {ResultTable.F(p2.MBps / p1.MBps)} × 1 worker", "≥ 0.5 × cat");
+            // gzip rows: MB/s of the uncompressed FASTQ they hold (the same reads as the plain set).
+            g1.Bytes = plainBytes; g2.Bytes = plainBytes;
+            table.Add("4", $"engine FASTQ.gz, 1 worker, {Mb(DataSets.SizeOf(largeGz))} gz", Rate(g1) + " (uncompressed)", $"{ResultTable.F(g1.MBps / p1.MBps)} × plain");
+            table.Add("4", $"engine FASTQ.gz, 2 workers", Rate(g2) + " (uncompressed)", $"{ResultTable.F(g2.MBps / g1.MBps)} × 1 worker");
+            table.Target("4", "FASTQ plain MB/s per worker (1 worker)", p1.MBps, 400, atMost: false, unit: " MB/s");
+            table.Target("4", "FASTQ plain 2 workers vs cat ceiling", p2.MBps / catMBps, 0.5, atMost: false);
+
+            if (ExternalCommand.Which("fastqc") == null)
+                table.Skipped("4", "≥ 15 × FastQC", "FastQC is not installed (Debian/Ubuntu: sudo apt-get install -y fastqc)");
+            else
+            {
+                string outDir = Path.Combine(work, "fastqc-out");
+                Directory.CreateDirectory(outDir);
+                var fq = ExternalCommand.Shell($"fastqc --quiet --threads 2 --outdir {Quote(outDir)} {files}");
+                if (!fq.Ok) table.Skipped("4", "≥ 15 × FastQC", "fastqc failed: " + FirstLine(fq.Stderr + fq.Stdout));
+                else
+                {
+                    double fqMBps = plainBytes / 1048576.0 / fq.Seconds;
+                    table.Add("4", $"FastQC --threads 2, same {DataSets.FastqFiles} files (anchor)", $"{ResultTable.F(fqMBps, 1)} MB/s",
+                        $"engine 2 workers: {ResultTable.F(p2.MBps / fqMBps, 1)} ×", "≥ 15 × FastQC");
+                    table.Target("4", "FASTQ plain 2 workers vs FastQC --threads 2", p2.MBps / fqMBps, 15, atMost: false);
+                }
+            }
+            if (ExternalCommand.Which("fastp") == null)
+                table.Note("fastp is not installed (Debian/Ubuntu: sudo apt-get install -y fastp): its row is left out");
+            else
+            {
+                // fastp reads one single-end file per run; QC report only (-j/-h to /dev/null, no reads written).
+                double secs = 0; string? err = null;
+                foreach (var f in Directory.GetFiles(largePlain).OrderBy(x => x, StringComparer.Ordinal))
+                {
+                    var fp = ExternalCommand.Shell($"fastp --thread 2 -i {Quote(f)} -j /dev/null -h /dev/null");
+                    if (!fp.Ok) { err = FirstLine(fp.Stderr); break; }
+                    secs += fp.Seconds;
+                }
+                if (err != null) table.Note("fastp failed: " + err);
+                else
+                {
+                    double fpMBps = plainBytes / 1048576.0 / secs;
+                    table.Add("4", "fastp --thread 2, same files, QC only (anchor, no target)", $"{ResultTable.F(fpMBps, 1)} MB/s", $"engine 2 workers: {ResultTable.F(p2.MBps / fpMBps, 2)} ×");
+                }
+            }
+        }
+
+        public static void MemoryRows(ResultTable table, BenchOptions o, List<(string config, Measurement? small, Measurement? large)> memory)
+        {
+            var ok = memory.Where(m => m.small != null && m.large != null && m.small.Error == null && m.large.Error == null).ToList();
+            if (ok.Count == 0)
+            {
+                table.Skipped("5", "peak memory at large size ≤ 1.2 × small", "rows 3 and 4 did not run");
+                return;
+            }
+            double worst = 0; string worstConfig = "";
+            foreach (var (config, s, l) in ok)
+            {
+                double ratio = (double)l!.PeakBytes / s!.PeakBytes;
+                table.Add("5", $"peak RSS, {config}: {o.SmallSizeMb} MB → {o.LargeSizeMb} MB", $"{Mb(s.PeakBytes)} → {Mb(l.PeakBytes)}",
+                    $"{ResultTable.F(ratio)} ×", "≤ 1.2 ×");
+                if (ratio > worst) { worst = ratio; worstConfig = config; }
+            }
+            table.Target("5", $"peak memory large vs small, worst configuration ({worstConfig})", worst, 1.2, atMost: true);
+        }
+
+        private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+    }
+}
