@@ -2,6 +2,12 @@
 # Export-QualityPlot as a user sees it: SVG and HTML files from the pipeline, -WhatIf, -Force, -PassThru,
 # and clear errors instead of overwritten files.
 
+BeforeDiscovery {
+    # -Skip is decided at discovery, before BeforeAll: import here to know whether the real input cmdlet exists yet.
+    Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
+    $HasGetQualityDistribution = [bool](Get-Command Get-QualityDistribution -Module ParallelJobs -ErrorAction SilentlyContinue)
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
 
@@ -125,7 +131,7 @@ Describe 'Export-QualityPlot' {
         $warnings | Should -HaveCount 1
     }
 
-    It 'exports what Get-QualityDistribution computes from the fixture directories' -Skip:(-not (Get-Command Get-QualityDistribution -ErrorAction SilentlyContinue)) {
+    It 'exports what Get-QualityDistribution computes from the fixture directories' -Skip:(-not $HasGetQualityDistribution) {
         $path = Join-Path $TestDrive 'fixtures.html'
         Get-ChildItem (Join-Path $PSScriptRoot '../fixtures/quality/dirs') -Directory |
             Get-QualityDistribution -ErrorAction SilentlyContinue | Export-QualityPlot $path

@@ -2,6 +2,12 @@
 # Show-QualityPlot as a user sees it: a plot of strings on the output stream, the seed's title, sizes,
 # colour only where it can be shown, overlay with a legend.
 
+BeforeDiscovery {
+    # -Skip is decided at discovery, before BeforeAll: import here to know whether the real input cmdlet exists yet.
+    Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
+    $HasGetQualityDistribution = [bool](Get-Command Get-QualityDistribution -Module ParallelJobs -ErrorAction SilentlyContinue)
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
 
@@ -124,7 +130,7 @@ Describe 'Show-QualityPlot' {
             Should -Throw -ErrorId 'QualityPlotTooSmall,ParallelJobs.Commands.ShowQualityPlotCommand'
     }
 
-    It 'plots what Get-QualityDistribution computes from the fixture directories' -Skip:(-not (Get-Command Get-QualityDistribution -ErrorAction SilentlyContinue)) {
+    It 'plots what Get-QualityDistribution computes from the fixture directories' -Skip:(-not $HasGetQualityDistribution) {
         $dirs = Get-ChildItem (Join-Path $PSScriptRoot '../fixtures/quality/dirs') -Directory
         $lines = $dirs | Get-QualityDistribution -ErrorAction SilentlyContinue | Show-QualityPlot -Width 60 -Height 14
         ($lines | Where-Object { $_ -match '^\s*run_a \[\d+, \d+\]$' }) | Should -HaveCount 1
