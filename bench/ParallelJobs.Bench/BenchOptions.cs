@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 
 namespace ParallelJobs.Bench
 {
@@ -31,6 +32,8 @@ namespace ParallelJobs.Bench
         public static BenchOptions Parse(IReadOnlyList<string> args)
         {
             var o = new BenchOptions();
+            // --quick sets defaults; explicit options win wherever they stand.
+            if (args.Contains("--quick")) { o.Quick = true; o.Jobs = 500; o.LargeSizeMb = 100; }
             for (int i = 0; i < args.Count; i++)
             {
                 string a = args[i];
@@ -38,7 +41,7 @@ namespace ParallelJobs.Bench
                 int NextInt() => int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture);
                 switch (a)
                 {
-                    case "--quick": o.Quick = true; o.Jobs = 500; o.LargeSizeMb = 100; break;
+                    case "--quick": break;
                     case "--jobs": o.Jobs = NextInt(); break;
                     case "--large-size-mb": o.LargeSizeMb = NextInt(); break;
                     case "--small-size-mb": o.SmallSizeMb = NextInt(); break;
