@@ -36,8 +36,6 @@ namespace ParallelJobs.Quality
             // With -PhredOffset 64 characters below '@' are rejected where they occur.
             int lowest = forcedOffset == 64 ? 64 - 33 : 0;
             int span = QualityHistogram.MaxScore - lowest;
-            int minIndex = int.MaxValue, maxIndex = -1;
-            long minLine = 0;
 
             var state = State.ExpectTitle;
             byte[] title = new byte[256];
@@ -96,12 +94,8 @@ namespace ParallelJobs.Quality
                         break;
 
                     case State.Sequence:
-                        for (int i = offset, end = offset + count; i < end; i++)
-                        {
-                            byte b = buffer[i];
-                            if (b <= 32 || b >= 127)
-                                throw new QualityFormatException(line, Describe(b) + " in the sequence of the record at line " + recordLine, records);
-                        }
+                        if (HasNonGraphic(buffer, offset, count, out int bad))
+                            throw new QualityFormatException(line, Describe(buffer[bad]) + " in the sequence of the record at line " + recordLine, records);
                         sequenceLength += count;
                         break;
 
@@ -148,8 +142,6 @@ namespace ParallelJobs.Quality
                                 {
                                     int index = *p - 33;
                                     if ((uint)(index - lowest) > (uint)span) throw BadQuality(*p, line, records, forcedOffset);
-                                    if (index < minIndex) { minIndex = index; minLine = line; }
-                                    if (index > maxIndex) maxIndex = index;
                                     column[index]++;
                                 }
                             }
@@ -159,8 +151,6 @@ namespace ParallelJobs.Quality
                                 {
                                     int index = *p - 33;
                                     if ((uint)(index - lowest) > (uint)span) throw BadQuality(*p, line, records, forcedOffset);
-                                    if (index < minIndex) { minIndex = index; minLine = line; }
-                                    if (index > maxIndex) maxIndex = index;
                                     counts[(long)(position >> shift) * QualityHistogram.ScoreCount + index]++;
                                 }
                             }
@@ -186,10 +176,49 @@ namespace ParallelJobs.Quality
                     break;
             }
 
+            // The range of quality characters, from the histogram rather than per byte in the hot loop.
+            int lowestIndex = -1, highestIndex = -1;
+            int columns = Math.Min(histogram.ColumnCount, histogram.ColumnCapacity);
+            long[] all = histogram.Counts;
+            for (int index = 0; index < QualityHistogram.ScoreCount && lowestIndex < 0; index++)
+                for (int c = 0; c < columns; c++)
+                    if (all[c * QualityHistogram.ScoreCount + index] != 0) { lowestIndex = index; break; }
+            for (int index = QualityHistogram.MaxScore; index >= 0 && highestIndex < 0; index--)
+                for (int c = 0; c < columns; c++)
+                    if (all[c * QualityHistogram.ScoreCount + index] != 0) { highestIndex = index; break; }
             return new FastqScan(records,
-                maxIndex < 0 ? (byte)0 : (byte)(minIndex + 33),
-                maxIndex < 0 ? (byte)0 : (byte)(maxIndex + 33),
-                minLine);
+                highestIndex < 0 ? (byte)0 : (byte)(lowestIndex + 33),
+                highestIndex < 0 ? (byte)0 : (byte)(highestIndex + 33));
+        }
+
+        /// <summary>True when a byte is a space, a control character or not ASCII; checks eight bytes at a time.</summary>
+        private static unsafe bool HasNonGraphic(byte[] buffer, int offset, int count, out int position)
+        {
+            const ulong ones = 0x0101010101010101UL;
+            const ulong highs = 0x8080808080808080UL;
+            fixed (byte* start = &buffer[0])
+            {
+                byte* p = start + offset;
+                byte* end = p + count;
+                for (; p + 8 <= end; p += 8)
+                {
+                    ulong x = *(ulong*)p;
+                    // Bytes below 33 (x - 33 borrows) or above 126 (x + 1 reaches 128), or with the top bit set.
+                    ulong below = (x - ones * 33) & ~x & highs;
+                    ulong above = ((x + ones) | x) & highs;
+                    if ((below | above) != 0) break;
+                }
+                for (; p < end; p++)
+                {
+                    if (*p <= 32 || *p >= 127)
+                    {
+                        position = (int)(p - start);
+                        return true;
+                    }
+                }
+            }
+            position = -1;
+            return false;
         }
 
         private static QualityFormatException BadQuality(byte b, long line, long records, int? forcedOffset)

@@ -3,19 +3,16 @@ namespace ParallelJobs.Quality
     /// <summary>What <see cref="FastqReader"/> saw in a file: records and the range of quality characters.</summary>
     public readonly struct FastqScan
     {
-        public FastqScan(long records, byte lowestCharacter, byte highestCharacter, long lowestCharacterLine)
+        public FastqScan(long records, byte lowestCharacter, byte highestCharacter)
         {
             Records = records;
             LowestCharacter = lowestCharacter;
             HighestCharacter = highestCharacter;
-            LowestCharacterLine = lowestCharacterLine;
         }
 
         public long Records { get; }
         /// <summary>Lowest quality character (0 when the file has no quality characters).</summary>
         public byte LowestCharacter { get; }
         public byte HighestCharacter { get; }
-        /// <summary>First line where the lowest character occurs.</summary>
-        public long LowestCharacterLine { get; }
     }
 }

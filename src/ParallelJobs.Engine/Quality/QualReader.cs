@@ -28,7 +28,7 @@ namespace ParallelJobs.Quality
             long records = 0;
             int position = 0;           // scores so far in the current record
             int value = 0;
-            bool inToken = false;
+            int digits = 0;
             bool negative = false;
             long chunksSinceCheck = 0;
             // Positions below this limit fit in the histogram as it is; beyond it EnsureLength grows or coarsens.
@@ -60,31 +60,36 @@ namespace ParallelJobs.Quality
                     byte* end = p + count;
                     for (; p < end; p++)
                     {
-                        int digit = *p - '0';
-                        if ((uint)digit <= 9)
+                        uint digit = (uint)(*p - '0');
+                        if (digit <= 9)
                         {
-                            // Cap so that long digit strings cannot overflow; anything above 93 is an error anyway.
-                            value = value > 1000 ? value : value * 10 + digit;
-                            inToken = true;
+                            // Digits are counted rather than the value capped: cheaper, and 20-digit tokens cannot wrap around.
+                            value = value * 10 + (int)digit;
+                            digits++;
                             continue;
                         }
                         byte b = *p;
                         if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == 11 || b == 12)
                         {
-                            if (inToken && !negative && value <= QualityHistogram.MaxScore && position < limit)
+                            if (digits != 0 && digits <= 2 && !negative && position < limit)
                             {
-                                countsArray[(position >> shift) * QualityHistogram.ScoreCount + value]++;
-                                position++;
-                                value = 0; inToken = false;
+                                // The common case: a one- or two-digit score (always <= 99).
+                                if (value <= QualityHistogram.MaxScore)
+                                {
+                                    countsArray[(position >> shift) * QualityHistogram.ScoreCount + value]++;
+                                    position++;
+                                    value = 0; digits = 0;
+                                    continue;
+                                }
                             }
-                            else if (inToken || negative)
+                            if (digits != 0 || negative)
                             {
-                                EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, inToken, negative, line, records);
-                                value = 0; inToken = false; negative = false;
+                                EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, digits, negative, line, records);
+                                value = 0; digits = 0; negative = false;
                             }
                             continue;
                         }
-                        if (b == (byte)'-' && !inToken && !negative)
+                        if (b == (byte)'-' && digits == 0 && !negative)
                         {
                             negative = true;
                             continue;
@@ -92,10 +97,10 @@ namespace ParallelJobs.Quality
                         throw new QualityFormatException(line, FastqReader.Describe(b) + " in a score: scores must be whole numbers separated by white space", records);
                     }
                 }
-                if (lineEnd && (inToken || negative))
+                if (lineEnd && (digits != 0 || negative))
                 {
-                    EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, inToken, negative, line, records);
-                    value = 0; inToken = false; negative = false;
+                    EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, digits, negative, line, records);
+                    value = 0; digits = 0; negative = false;
                 }
             }
 
@@ -104,11 +109,11 @@ namespace ParallelJobs.Quality
         }
 
         private static void EmitChecked(ref int position, ref int limit, ref int shift, ref long[] counts, QualityHistogram histogram,
-            int value, bool hadDigits, bool negative, long line, long records)
+            int value, int digits, bool negative, long line, long records)
         {
-            if (!hadDigits) throw new QualityFormatException(line, "'-' is not a score", records);
+            if (digits == 0) throw new QualityFormatException(line, "'-' is not a score", records);
             if (negative) throw new QualityFormatException(line, "negative score -" + value + " (scores are 0..93)", records);
-            if (value > QualityHistogram.MaxScore) throw new QualityFormatException(line, "score " + (value > 1000 ? "above 1000" : value.ToString()) + " is above 93, the highest Phred score", records);
+            if (digits > 9 || value > QualityHistogram.MaxScore) throw new QualityFormatException(line, "score " + (digits > 9 ? "of " + digits + " digits" : value.ToString()) + " is above 93, the highest Phred score", records);
             if (position >= limit)
             {
                 histogram.EnsureLength(position + 1);

@@ -90,12 +90,27 @@ namespace ParallelJobs.Quality
             {
                 offset = PhredOffsetDetection.Detect(scan.LowestCharacter, scan.HighestCharacter, out bool solexa);
                 if (solexa)
-                    throw new QualityFormatException(scan.LowestCharacterLine,
+                    throw new QualityFormatException(FirstLineBelowPhred64(path, phredOffset, cancellationToken),
                         "Solexa-scaled qualities (lowest character '" + (char)scan.LowestCharacter + "' = Solexa " + (scan.LowestCharacter - 64)
                         + ", highest '" + (char)scan.HighestCharacter + "') are not supported: Solexa scores are not Phred scores; convert the file, or use -PhredOffset 33 if it really is Phred+33",
                         scan.Records);
             }
             return new QualityFileScan(QualityFileFormat.Fastq, compressed, scan.Records, scan.HighestCharacter == 0 ? null : offset, reader.BytesRead);
+        }
+
+        // Only for the error message of a Solexa file: a second pass with offset 64 stops at the first
+        // quality character below '@' and says where it is. The hot loop does not track it.
+        private static long FirstLineBelowPhred64(string path, int? phredOffset, CancellationToken cancellationToken)
+        {
+            try
+            {
+                Read(path, new QualityHistogram(), new byte[BufferSize], 64, cancellationToken);
+            }
+            catch (QualityFormatException e)
+            {
+                return e.Line;
+            }
+            return 0;
         }
 
         private static QualityFileFormat? Sniff(Stream input, byte[] buffer, out int filled)

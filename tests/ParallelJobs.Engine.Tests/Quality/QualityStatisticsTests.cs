@@ -1,0 +1,153 @@
+using ParallelJobs.Quality;
+
+namespace ParallelJobs.Tests.Quality;
+
+public class QualityStatisticsTests
+{
+    // Brute force over the sorted list of scores: FastQC's rule, the first score whose cumulative count
+    // reaches N·p/100, evaluated exactly.
+    private static int BrutePercentile(List<int> sorted, int percent)
+    {
+        for (int i = 0; i < sorted.Count; i++)
+            if ((long)(i + 1) * 100 >= (long)sorted.Count * percent) return sorted[i];
+        return sorted[^1];
+    }
+
+    [Fact]
+    public void StatisticsMatchBruteForceOnRandomData()
+    {
+        var random = new Random(12345);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int n = trial < 20 ? trial + 1 : random.Next(1, 2000);
+            int low = random.Next(0, 94);
+            int high = random.Next(low, 94);
+            var scores = new List<int>();
+            var counts = new long[QualityHistogram.ScoreCount];
+            for (int i = 0; i < n; i++)
+            {
+                int s = random.Next(low, high + 1);
+                scores.Add(s);
+                counts[s]++;
+            }
+            scores.Sort();
+            var row = PositionStatistics.FromCounts(counts);
+            Assert.Equal(n, row.Count);
+            Assert.Equal(scores.Average(), row.Mean, 9);
+            Assert.Equal(scores[0], row.Minimum);
+            Assert.Equal(scores[^1], row.Maximum);
+            Assert.Equal(BrutePercentile(scores, 10), row.Percentile10);
+            Assert.Equal(BrutePercentile(scores, 25), row.LowerQuartile);
+            Assert.Equal(BrutePercentile(scores, 50), row.Median);
+            Assert.Equal(BrutePercentile(scores, 75), row.UpperQuartile);
+            Assert.Equal(BrutePercentile(scores, 90), row.Percentile90);
+        }
+    }
+
+    [Fact]
+    public void SingleScoreIsItsOwnMedianUnlikeFastQcsTruncation()
+    {
+        var counts = new long[QualityHistogram.ScoreCount];
+        counts[30] = 1;
+        var row = PositionStatistics.FromCounts(counts);
+        Assert.Equal(30, row.Median);
+        Assert.Equal(30, row.Percentile10);
+    }
+
+    [Fact]
+    public void HistogramPositionsMatchBruteForcePerPosition()
+    {
+        var random = new Random(7);
+        var histogram = new QualityHistogram();
+        var byPosition = new Dictionary<int, List<int>>();
+        for (int read = 0; read < 500; read++)
+        {
+            int length = random.Next(0, 120);
+            for (int p = 0; p < length; p++)
+            {
+                int s = random.Next(0, 94);
+                histogram.AddScore(p, s);
+                if (!byPosition.TryGetValue(p, out var list)) byPosition[p] = list = new List<int>();
+                list.Add(s);
+            }
+            histogram.AddRead(length);
+        }
+        var rows = histogram.ToPositions("random");
+        Assert.Equal(histogram.MaxLength, rows.Length);
+        for (int p = 0; p < rows.Length; p++)
+        {
+            var sorted = byPosition[p].OrderBy(x => x).ToList();
+            Assert.Equal(p + 1, rows[p].Position);
+            Assert.Equal(p + 1, rows[p].EndPosition);
+            Assert.Equal("random", rows[p].Name);
+            Assert.Equal(sorted.Count, rows[p].Count);
+            Assert.Equal(sorted.Average(), rows[p].Mean, 9);
+            Assert.Equal(BrutePercentile(sorted, 50), rows[p].Median);
+            Assert.Equal(BrutePercentile(sorted, 25), rows[p].LowerQuartile);
+            Assert.Equal(BrutePercentile(sorted, 90), rows[p].Percentile90);
+        }
+    }
+
+    [Fact]
+    public void MergeIsExactWhateverTheSplitIncludingCoarsenedBins()
+    {
+        var random = new Random(99);
+        var reads = new List<int[]>();
+        for (int i = 0; i < 300; i++)
+        {
+            // Mostly short reads, a few that force coarsening (up to 40 000 positions -> bin width 16).
+            int length = i % 50 == 7 ? random.Next(5000, 40000) : random.Next(0, 300);
+            var scores = new int[length];
+            for (int p = 0; p < length; p++) scores[p] = random.Next(0, 94);
+            reads.Add(scores);
+        }
+
+        QualityHistogram Build(IEnumerable<int[]> subset)
+        {
+            var h = new QualityHistogram();
+            foreach (var r in subset)
+            {
+                for (int p = 0; p < r.Length; p++) h.AddScore(p, r[p]);
+                h.AddRead(r.Length);
+            }
+            return h;
+        }
+
+        var whole = Build(reads);
+        Assert.Equal(16, whole.BinWidth);
+        Assert.True(whole.ColumnCount <= QualityHistogram.MaxColumns);
+        foreach (int parts in new[] { 2, 3, 7, 300 })
+        {
+            var merged = new QualityHistogram();
+            for (int k = 0; k < parts; k++)
+                merged.Add(Build(reads.Where((_, i) => i % parts == k)));
+            QualityFiles.AssertSame(whole, merged);
+            // Merging in the other order gives the same too.
+            var reversed = new QualityHistogram();
+            for (int k = parts - 1; k >= 0; k--)
+                reversed.Add(Build(reads.Where((_, i) => i % parts == k)));
+            QualityFiles.AssertSame(whole, reversed);
+        }
+
+        // Bins say which positions they cover.
+        var rows = whole.ToPositions("bins");
+        Assert.Equal(1, rows[0].Position);
+        Assert.Equal(16, rows[0].EndPosition);
+        Assert.Equal(17, rows[1].Position);
+        Assert.Equal(whole.MaxLength, rows[^1].EndPosition);
+        long total = 0;
+        foreach (var row in rows) total += row.Count;
+        Assert.Equal(whole.BaseCount, total);
+    }
+
+    [Fact]
+    public void BinWidthIsTheSmallestPowerOfTwoThatFits()
+    {
+        foreach (var (length, width) in new[] { (4096, 1), (4097, 2), (8192, 2), (8193, 4), (2_000_000, 512) })
+        {
+            var h = new QualityHistogram();
+            h.EnsureLength(length);
+            Assert.Equal(width, h.BinWidth);
+        }
+    }
+}
