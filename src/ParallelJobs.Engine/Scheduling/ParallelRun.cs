@@ -28,6 +28,8 @@ namespace ParallelJobs.Scheduling
         private readonly BlockingCollection<RunEvent> _events = new BlockingCollection<RunEvent>();
         private readonly ResultOrderGate _order;
         private readonly SlotFileSet? _slotFiles;
+        private readonly JobLog? _jobLog;
+        private readonly HashSet<int>? _alreadyRun;
         private readonly ManualResetEventSlim _done = new ManualResetEventSlim(false);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _lastProgressTicks = long.MinValue;
@@ -58,7 +60,20 @@ namespace ParallelJobs.Scheduling
             _slots = new ParallelSlot[options.ThrottleLimit];
             for (int i = 0; i < _slots.Length; i++) _slots[i] = new ParallelSlot { Slot = i, State = SlotActivity.Idle };
             _order = new ResultOrderGate(options.KeepOrder);
-            if (options.OutputDirectory != null) _slotFiles = new SlotFileSet(options.OutputDirectory);
+            if (options.JobLogPath != null)
+            {
+                if (options.Resume != ResumeMode.None) _alreadyRun = JobLog.ReadCompleted(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
+                _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None);
+            }
+            try
+            {
+                if (options.OutputDirectory != null) _slotFiles = new SlotFileSet(options.OutputDirectory);
+            }
+            catch
+            {
+                _jobLog?.Dispose();
+                throw;
+            }
             LiveRuns.TryAdd(this, 0);
         }
 
@@ -76,16 +91,18 @@ namespace ParallelJobs.Scheduling
         {
             if (spec == null) throw new ArgumentNullException(nameof(spec));
             int index;
-            bool cancelled;
+            bool cancelled, skipped;
             lock (_gate)
             {
                 if (_addingCompleted) throw new InvalidOperationException("No command can be added after CompleteAdding.");
                 index = _specs.Count;
                 cancelled = _cancelled;
-                _specs.Add(cancelled ? null : spec);
-                if (!cancelled) _waiting.Enqueue(index);
+                skipped = _alreadyRun != null && _alreadyRun.Contains(index + 1);
+                _specs.Add(cancelled || skipped ? null : spec);
+                if (!cancelled && !skipped) _waiting.Enqueue(index);
             }
-            if (cancelled) Deliver(NeverStarted(index, spec.DisplayText, spec.Input));
+            if (skipped) Deliver(Skipped(index, spec.DisplayText, spec.Input));
+            else if (cancelled) Deliver(NeverStarted(index, spec.DisplayText, spec.Input));
             else Dispatch();
             return index;
         }
@@ -250,6 +267,7 @@ namespace ParallelJobs.Scheduling
         private void OnFinished(CommandExecution exec, CommandResult result)
         {
             _slotFiles?.Record(result, exec.OutOffset, exec.ErrOffset);
+            _jobLog?.Record(result);
             lock (_gate)
             {
                 _running.Remove(exec.Index);
@@ -267,6 +285,16 @@ namespace ParallelJobs.Scheduling
             Dispatch();
         }
 
+        private CommandResult Skipped(int index, string command, string? input) => new CommandResult
+        {
+            Index = index,
+            Command = command,
+            InputObject = input,
+            Slot = -1,
+            Status = CommandStatus.Skipped,
+            Reason = $"Not run: job log '{_options.JobLogPath}' records command {index + 1} as done.",
+        };
+
         private CommandResult NeverStarted(int index, string command, string? input) => new CommandResult
         {
             Index = index,
@@ -282,7 +310,7 @@ namespace ParallelJobs.Scheduling
             lock (_gate)
             {
                 _finished++;
-                if (!result.Succeeded && result.Status != CommandStatus.Cancelled) _failed++;
+                if (!result.Succeeded && result.Status != CommandStatus.Cancelled && result.Status != CommandStatus.Skipped) _failed++;
             }
             _order.Release(result, r =>
             {
@@ -303,6 +331,7 @@ namespace ParallelJobs.Scheduling
             Post(new RunEvent(RunEventKind.RunCompleted, -1, -1, 0, null, null));
             try { _events.CompleteAdding(); } catch (ObjectDisposedException) { }
             _slotFiles?.Dispose();
+            _jobLog?.Dispose();
             LiveRuns.TryRemove(this, out _);
             _done.Set();
         }
@@ -324,6 +353,7 @@ namespace ParallelJobs.Scheduling
             }
             LiveRuns.TryRemove(this, out _);
             _slotFiles?.Dispose();
+            _jobLog?.Dispose();
         }
     }
 }

@@ -25,6 +25,10 @@ namespace ParallelJobs.Scheduling
         public int TailLines { get; set; } = 1000;
         /// <summary>Longest line kept in memory when an output directory holds the full bytes; longer lines are cut.</summary>
         public int MaxLineLength { get; set; } = 64 * 1024;
+        /// <summary>Appends a GNU-parallel-format job log line here for every finished command.</summary>
+        public string? JobLogPath { get; set; }
+        /// <summary>With a job log: skip the commands it already records (or only those that succeeded).</summary>
+        public ResumeMode Resume { get; set; }
         /// <summary>How often progress updates are offered at most.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -34,6 +38,7 @@ namespace ParallelJobs.Scheduling
             if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "Timeout must be positive.");
             if (GracePeriod < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(GracePeriod), GracePeriod, "GracePeriod cannot be negative.");
             if (Retries < 0) throw new ArgumentOutOfRangeException(nameof(Retries), Retries, "Retries cannot be negative.");
+            if (Resume != ResumeMode.None && string.IsNullOrEmpty(JobLogPath)) throw new ArgumentException("Resuming needs a job log (JobLogPath).", nameof(Resume));
             if (TailLines < 0) throw new ArgumentOutOfRangeException(nameof(TailLines), TailLines, "TailLines cannot be negative.");
         }
     }
