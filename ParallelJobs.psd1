@@ -17,6 +17,7 @@
         'Get-ParallelSlot'
         'Show-QualityPlot'
         'Export-QualityPlot'
+        'Get-QualityDistribution'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using ParallelJobs.Quality;
+
+namespace ParallelJobs.Commands
+{
+    /// <summary>
+    /// Get-QualityDistribution: per-position Phred quality statistics of .qual and FASTQ files, computed in
+    /// parallel by file and merged per input (directory or file), or over everything with -Merge.
+    /// Thin: resolves paths, feeds <see cref="QualityDistributionRun"/>, and writes its events on the pipeline
+    /// thread; every decision (formats, offsets, statistics, errors) is the engine's.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "QualityDistribution", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(QualityDistribution))]
+    [OutputType(typeof(PositionQuality))]
+    public sealed class GetQualityDistributionCommand : PSCmdlet, IDisposable
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private const int ProgressActivityId = 0x5154; // "QT": distinct from the other cmdlets' progress bars
+
+        private QualityDistributionRun? _run;
+        private bool _anyInput;
+
+        /// <summary>Directories or files; wildcards allowed.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        /// <summary>Directories or files, taken literally (no wildcards). Get-ChildItem output binds here through PSPath.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+        /// <summary>Also read quality files in subdirectories of a directory (still one result per given directory).</summary>
+        [Parameter]
+        public SwitchParameter Recurse { get; set; }
+
+        /// <summary>One result for all inputs together.</summary>
+        [Parameter]
+        public SwitchParameter Merge { get; set; }
+
+        /// <summary>Emit the PositionQuality rows (with Name) instead of the distributions, e.g. for Export-Csv.</summary>
+        [Parameter]
+        public SwitchParameter ByPosition { get; set; }
+
+        /// <summary>Files read at once (worker threads, slots 0..N-1); default: the number of logical processors.</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
+
+        /// <summary>FASTQ quality offset; by default it is detected per file.</summary>
+        [Parameter]
+        [ValidateSet("33", "64")]
+        public int PhredOffset { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _run = new QualityDistributionRun(new QualityRunOptions
+            {
+                ThrottleLimit = ThrottleLimit,
+                Merge = Merge.IsPresent,
+                PhredOffset = MyInvocation.BoundParameters.ContainsKey(nameof(PhredOffset)) ? PhredOffset : (int?)null,
+            });
+        }
+
+        protected override void ProcessRecord()
+        {
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string path in literal ? LiteralPath : Path)
+            {
+                foreach (string resolved in Resolve(path, literal))
+                {
+                    QualityInput input;
+                    try
+                    {
+                        input = QualityInput.FromPath(resolved, Recurse.IsPresent);
+                    }
+                    catch (FileNotFoundException e)
+                    {
+                        WriteError(new ErrorRecord(new ItemNotFoundException(e.Message, e), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                        continue;
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    {
+                        WriteError(new ErrorRecord(e, "QualityPathUnreadable", ErrorCategory.ReadError, resolved));
+                        continue;
+                    }
+                    _anyInput = true;
+                    _run!.Add(input);
+                }
+            }
+            Drain(wait: false);
+        }
+
+        protected override void EndProcessing()
+        {
+            _run!.Complete();
+            Drain(wait: true);
+            if (_anyInput)
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, "Get-QualityDistribution", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        protected override void StopProcessing() => _run?.Cancel();
+
+        public void Dispose()
+        {
+            _run?.Dispose();
+            _run = null;
+        }
+
+        // Wildcards expand through the provider; a path that matches nothing is a non-terminating PathNotFound.
+        private IEnumerable<string> Resolve(string path, bool literal)
+        {
+            var resolved = new List<string>();
+            try
+            {
+                if (literal)
+                {
+                    string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                    if (IsFileSystem(provider, path)) resolved.Add(full);
+                }
+                else
+                {
+                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+                    if (IsFileSystem(provider, path)) resolved.AddRange(matches);
+                    if (matches.Count == 0) WritePathNotFound(path);
+                }
+            }
+            catch (ItemNotFoundException e)
+            {
+                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+            catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is PSArgumentException)
+            {
+                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+            return resolved;
+        }
+
+        private bool IsFileSystem(ProviderInfo provider, string path)
+        {
+            if (provider.Name == "FileSystem") return true;
+            WriteError(new ErrorRecord(new PSArgumentException("Get-QualityDistribution reads files; '" + path + "' is in the " + provider.Name + " provider."),
+                "NotFileSystemPath", ErrorCategory.InvalidArgument, path));
+            return false;
+        }
+
+        private void WritePathNotFound(string path) =>
+            WriteError(new ErrorRecord(new ItemNotFoundException("Cannot find path '" + path + "' because it does not exist."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+
+        // Events are written here, on the pipeline thread; the engine's workers never call Write*.
+        private void Drain(bool wait)
+        {
+            var run = _run!;
+            while (true)
+            {
+                if (!run.TryTake(out QualityRunEvent? runEvent, wait ? 100 : 0))
+                {
+                    if (!wait || run.IsFinished) return;
+                    continue;
+                }
+                switch (runEvent!.Kind)
+                {
+                    case QualityRunEventKind.Result:
+                        var distribution = runEvent.Distribution!;
+                        if (ByPosition.IsPresent) WriteObject(distribution.Positions, enumerateCollection: true);
+                        else WriteObject(distribution);
+                        break;
+                    case QualityRunEventKind.Error:
+                        WriteError(ToErrorRecord(runEvent.Error!));
+                        break;
+                    case QualityRunEventKind.Progress:
+                        var progress = runEvent.Progress!;
+                        WriteProgress(new ProgressRecord(ProgressActivityId, "Get-QualityDistribution",
+                            progress.FilesCompleted + " of " + progress.FilesTotal + " files" + (progress.FilesFailed > 0 ? ", " + progress.FilesFailed + " failed" : ""))
+                        {
+                            PercentComplete = Math.Min(100, progress.PercentComplete),
+                        });
+                        break;
+                }
+            }
+        }
+
+        private static ErrorRecord ToErrorRecord(QualityFileError error)
+        {
+            string where = error.Line > 0 ? error.Path + ", line " + error.Line : error.Path;
+            switch (error.Kind)
+            {
+                case QualityErrorKind.NoQualityFiles:
+                    return new ErrorRecord(new FileNotFoundException(error.Path + ": " + error.Message, error.Path), "NoQualityFiles", ErrorCategory.ObjectNotFound, error.Path);
+                case QualityErrorKind.UnreadableFile:
+                    return new ErrorRecord(new IOException(where + ": " + error.Message), "QualityFileUnreadable", ErrorCategory.ReadError, error.Path);
+                default:
+                    var record = new ErrorRecord(new InvalidDataException(where + ": " + error.Message + "; the file was skipped (" + error.RecordsBeforeError + " good records before the error do not count)"),
+                        "InvalidQualityFile", ErrorCategory.InvalidData, error.Path);
+                    record.ErrorDetails = new ErrorDetails(where + ": " + error.Message)
+                    {
+                        RecommendedAction = "Fix or remove the file; the other files are counted without it.",
+                    };
+                    return record;
+            }
+        }
+    }
+}
