@@ -1,0 +1,151 @@
+#Requires -Version 7.0
+# Get-QualityDistribution as a user sees it, on the project's own fixtures (tests/fixtures/quality):
+# pipeline forms, -Merge, -ByPosition | Export-Csv, and errors under -ErrorAction / -ErrorVariable.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
+    $Fixtures = Join-Path $PSScriptRoot '../fixtures/quality'
+    $Dirs = Join-Path $Fixtures 'dirs'
+
+    # A copy of the fixture directories in $TestDrive, plus an empty one and a directory of good files only.
+    Copy-Item -Path $Dirs -Destination (Join-Path $TestDrive 'data') -Recurse
+    $Data = Join-Path $TestDrive 'data'
+    New-Item -ItemType Directory -Path (Join-Path $Data 'run_empty') | Out-Null
+    $Good = Join-Path $TestDrive 'good'
+    New-Item -ItemType Directory -Path $Good | Out-Null
+    Copy-Item (Join-Path $Fixtures 'small.qual'), (Join-Path $Fixtures 'small.fastq'), (Join-Path $Fixtures 'crlf.fastq') -Destination $Good
+}
+
+Describe 'Get-QualityDistribution' {
+    Context 'pipeline forms' {
+        It 'takes directories from Get-ChildItem -Directory, one result each' {
+            $results = Get-ChildItem $Data -Directory | Where-Object Name -In 'run_a', 'run_b' | Get-QualityDistribution -ErrorAction SilentlyContinue
+            $results | Should -HaveCount 2
+            $results | ForEach-Object { $_ | Should -BeOfType ([ParallelJobs.QualityDistribution]) }
+            $a = $results | Where-Object Name -EQ 'run_a'
+            $a.FileCount | Should -Be 2
+            $a.ReadCount | Should -Be 3
+            $a.BaseCount | Should -Be 11
+            $a.MaxLength | Should -Be 5
+            $a.PhredOffset | Should -Be 33
+            $a.ProcessId | Should -Be $PID
+            $a.Positions[0].Count | Should -Be 3
+        }
+
+        It 'takes files from Get-ChildItem and paths as strings from the pipeline' {
+            $byFile = Get-ChildItem $Good -File | Get-QualityDistribution
+            $byFile | Should -HaveCount 3
+            ($byFile.Name | Sort-Object) | Should -Be @('crlf.fastq', 'small.fastq', 'small.qual')
+            $byString = $Good | Get-QualityDistribution
+            $byString.Name | Should -Be 'good'
+            $byString.ReadCount | Should -Be (($byFile | Measure-Object ReadCount -Sum).Sum)
+        }
+
+        It 'expands wildcards in -Path and takes -LiteralPath literally' {
+            (Get-QualityDistribution -Path (Join-Path $Data 'run_[a]')).Name | Should -Be 'run_a'
+            { Get-QualityDistribution -LiteralPath (Join-Path $Data 'run_[a]') -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotFound,ParallelJobs.Commands.GetQualityDistributionCommand'
+        }
+
+        It '-Recurse reads subdirectories' {
+            (Get-QualityDistribution $TestDrive -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+            $all = Get-QualityDistribution $TestDrive -Recurse -ErrorAction SilentlyContinue
+            $all.FileCount | Should -Be 7
+        }
+
+        It 'gives the same numbers with one and eight workers' {
+            $one = Get-QualityDistribution $Good -ThrottleLimit 1
+            $eight = Get-QualityDistribution $Good -ThrottleLimit 8
+            ($eight.Positions | ConvertTo-Json -Compress) | Should -Be ($one.Positions | ConvertTo-Json -Compress)
+            $eight.MeanQuality | Should -Be $one.MeanQuality
+            $one.Slots | Should -Be @(0)
+        }
+    }
+
+    Context '-Merge and -ByPosition' {
+        It '-Merge returns one result for everything' {
+            $merged = Get-ChildItem $Data -Directory | Where-Object Name -In 'run_a', 'run_b' | Get-QualityDistribution -Merge -ErrorAction SilentlyContinue
+            $merged | Should -HaveCount 1
+            $merged.Name | Should -Be 'Merged'
+            $merged.FileCount | Should -Be 4
+            $merged.FailedFileCount | Should -Be 1
+            $merged.ReadCount | Should -Be 4
+        }
+
+        It '-ByPosition rows export to CSV with their Name' {
+            $csv = Join-Path $TestDrive 'positions.csv'
+            Get-QualityDistribution (Join-Path $Data 'run_a'), $Good -ByPosition | Export-Csv -Path $csv -NoTypeInformation
+            $rows = Import-Csv $csv
+            ($rows | Where-Object Name -EQ 'run_a') | Should -HaveCount 5
+            ($rows | Where-Object Name -EQ 'good').Count | Should -BeGreaterThan 0
+            $first = $rows | Where-Object { $_.Name -eq 'run_a' -and $_.Position -eq '1' }
+            $first.Count | Should -Be 3
+            $first.Median | Should -Be 30
+            $first.Minimum | Should -Be 20
+            $rows[0].PSObject.Properties.Name | Should -Contain 'Percentile90'
+        }
+
+        It '-ByPosition emits PositionQuality objects' {
+            $rows = Get-QualityDistribution (Join-Path $Data 'run_a') -ByPosition
+            $rows[0] | Should -BeOfType ([ParallelJobs.PositionQuality])
+            $rows.Position | Should -Be @(1, 2, 3, 4, 5)
+        }
+    }
+
+    Context 'errors' {
+        It 'reports a bad file with file and line, and still counts the others' {
+            $result = Get-QualityDistribution (Join-Path $Data 'run_b') -ErrorVariable errs -ErrorAction SilentlyContinue
+            $result.ReadCount | Should -Be 1
+            $result.FailedFileCount | Should -Be 1
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be 'InvalidQualityFile,ParallelJobs.Commands.GetQualityDistributionCommand'
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $errs[0].TargetObject | Should -BeLike '*b2_bad.fastq'
+            $errs[0].Exception.Message | Should -BeLike '*b2_bad.fastq, line 5:*'
+        }
+
+        It 'stops at the first bad file with -ErrorAction Stop' {
+            { Get-QualityDistribution (Join-Path $Data 'run_b') -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidQualityFile,ParallelJobs.Commands.GetQualityDistributionCommand'
+        }
+
+        It 'reports a missing path as PathNotFound and goes on' {
+            $result = Get-QualityDistribution (Join-Path $TestDrive 'missing'), $Good -ErrorVariable errs -ErrorAction SilentlyContinue
+            $result.Name | Should -Be 'good'
+            $errs[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,ParallelJobs.Commands.GetQualityDistributionCommand'
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+
+        It 'reports a directory without quality files as NoQualityFiles, with no result' {
+            $result = Get-QualityDistribution (Join-Path $Data 'run_empty') -ErrorVariable errs -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -Be 'NoQualityFiles,ParallelJobs.Commands.GetQualityDistributionCommand'
+        }
+
+        It 'rejects Solexa-scaled FASTQ with a clear message' {
+            $null = Get-QualityDistribution (Join-Path $Fixtures 'solexa.fastq') -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].Exception.Message | Should -BeLike '*Solexa*'
+        }
+
+        It 'treats an empty file as valid with zero reads' {
+            $result = Get-QualityDistribution (Join-Path $Fixtures 'empty.fastq') -ErrorVariable errs
+            $errs | Should -BeNullOrEmpty
+            $result.ReadCount | Should -Be 0
+        }
+
+        It 'validates -ThrottleLimit and -PhredOffset' {
+            { Get-QualityDistribution $Good -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ParallelJobs.Commands.GetQualityDistributionCommand'
+            { Get-QualityDistribution $Good -PhredOffset 50 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ParallelJobs.Commands.GetQualityDistributionCommand'
+            (Get-QualityDistribution (Join-Path $Fixtures 'illumina64.fastq') -PhredOffset 33).PhredOffset | Should -Be 33
+            (Get-QualityDistribution (Join-Path $Fixtures 'illumina64.fastq')).PhredOffset | Should -Be 64
+        }
+    }
+
+    Context 'help' {
+        It 'has help with the seed scenario among its examples' {
+            $help = Get-Help Get-QualityDistribution -Full
+            $help.Synopsis | Should -Not -BeNullOrEmpty
+            ($help.examples.example.code -join "`n") | Should -BeLike '*t[1-6]*'
+        }
+    }
+}
