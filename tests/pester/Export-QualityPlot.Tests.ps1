@@ -119,6 +119,11 @@ Describe 'Export-QualityPlot' {
         Test-Path (Join-Path $TestDrive 'plot.png') | Should -BeFalse
     }
 
+    It 'refuses paths on providers other than the file system' {
+        { New-TestDistribution t1 | Export-QualityPlot 'Variable:/plot.svg' } |
+            Should -Throw -ErrorId 'PlotPathNotFileSystem,ParallelJobs.Commands.ExportQualityPlotCommand'
+    }
+
     It 'says when the directory does not exist' {
         { New-TestDistribution t1 | Export-QualityPlot (Join-Path $TestDrive 'no/such/dir/plot.svg') } |
             Should -Throw -ErrorId 'PlotDirectoryNotFound,ParallelJobs.Commands.ExportQualityPlotCommand'

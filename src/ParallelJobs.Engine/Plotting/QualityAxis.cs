@@ -11,14 +11,17 @@ namespace ParallelJobs
         public const double Bottom = 0;
         public const double MinimumTop = 40;
 
-        /// <summary>Top of the axis for data whose highest plotted value is <paramref name="highest"/>: 40, or the next multiple of 5 above.</summary>
+        /// <summary>
+        /// Top of the axis for data whose highest plotted value is <paramref name="highest"/>: 40, or the next multiple
+        /// of 5 strictly above the data once it reaches 40, so a line at the maximum is not drawn on the frame.
+        /// </summary>
         public static double Top(double highest)
         {
-            if (double.IsNaN(highest) || highest <= MinimumTop)
+            if (double.IsNaN(highest) || highest < MinimumTop)
             {
                 return MinimumTop;
             }
-            return Math.Ceiling(highest / 5) * 5;
+            return (Math.Floor(highest / 5) + 1) * 5;
         }
     }
 }

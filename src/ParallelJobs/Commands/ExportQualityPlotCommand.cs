@@ -49,7 +49,13 @@ namespace ParallelJobs.Commands
 
         protected override void BeginProcessing()
         {
-            _resolvedPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            _resolvedPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("Export-QualityPlot writes files; '" + Path + "' is on the " + provider.Name + " provider."),
+                    "PlotPathNotFileSystem", ErrorCategory.InvalidArgument, Path));
+            }
             string extension = System.IO.Path.GetExtension(_resolvedPath).ToLowerInvariant();
             if (extension != ".svg" && extension != ".html" && extension != ".htm")
             {

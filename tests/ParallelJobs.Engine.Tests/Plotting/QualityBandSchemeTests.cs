@@ -28,8 +28,9 @@ public class QualityBandSchemeTests
     }
 
     [Theory]
-    [InlineData(40, 40)]
+    [InlineData(39.9, 40)]
     [InlineData(12, 40)]
+    [InlineData(40, 45)]
     [InlineData(41, 45)]
     [InlineData(60.5, 65)]
     public void QualityAxisReachesAtLeastForty(double highest, double top)

@@ -44,7 +44,7 @@ public class SvgBoxPlotRendererTests
     [Fact]
     public void BoxesSpanTheQuartilesAndWhiskersTheTenthToNinetiethPercentile()
     {
-        var row = new PositionQuality { Position = 1, EndPosition = 1, Count = 10, Mean = 30, Median = 31, LowerQuartile = 20, UpperQuartile = 36, Percentile10 = 10, Percentile90 = 40 };
+        var row = new PositionQuality { Position = 1, EndPosition = 1, Count = 10, Mean = 30, Median = 31, LowerQuartile = 20, UpperQuartile = 36, Percentile10 = 10, Percentile90 = 39 };
         var renderer = new SvgBoxPlotRenderer(800, 450);
         var root = XDocument.Parse(renderer.RenderElement(new QualityDistribution { Name = "one", Positions = new[] { row } })).Root!;
         // Plot area: top 40, bottom 450 - 72 = 378, axis 0..40: y(q) = 378 - q * 338 / 40.
@@ -54,7 +54,7 @@ public class SvgBoxPlotRendererTests
         Assert.Equal(Y(20) - Y(36), double.Parse(box.Attribute("height")!.Value, CultureInfo.InvariantCulture), 1);
         var whisker = root.Descendants(Svg + "g").Single(g => g.Attribute("class")?.Value == "boxes").Descendants(Svg + "line").First();
         Assert.Equal(Y(10), double.Parse(whisker.Attribute("y1")!.Value, CultureInfo.InvariantCulture), 1);
-        Assert.Equal(Y(40), double.Parse(whisker.Attribute("y2")!.Value, CultureInfo.InvariantCulture), 1);
+        Assert.Equal(Y(39), double.Parse(whisker.Attribute("y2")!.Value, CultureInfo.InvariantCulture), 1);
     }
 
     [Fact]
