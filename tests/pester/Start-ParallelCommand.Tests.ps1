@@ -186,6 +186,27 @@ Describe 'Start-ParallelCommand' {
         }
     }
 
+    Context 'job log and resume' {
+        It 'writes a GNU parallel job log, and -Resume skips what it records' {
+            $log = Join-Path $TestDrive 'joblog.tsv'
+            $first = 'echo a', 'exit 2' | Start-ParallelCommand -ThrottleLimit 1 -JobLog $log -ErrorAction SilentlyContinue
+            (Get-Content $log)[0] | Should -Be "Seq`tHost`tStarttime`tJobRuntime`tSend`tReceive`tExitval`tSignal`tCommand"
+            @(Get-Content $log) | Should -HaveCount 3
+            $again = 'echo a', 'exit 2', 'echo c' | Start-ParallelCommand -ThrottleLimit 1 -JobLog $log -Resume -ErrorVariable errs -ErrorAction SilentlyContinue
+            ($again | Sort-Object Index).Status | Should -Be @('Skipped', 'Skipped', 'Succeeded')
+            $errs | Should -HaveCount 0 -Because 'skipped commands are not failures'
+            $retry = 'echo a', 'exit 2', 'echo c' | Start-ParallelCommand -ThrottleLimit 1 -JobLog $log -ResumeFailed -ErrorAction SilentlyContinue
+            ($retry | Sort-Object Index).Status | Should -Be @('Skipped', 'Failed', 'Skipped')
+        }
+
+        It 'rejects -Resume without -JobLog, and a file that is not a job log, before anything starts' {
+            { Start-ParallelCommand 'echo x' -Resume } | Should -Throw -ErrorId 'ResumeWithoutJobLog,*'
+            $bad = Join-Path $TestDrive 'not-a-log'
+            Set-Content $bad "hello`nworld"
+            { Start-ParallelCommand 'echo x' -JobLog $bad -Resume } | Should -Throw -ErrorId 'InvalidJobLog,*'
+        }
+    }
+
     Context 'progress' {
         It 'reports progress, and none when $ProgressPreference is SilentlyContinue' {
             foreach ($pref in 'Continue', 'SilentlyContinue') {

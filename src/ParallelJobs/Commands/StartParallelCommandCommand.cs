@@ -89,6 +89,19 @@ namespace ParallelJobs.Commands
         [Parameter]
         public SwitchParameter KeepOrder { get; set; }
 
+        /// <summary>Appends a GNU-parallel-format job log line (Seq, Host, Starttime, JobRuntime, Send, Receive, Exitval, Signal, Command) per finished command.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JobLog { get; set; }
+
+        /// <summary>With -JobLog: skip the commands the log already records (GNU parallel --resume).</summary>
+        [Parameter]
+        public SwitchParameter Resume { get; set; }
+
+        /// <summary>With -JobLog: skip the commands the log records as succeeded, run the failed ones again (--resume-failed).</summary>
+        [Parameter]
+        public SwitchParameter ResumeFailed { get; set; }
+
         /// <summary>Returns at once a ParallelJob (one child job per command) instead of waiting for the results.</summary>
         [Parameter]
         public SwitchParameter AsJob { get; set; }
@@ -100,7 +113,13 @@ namespace ParallelJobs.Commands
 
         protected override void BeginProcessing()
         {
+            if ((Resume.IsPresent || ResumeFailed.IsPresent) && JobLog == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Resume and -ResumeFailed need -JobLog: the log of the run to resume."),
+                    "ResumeWithoutJobLog", ErrorCategory.InvalidArgument, null));
+            }
             _options = BuildOptions();
+            if (_options.JobLogPath != null && !TryOpenJobLog(_options.JobLogPath)) return;
             try
             {
                 _run = new ParallelRun(_options);
@@ -177,6 +196,24 @@ namespace ParallelJobs.Commands
             _run?.Dispose();
         }
 
+        /// <summary>Checks the job log before anything starts, so its problems are named as its own.</summary>
+        private bool TryOpenJobLog(string path)
+        {
+            try
+            {
+                // Reading it validates it for -Resume; opening it for append proves it can be written.
+                if (_options!.Resume != ResumeMode.None) ParallelJobs.Scheduling.JobLogCheck.Validate(path);
+                using (new System.IO.FileStream(path, System.IO.FileMode.Append, System.IO.FileAccess.Write, System.IO.FileShare.ReadWrite)) { }
+                return true;
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException || e is System.IO.InvalidDataException)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, e is System.IO.InvalidDataException ? "InvalidJobLog" : "JobLogUnavailable",
+                    e is System.IO.InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.WriteError, path));
+                return false;
+            }
+        }
+
         private IEnumerable<string?> Inputs()
         {
             var value = InputObject?.BaseObject;
@@ -237,15 +274,9 @@ namespace ParallelJobs.Commands
         private void Emit(CommandResult result)
         {
             WriteObject(result);
-            if (result.Succeeded || result.Status == CommandStatus.Cancelled) return;
-            var category = result.Status switch
-            {
-                CommandStatus.TimedOut => ErrorCategory.OperationTimeout,
-                CommandStatus.FailedToStart => ErrorCategory.ResourceUnavailable,
-                _ => ErrorCategory.InvalidResult,
-            };
-            // With -ErrorAction Stop this throws; Dispose then stops what still runs.
-            WriteError(new ErrorRecord(new CommandFailedException(result), CommandFailedException.ErrorIdFor(result.Status), category, result));
+            // The same error record a job writes; with -ErrorAction Stop this throws, and Dispose stops what still runs.
+            var error = CommandFailureRecord.For(result);
+            if (error != null) WriteError(error);
         }
 
         private void ReportProgress(ParallelRun run)
@@ -287,6 +318,8 @@ namespace ParallelJobs.Commands
             };
             if (TimeoutSeconds > 0) o.Timeout = TimeSpan.FromSeconds(TimeoutSeconds);
             if (OutputDirectory != null) o.OutputDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+            if (JobLog != null) o.JobLogPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(JobLog);
+            o.Resume = ResumeFailed.IsPresent ? ResumeMode.ResumeFailed : Resume.IsPresent ? ResumeMode.Resume : ResumeMode.None;
             if (Environment != null)
             {
                 foreach (DictionaryEntry kv in Environment)

@@ -1,0 +1,12 @@
+using System.IO;
+using ParallelJobs.Output;
+
+namespace ParallelJobs.Scheduling
+{
+    /// <summary>Lets a caller check a job log before a run starts (so a bad one is reported before any command runs).</summary>
+    public static class JobLogCheck
+    {
+        /// <exception cref="InvalidDataException">A line is not a job log line; the message names the file and line.</exception>
+        public static void Validate(string path) => JobLog.ReadCompleted(path, succeededOnly: false);
+    }
+}
