@@ -140,6 +140,20 @@ Describe 'Start-ParallelCommand -AsJob' {
         foreach ($p in $pids) { Test-ProcessAlive $p | Should -BeFalse }
     }
 
+    It 'Stop-Job on one child job stops only that command; the others still run' {
+        $job = Start-ParallelCommand -Command 'sleep 30', 'echo waiting', 'echo after' -ThrottleLimit 1 -AsJob -GracePeriodSeconds 0.1
+        Wait-Until { $job.ChildJobs[0].JobStateInfo.State -eq 'Running' }
+        Stop-Job $job.ChildJobs[1]
+        $job.ChildJobs[1].JobStateInfo.State | Should -Be 'Stopped'
+        Stop-Job $job.ChildJobs[0]
+        $job.ChildJobs[0].JobStateInfo.State | Should -Be 'Stopped'
+        $null = Wait-Job $job
+        $job.ChildJobs[2].JobStateInfo.State | Should -Be 'Completed'
+        $job.State | Should -Be 'Stopped'
+        $results = Receive-Job $job
+        ($results | Sort-Object Index | ForEach-Object Status) | Should -Be 'Cancelled', 'Cancelled', 'Succeeded'
+    }
+
     It 'Stop-Job on a finished job changes nothing' {
         $job = Start-ParallelCommand 'echo done' -AsJob
         $null = Wait-Job $job

@@ -120,6 +120,34 @@ namespace ParallelJobs.Scheduling
         /// </summary>
         public void Cancel() => Cancel(_options.GracePeriod);
 
+        /// <summary>
+        /// Stops one command (Stop-Job on one child job): a waiting one ends as Cancelled without starting,
+        /// a running one has its process tree stopped and ends as Cancelled. False when it has already ended.
+        /// </summary>
+        public bool CancelCommand(int index)
+        {
+            CommandExecution? running;
+            CommandSpec? spec = null;
+            lock (_gate)
+            {
+                if (!_running.TryGetValue(index, out running))
+                {
+                    if (!_waiting.Contains(index)) return false;
+                    int count = _waiting.Count;
+                    for (int n = 0; n < count; n++)
+                    {
+                        int i = _waiting.Dequeue();
+                        if (i != index) _waiting.Enqueue(i);
+                    }
+                    spec = _specs[index];
+                    _specs[index] = null;
+                }
+            }
+            if (running != null) running.Cancel();
+            else Deliver(NeverStarted(index, spec?.DisplayText ?? "", spec?.Input));
+            return true;
+        }
+
         private void Cancel(TimeSpan grace)
         {
             List<int> waiting;

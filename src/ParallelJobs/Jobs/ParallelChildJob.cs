@@ -36,10 +36,14 @@ namespace ParallelJobs
         public override string Location => Environment.MachineName;
 
         /// <summary>
-        /// Stop-Job on one command stops the whole run it belongs to (the scheduler cannot stop a single
-        /// command yet); every command still gets its result.
+        /// Stop-Job on one command: if it waits it ends as Cancelled without starting, if it runs its process
+        /// tree is stopped. The other commands of the run go on. Returns when its result is in.
         /// </summary>
-        public override void StopJob() => _parent.StopJob();
+        public override void StopJob()
+        {
+            if (IsFinishedState(JobStateInfo.State)) return;
+            _parent.StopCommand(Index, Finished);
+        }
 
         internal void MarkStarted(int slot, int processId)
         {

@@ -130,6 +130,13 @@ namespace ParallelJobs
                 drain.Join(_run.Options.GracePeriod + TimeSpan.FromSeconds(10));
         }
 
+        /// <summary>Stops one command and waits (up to the grace period and a little more) for its result.</summary>
+        internal void StopCommand(int index, WaitHandle commandFinished)
+        {
+            if (_run.CancelCommand(index))
+                commandFinished.WaitOne(_run.Options.GracePeriod + TimeSpan.FromSeconds(10));
+        }
+
         public override void StopJobAsync() => StopJobAsync(false, null);
 
         public override void StopJobAsync(bool force, string? reason)

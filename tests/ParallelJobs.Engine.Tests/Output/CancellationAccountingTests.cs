@@ -46,4 +46,34 @@ public class CancellationAccountingTests
         Assert.Equal(new[] { 0, 1 }, results.Select(r => r.Index).OrderBy(i => i));
         Assert.All(results, r => Assert.Equal(CommandStatus.Cancelled, r.Status));
     }
+
+    [Fact]
+    public void CancelCommand_StopsOnlyThatCommand_RunningOrWaiting_AndTheRestRun()
+    {
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = 1, GracePeriod = TimeSpan.FromMilliseconds(200) });
+        run.Add(Sh("sleep 30"));        // 0: running, cancelled
+        run.Add(Sh("echo waiting"));    // 1: waiting, cancelled before it starts
+        run.Add(Sh("echo runs"));       // 2: runs after the cancellations
+        run.CompleteAdding();
+        bool cancelled = false;
+        var (results, _) = Drain(run, (r, e) =>
+        {
+            if (e.Kind == RunEventKind.CommandStarted && e.Index == 0 && !cancelled)
+            {
+                cancelled = true;
+                Assert.True(r.CancelCommand(1));
+                Assert.True(r.CancelCommand(0));
+            }
+        });
+        var byIndex = results.ToDictionary(r => r.Index);
+        Assert.Equal(3, results.Count);
+        Assert.Equal(CommandStatus.Cancelled, byIndex[0].Status);
+        Assert.False(IsAlive(byIndex[0].ProcessId));
+        Assert.Equal(CommandStatus.Cancelled, byIndex[1].Status);
+        Assert.Equal(-1, byIndex[1].Slot);
+        Assert.Equal(CommandStatus.Succeeded, byIndex[2].Status);
+        Assert.Equal(new[] { "runs" }, byIndex[2].Output);
+        Assert.False(run.CancelCommand(2));
+        Assert.False(run.CancelCommand(99));
+    }
 }
