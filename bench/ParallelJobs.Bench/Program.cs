@@ -23,12 +23,22 @@ namespace ParallelJobs.Bench
                     case "quality": return QualityBench.ChildMain(rest);
                     case "gen-qual": return DataSets.GenQualMain(rest);
                     case "gen-fastq": return DataSets.GenFastqMain(rest);
+                    case "jobs":
+                    {
+                        // For profiling the scheduler alone (strace -c -f, perf): N × /bin/true in S slots, after a warm-up.
+                        int n = rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000;
+                        int slots = rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+                        SchedulerBench.RunEngine(SchedulerBench.TrueJobs(Math.Min(200, n)), slots);
+                        double s = SchedulerBench.RunEngine(SchedulerBench.TrueJobs(n), slots);
+                        Console.WriteLine($"engine: {n} × /bin/true in {slots} slots: {ResultTable.F(s * 1000 / n, 3)} ms/job");
+                        return 0;
+                    }
                     case "seed-durations":
                         Console.WriteLine(string.Join(",", SchedulerBench.SeedDurations(args.Length > 1 ? int.Parse(args[1]) : 200)));
                         return 0;
                     case "-h": case "--help": case "help":
                         Console.WriteLine(BenchOptions.Usage);
-                        Console.WriteLine("other commands: quality --path P --workers W [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N]");
+                        Console.WriteLine("other commands: jobs [N] [SLOTS] | quality --path P --workers W [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N]");
                         return 0;
                     default:
                         Console.Error.WriteLine($"unknown command '{command}'\n{BenchOptions.Usage}");
