@@ -3,6 +3,11 @@
 BeforeAll {
     Import-Module $PSScriptRoot/../../ParallelJobs.psd1 -Force
 
+    # A job of another type: ThreadJob where it exists (PowerShell 7), else a background job.
+    function New-OtherJob {
+        if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) { Start-ThreadJob { 1 } } else { Start-Job { 1 } }
+    }
+
     function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
         while (-not (& $Condition)) {
@@ -63,7 +68,7 @@ Describe 'Get-ParallelSlot' {
         $job = Start-ParallelCommand 'echo a' -ThrottleLimit 2 -AsJob
         $null = Get-ParallelSlot $job -Slot 2 -ErrorVariable e1 -ErrorAction SilentlyContinue
         $e1[0].FullyQualifiedErrorId | Should -BeLike 'SlotOutOfRange*'
-        $other = Start-ThreadJob { 1 }
+        $other = New-OtherJob
         try {
             $null = Get-ParallelSlot $other -ErrorVariable e2 -ErrorAction SilentlyContinue
             $e2[0].FullyQualifiedErrorId | Should -BeLike 'NotAParallelJob*'

@@ -11,6 +11,11 @@ BeforeAll {
         $Results | Where-Object Slot -eq $Slot | Sort-Object StartTime | ForEach-Object { $_.Lines }
     }
 
+    # A job of another type: ThreadJob where it exists (PowerShell 7), else a background job.
+    function New-OtherJob {
+        if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) { Start-ThreadJob { 1 } } else { Start-Job { 1 } }
+    }
+
     function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
         while (-not (& $Condition)) {
@@ -161,7 +166,7 @@ Describe 'Receive-SlotOutput -Job' {
     }
 
     It 'a job of another type is a clear error' {
-        $other = Start-ThreadJob { 1 }
+        $other = New-OtherJob
         try {
             $null = $other | Receive-SlotOutput -ErrorVariable errs -ErrorAction SilentlyContinue
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'NotAParallelJob*'
