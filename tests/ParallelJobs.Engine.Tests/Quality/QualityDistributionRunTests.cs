@@ -215,4 +215,52 @@ public sealed class QualityDistributionRunTests : IDisposable
         Assert.Equal(1, rows[0].Position);
         Assert.Equal(512, rows[0].EndPosition);
     }
+
+    [Fact]
+    public void UnreadableFileIsReportedAndTheOthersStillCount()
+    {
+        string missing = Path.Combine(_root, "vanished.qual");
+        var input = new QualityInput("mixed", _root, new[] { Fixture("small.qual"), missing }, isDirectory: true);
+        var summary = Compute(new[] { input }, 2);
+        var error = Assert.Single(summary.Errors);
+        Assert.Equal(QualityErrorKind.UnreadableFile, error.Kind);
+        Assert.Equal(missing, error.Path);
+        var result = Assert.Single(summary.Distributions);
+        Assert.Equal(1, result.FailedFileCount);
+        Assert.Equal(3, result.ReadCount);
+    }
+
+    [Fact]
+    public void CancelStopsARunningRunAndItFinishes()
+    {
+        QualDataSetGenerator.Write(_root, 2, 20, 200);
+        var inputs = Directory.GetDirectories(_root).Select(d => QualityInput.FromPath(d, false)).ToList();
+        using var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = 2 });
+        foreach (var input in inputs) run.Add(input);
+        run.Complete();
+        run.Cancel();
+        int results = 0;
+        while (run.TryTake(out var e, Timeout.Infinite))
+            if (e!.Kind == QualityRunEventKind.Result) results++;
+        // The run ends (no hang) and no result is emitted after the workers saw the cancellation.
+        Assert.True(run.IsFinished);
+        Assert.InRange(results, 0, inputs.Count);
+    }
+
+    [Fact]
+    public void ProgressCountsEveryFile()
+    {
+        var inputs = new[] { QualityInput.FromPath(Fixture("dirs", "run_a"), false), QualityInput.FromPath(Fixture("dirs", "run_b"), false) };
+        using var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = 2 });
+        foreach (var input in inputs) run.Add(input);
+        run.Complete();
+        QualityRunProgress? last = null;
+        while (run.TryTake(out var e, Timeout.Infinite))
+            if (e!.Kind == QualityRunEventKind.Progress) last = e.Progress;
+        Assert.NotNull(last);
+        Assert.Equal(4, last!.FilesTotal);
+        Assert.Equal(4, last.FilesCompleted);
+        Assert.Equal(1, last.FilesFailed);
+        Assert.Equal(100, last.PercentComplete);
+    }
 }
