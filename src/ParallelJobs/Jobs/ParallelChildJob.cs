@@ -28,8 +28,11 @@ namespace ParallelJobs
         public int? Slot { get; private set; }
         /// <summary>Process id of the command's top process; null until it starts.</summary>
         public int? ProcessId { get; private set; }
-        /// <summary>The command's result, once it has ended (also in Output until received).</summary>
-        public CommandResult? Result { get; private set; }
+        /// <summary>How the command ended; null while it waits or runs. The result itself is in Output until received
+        /// (not kept here as well, so Receive-Job frees it as for any job).</summary>
+        public CommandStatus? Status { get; private set; }
+        /// <summary>The command's exit code, once it has ended (null if it never started).</summary>
+        public int? ExitCode { get; private set; }
 
         public override string StatusMessage => _status;
         public override bool HasMoreData => Output.Count > 0 || Error.Count > 0;
@@ -57,7 +60,8 @@ namespace ParallelJobs
         internal void Finish(CommandResult result, ErrorRecord? error)
         {
             if (IsFinishedState(JobStateInfo.State)) return;
-            Result = result;
+            Status = result.Status;
+            ExitCode = result.ExitCode;
             if (result.Slot >= 0) Slot = result.Slot;
             if (result.ProcessId != 0) ProcessId = result.ProcessId;
             _status = result.Reason ?? result.Status.ToString();
