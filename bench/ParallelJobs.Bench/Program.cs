@@ -33,6 +33,7 @@ namespace ParallelJobs.Bench
                         Console.WriteLine($"engine: {n} × /bin/true in {slots} slots: {ResultTable.F(s * 1000 / n, 3)} ms/job");
                         return 0;
                     }
+                    case "profile-quality": return QualityProfile.Run(rest);
                     case "seed-durations":
                         Console.WriteLine(string.Join(",", SchedulerBench.SeedDurations(args.Length > 1 ? int.Parse(args[1]) : 200)));
                         return 0;
