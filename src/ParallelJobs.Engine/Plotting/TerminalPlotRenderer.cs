@@ -164,10 +164,30 @@ namespace ParallelJobs
             {
                 var (c0, v0) = points[i];
                 var (c1, v1) = points[i + 1];
+                double ValueAt(int c) => c1 == c0 ? v1 : v0 + (v1 - v0) * (c - c0) / (c1 - c0);
                 for (int c = c0; c <= c1; c++)
                 {
-                    double value = c1 == c0 ? v1 : v0 + (v1 - v0) * (c - c0) / (c1 - c0);
-                    Put(c, value);
+                    Put(c, ValueAt(c));
+                    if (c < c1)
+                    {
+                        BridgeSteepStep(c, ValueAt(c), ValueAt(c + 1));
+                    }
+                }
+            }
+
+            // A drop of several rows between two columns would leave the line broken: fill the rows between,
+            // the upper half in the left column and the lower half in the right one, as a staircase.
+            void BridgeSteepStep(int column, double from, double to)
+            {
+                int r0 = RowOf(yScale, from, plotRows);
+                int r1 = RowOf(yScale, to, plotRows);
+                int step = Math.Sign(r1 - r0);
+                for (int row = r0 + step; row != r1 && step != 0; row += step)
+                {
+                    int c = Math.Abs(row - r0) <= Math.Abs(r1 - r0) / 2 ? column : column + 1;
+                    double value = yScale.Invert(row);
+                    cells[row][c] = marker;
+                    colors[row][c] = useColor ? QualityBandScheme.AnsiColor(QualityBandScheme.Classify(value)) : null;
                 }
             }
         }

@@ -48,6 +48,21 @@ public class TerminalPlotRendererTests
     }
 
     [Fact]
+    public void ASteepDropIsDrawnAsAnUnbrokenLine()
+    {
+        // Two positions at 38 then 10 in a plot wide enough that they are far apart: every row between them has a marker.
+        var lines = Renderer.Render(QualitySamples.FromMeans("steep", new[] { 38.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0 }), new TerminalPlotOptions { Width = 50, Height = 30 });
+        var plotRows = lines.Skip(2).Take(30 - 6).ToList();
+        int top = plotRows.FindIndex(l => l.Contains('*'));
+        int bottom = plotRows.FindLastIndex(l => l.Contains('*'));
+        Assert.True(bottom - top >= 10, string.Join("\n", lines));
+        for (int row = top; row <= bottom; row++)
+        {
+            Assert.Contains('*', plotRows[row]);
+        }
+    }
+
+    [Fact]
     public void PlainOutputHasNoEscapeSequencesAndColourOutputOnlyAddsThem()
     {
         var distribution = QualitySamples.Falling("t1", 100);
