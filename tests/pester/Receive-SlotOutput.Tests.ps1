@@ -165,6 +165,18 @@ Describe 'Receive-SlotOutput -Job' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'SlotOutOfRange*'
     }
 
+    It 'with -OutputDirectory a job keeps a bounded number of unread lines per slot, and says so' {
+        $dir = Join-Path $TestDrive 'bounded'
+        $job = Start-ParallelCommand 'seq 1 12000' -OutputDirectory $dir -AsJob
+        $null = Wait-Job $job
+        $lines = Receive-SlotOutput $job -Raw -WarningVariable warns -WarningAction SilentlyContinue
+        $lines.Count | Should -Be 10000
+        $lines[-1] | Should -Be '12000'
+        $warns.Count | Should -Be 1
+        "$($warns[0])" | Should -BeLike '*2000 more lines*'
+        @(Receive-SlotOutput -Path $dir -Raw).Count | Should -Be 12000
+    }
+
     It 'a job of another type is a clear error' {
         $other = New-OtherJob
         try {

@@ -134,6 +134,14 @@ namespace ParallelJobs.Output
             return slots.ToArray();
         }
 
+        private static bool EndsWithNewline(string path)
+        {
+            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (f.Length == 0) return false;
+            f.Seek(-1, SeekOrigin.End);
+            return f.ReadByte() == '\n';
+        }
+
         private static List<SlotCommandRecord> ReadIndex(string path)
         {
             var records = new List<SlotCommandRecord>();
@@ -147,7 +155,14 @@ namespace ParallelJobs.Output
             {
                 lineNumber++;
                 if (line.Length == 0) continue;
-                records.Add(SlotCommandRecord.Parse(line, lineNumber));
+                try
+                {
+                    records.Add(SlotCommandRecord.Parse(line, lineNumber));
+                }
+                catch (InvalidDataException) when (reader.Peek() < 0 && !EndsWithNewline(path))
+                {
+                    // A run still writing: its last row is half written. The next read will have it whole.
+                }
             }
             return records;
         }

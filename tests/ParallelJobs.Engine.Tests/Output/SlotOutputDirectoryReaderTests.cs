@@ -111,4 +111,20 @@ public class SlotOutputDirectoryReaderTests
         // The in-memory result keeps a cut line; the files keep every byte.
         Assert.True(results[0].Output[0].Length < 300000);
     }
+
+    [Fact]
+    public void AHalfWrittenLastRow_OfARunStillWriting_IsLeftForTheNextRead_ButAMalformedCompleteRowIsAnError()
+    {
+        using var dir = new TempDir();
+        Run(new RunOptions { ThrottleLimit = 1, OutputDirectory = dir.Path }, new[] { Sh("echo one"), Sh("echo two") });
+        string index = dir.Combine("commands.tsv");
+        var rows = File.ReadAllLines(index);
+        File.WriteAllText(index, string.Join("\n", rows.Take(2)) + "\n" + rows[2].Substring(0, 5));
+        var reader = new SlotOutputDirectoryReader(dir.Path);
+        Assert.Single(reader.Commands);
+        Assert.Single(reader.ReadLines(0));
+
+        File.WriteAllText(index, string.Join("\n", rows.Take(2)) + "\n" + rows[2].Substring(0, 5) + "\n");
+        Assert.Throws<InvalidDataException>(() => new SlotOutputDirectoryReader(dir.Path));
+    }
 }
