@@ -173,9 +173,10 @@ namespace ParallelJobs.Processes
             try
             {
                 if (process.HasExited && !PipesOpen()) return;
+                ProcessTreeKiller.Stop(process, _options.GracePeriod, PipeLinks(process));
             }
-            catch (InvalidOperationException) { return; }
-            ProcessTreeKiller.Stop(process, _options.GracePeriod, PipeLinks(process));
+            // The command finished (and its Process was disposed) while the stop was on its way: nothing to stop.
+            catch (InvalidOperationException) { }
         }
 
         private bool PipesOpen() => Volatile.Read(ref _pendingParts) > 0;
