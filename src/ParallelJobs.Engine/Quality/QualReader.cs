@@ -58,6 +58,42 @@ namespace ParallelJobs.Quality
                 {
                     byte* p = bytes + offset;
                     byte* end = p + count;
+                    if (digits == 0 && !negative)
+                    {
+                        // Fast path for the usual layout, one- or two-digit scores separated by single spaces:
+                        // whole tokens at a time instead of a state machine per byte. Anything else (tabs, the
+                        // last token of a line, three digits, errors) falls through to the general loop below,
+                        // which starts from the same state.
+                        fixed (long* counts = &countsArray[0])
+                        {
+                            while (p + 3 <= end && position < limit)
+                            {
+                                uint d0 = (uint)(p[0] - '0');
+                                if (d0 > 9)
+                                {
+                                    if (p[0] != (byte)' ') break;
+                                    p++;
+                                    continue;
+                                }
+                                uint d1 = (uint)(p[1] - '0');
+                                int score;
+                                if (d1 > 9)
+                                {
+                                    if (p[1] != (byte)' ') break;
+                                    score = (int)d0;
+                                    p += 2;
+                                }
+                                else
+                                {
+                                    score = (int)(d0 * 10 + d1);
+                                    if (p[2] != (byte)' ' || score > QualityHistogram.MaxScore) break;
+                                    p += 3;
+                                }
+                                counts[(position >> shift) * QualityHistogram.ScoreCount + score]++;
+                                position++;
+                            }
+                        }
+                    }
                     for (; p < end; p++)
                     {
                         uint digit = (uint)(*p - '0');

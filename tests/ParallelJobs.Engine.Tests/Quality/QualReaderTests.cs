@@ -149,4 +149,57 @@ public class QualReaderTests
         Assert.True(start >= 0, id);
         return SingleRecordScores(text, start).Length;
     }
+
+    [Fact]
+    public void RandomLayoutsParseToTheScoresWritten()
+    {
+        // Random separators (one or more spaces, tabs, CRLF, ragged lines) and scores 0..93, some with
+        // leading zeros: every path of the tokenizer (fast and general) must give the same counts.
+        var random = new Random(2024);
+        var expected = new QualityHistogram();
+        var text = new System.Text.StringBuilder("preamble 1 2 x\n");
+        for (int read = 0; read < 200; read++)
+        {
+            text.Append("\n>r").Append(read).Append(random.Next(2) == 0 ? "\n" : "\r\n");
+            int length = random.Next(0, 150);
+            for (int i = 0; i < length; i++)
+            {
+                int score = random.Next(0, 94);
+                expected.AddScore(i, score);
+                text.Append(random.Next(20) == 0 ? score.ToString("D3") : score.ToString());
+                int separator = random.Next(12);
+                text.Append(separator switch { 0 => "\t", 1 => "  ", 2 => "\n", 3 => "\r\n", 4 => " \n", _ => " " });
+            }
+            expected.AddRead(length);
+            if (random.Next(3) == 0) text.Append('\n');
+        }
+        string path = Path.Combine(Path.GetTempPath(), "pj-" + Guid.NewGuid().ToString("N") + ".qual");
+        File.WriteAllText(path, text.ToString());
+        try
+        {
+            foreach (int size in new[] { QualityFileReader.BufferSize, 64, 5 })
+                QualityFiles.AssertSame(expected, QualityFiles.Read(path, bufferSize: size).Histogram);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData("10 100 20", "above 93")]
+    [InlineData("10 12345678901234 20", "digits")]
+    [InlineData("10 - 20", "'-' is not a score")]
+    [InlineData("10 5-3 20", "'-'")]
+    [InlineData("10,20", "','")]
+    public void BadTokensAreErrorsOnTheirLine(string scores, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "pj-" + Guid.NewGuid().ToString("N") + ".qual");
+        File.WriteAllText(path, ">ok\n1 2 3\n>bad\n" + scores + "\n");
+        try
+        {
+            var error = QualityFiles.Failure(path);
+            Assert.Equal(4, error.Line);
+            Assert.Equal(1, error.RecordsBeforeError);
+            Assert.Contains(message, error.Message);
+        }
+        finally { File.Delete(path); }
+    }
 }
