@@ -62,6 +62,23 @@ Describe 'Get-QualityDistribution' {
         }
     }
 
+    Context 'formats' {
+        It 'recognises gzip by content, under a .gz name or not' {
+            $plain = Get-QualityDistribution (Join-Path $Fixtures 'small.fastq')
+            foreach ($name in 'packed.fastq.gz', 'packed-but-named.fastq') {
+                $target = Join-Path $TestDrive $name
+                $out = [IO.File]::Create($target)
+                $gzip = [IO.Compression.GZipStream]::new($out, [IO.Compression.CompressionMode]::Compress)
+                $bytes = [IO.File]::ReadAllBytes((Join-Path $Fixtures 'small.fastq'))
+                $gzip.Write($bytes, 0, $bytes.Length)
+                $gzip.Dispose(); $out.Dispose()
+                $packed = Get-QualityDistribution -LiteralPath $target
+                $packed.ReadCount | Should -Be $plain.ReadCount
+                $packed.MeanQuality | Should -Be $plain.MeanQuality
+            }
+        }
+    }
+
     Context '-Merge and -ByPosition' {
         It '-Merge returns one result for everything' {
             $merged = Get-ChildItem $Data -Directory | Where-Object Name -In 'run_a', 'run_b' | Get-QualityDistribution -Merge -ErrorAction SilentlyContinue
