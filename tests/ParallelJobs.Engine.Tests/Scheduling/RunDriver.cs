@@ -34,6 +34,11 @@ internal static class RunDriver
 
     public static CommandSpec Sh(string command, string? input = null) => CommandSpec.Shell(command, input);
 
+    /// <summary>
+    /// True while a process of the test's own (its command line holds "600", as every long sleep in
+    /// these tests does) runs under that PID. Checking the command line keeps a PID that the kernel
+    /// handed to someone else's process meanwhile (other tests start thousands) from looking like a survivor.
+    /// </summary>
     public static bool IsAlive(int pid)
     {
         try
@@ -41,7 +46,9 @@ internal static class RunDriver
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             int close = stat.LastIndexOf(')');
             char state = stat[close + 2];
-            return state != 'Z' && state != 'X';
+            if (state == 'Z' || state == 'X') return false;
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return cmdline.Contains("600");
         }
         catch (IOException) { return false; }
     }

@@ -61,14 +61,16 @@ public class TreeKillTests
     public void Cancel_StopsRunningTrees_AndCancelsWaitingCommands_OneResultEach()
     {
         using var run = new ParallelRun(Fast);
-        for (int i = 0; i < 10; i++) run.Add(Sh("sleep 600 & echo $!; sleep 600"));
-        run.CompleteAdding();
         int lines = 0;
+        // Attached before the first Add: commands start at once, and a line read before the
+        // handler existed would never be counted.
         run.LineReceived += _ =>
         {
             // Both running commands have printed their background PID: stop everything.
             if (Interlocked.Increment(ref lines) == 2) run.Cancel();
         };
+        for (int i = 0; i < 10; i++) run.Add(Sh("sleep 600 & echo $!; sleep 600"));
+        run.CompleteAdding();
         var (results, _) = Drain(run);
 
         Assert.Equal(Enumerable.Range(0, 10), results.Select(r => r.Index).OrderBy(i => i));
