@@ -2,19 +2,7 @@
 # Get-ParallelSlot: each slot of a ParallelJob, live.
 BeforeAll {
     Import-Module $PSScriptRoot/../../ParallelJobs.psd1 -Force
-
-    # A job of another type: ThreadJob where it exists (PowerShell 7), else a background job.
-    function New-OtherJob {
-        if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) { Start-ThreadJob { 1 } } else { Start-Job { 1 } }
-    }
-
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "condition not met in $Seconds s: $Condition" }
-            Start-Sleep -Milliseconds 20
-        }
-    }
+    . $PSScriptRoot/TestSupport.ps1
 }
 
 AfterAll {

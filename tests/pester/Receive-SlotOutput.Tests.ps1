@@ -3,6 +3,7 @@
 # or CommandResult objects from the pipeline.
 BeforeAll {
     Import-Module $PSScriptRoot/../../ParallelJobs.psd1 -Force
+    . $PSScriptRoot/TestSupport.ps1
 
     # The seed: commands that print which command they were, in a few slots.
     $script:commands = 0..9 | ForEach-Object { "echo 'Command number - $_.'; echo 'warn $_' >&2" }
@@ -11,18 +12,6 @@ BeforeAll {
         $Results | Where-Object Slot -eq $Slot | Sort-Object StartTime | ForEach-Object { $_.Lines }
     }
 
-    # A job of another type: ThreadJob where it exists (PowerShell 7), else a background job.
-    function New-OtherJob {
-        if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) { Start-ThreadJob { 1 } } else { Start-Job { 1 } }
-    }
-
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "condition not met in $Seconds s: $Condition" }
-            Start-Sleep -Milliseconds 20
-        }
-    }
 }
 
 AfterAll {

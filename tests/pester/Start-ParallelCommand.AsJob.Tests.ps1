@@ -2,25 +2,7 @@
 # Start-ParallelCommand -AsJob: a ParallelJob that every standard job cmdlet handles.
 BeforeAll {
     Import-Module $PSScriptRoot/../../ParallelJobs.psd1 -Force
-
-    function Test-ProcessAlive([int] $ProcessId) {
-        if ($IsWindows) { return $null -ne (Get-Process -Id $ProcessId -ErrorAction SilentlyContinue) }
-        $stat = "/proc/$ProcessId/stat"
-        if (-not (Test-Path $stat)) { return $null -ne (Get-Process -Id $ProcessId -ErrorAction SilentlyContinue) }
-        $text = Get-Content -Raw $stat -ErrorAction SilentlyContinue
-        if (-not $text) { return $false }
-        $state = $text.Substring($text.LastIndexOf(')') + 2, 1)
-        return $state -ne 'Z' -and $state -ne 'X'
-    }
-
-    # Polls a condition; only for states no job cmdlet can wait for (a process having started).
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "condition not met in $Seconds s: $Condition" }
-            Start-Sleep -Milliseconds 20
-        }
-    }
+    . $PSScriptRoot/TestSupport.ps1
 }
 
 AfterAll {

@@ -4,17 +4,7 @@
 BeforeAll {
     $script:ModulePath = Join-Path $PSScriptRoot '../../ParallelJobs.psd1'
     Import-Module $script:ModulePath -Force
-
-    # Alive means running: a zombie has ended and only waits to be reaped by its parent (or init).
-    function Test-ProcessAlive([int] $Id) {
-        if (Test-Path "/proc/$Id/stat") {
-            $stat = Get-Content "/proc/$Id/stat" -Raw -ErrorAction SilentlyContinue
-            if (-not $stat) { return $false }
-            $state = $stat.Substring($stat.LastIndexOf(')') + 2, 1)
-            return $state -notin 'Z', 'X'
-        }
-        return $null -ne (Get-Process -Id $Id -ErrorAction SilentlyContinue | Where-Object { -not $_.HasExited })
-    }
+    . $PSScriptRoot/TestSupport.ps1
 }
 
 Describe 'Start-ParallelCommand' {

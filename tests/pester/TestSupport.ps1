@@ -1,0 +1,27 @@
+# Helpers shared by the Pester files (dot-sourced in their BeforeAll). Not a test file itself.
+
+# Alive means running: a zombie has ended and only waits to be reaped by its parent (or init).
+function Test-ProcessAlive([int] $ProcessId) {
+    $stat = "/proc/$ProcessId/stat"
+    if ($IsWindows -or -not (Test-Path $stat)) {
+        return $null -ne (Get-Process -Id $ProcessId -ErrorAction SilentlyContinue | Where-Object { -not $_.HasExited })
+    }
+    $text = Get-Content -Raw $stat -ErrorAction SilentlyContinue
+    if (-not $text) { return $false }
+    $state = $text.Substring($text.LastIndexOf(')') + 2, 1)
+    return $state -ne 'Z' -and $state -ne 'X'
+}
+
+# Polls a condition; only for states no event or job cmdlet can wait for (a process having started).
+function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "condition not met in $Seconds s: $Condition" }
+        Start-Sleep -Milliseconds 20
+    }
+}
+
+# A job of another type: ThreadJob where it exists (PowerShell 7), else a background job.
+function New-OtherJob {
+    if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) { Start-ThreadJob { 1 } } else { Start-Job { 1 } }
+}
