@@ -313,24 +313,21 @@ namespace ParallelJobs.Scheduling
             Dispatch();
         }
 
-        private CommandResult Skipped(int index, string command, string? input) => new CommandResult
-        {
-            Index = index,
-            Command = command,
-            InputObject = input,
-            Slot = -1,
-            Status = CommandStatus.Skipped,
-            Reason = $"Not run: job log '{_options.JobLogPath}' records command {index + 1} as done.",
-        };
+        private CommandResult Skipped(int index, string command, string? input) =>
+            Unrun(index, command, input, CommandStatus.Skipped, $"Not run: job log '{_options.JobLogPath}' records command {index + 1} as done.");
 
-        private CommandResult NeverStarted(int index, string command, string? input) => new CommandResult
+        private static CommandResult NeverStarted(int index, string command, string? input) =>
+            Unrun(index, command, input, CommandStatus.Cancelled, "The run was stopped before the command started.");
+
+        /// <summary>The one result of a command that never got a slot.</summary>
+        private static CommandResult Unrun(int index, string command, string? input, CommandStatus status, string reason) => new CommandResult
         {
             Index = index,
             Command = command,
             InputObject = input,
             Slot = -1,
-            Status = CommandStatus.Cancelled,
-            Reason = "The run was stopped before the command started.",
+            Status = status,
+            Reason = reason,
         };
 
         private void Deliver(CommandResult result)

@@ -10,52 +10,41 @@ public class TreeKillTests
 
     private static int[] Pids(CommandResult r) => r.Output.Select(int.Parse).Append(r.ProcessId).ToArray();
 
+    /// <summary>
+    /// Runs one command that prints the PIDs of background sleeps, lets it time out after 1 s, and
+    /// checks that neither it nor any PID it printed outlived the time-out.
+    /// </summary>
+    private static CommandResult TimesOutLeavingNoSurvivor(string command)
+    {
+        var options = new RunOptions { ThrottleLimit = 1, Timeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromMilliseconds(300) };
+        var (results, _) = Run(options, new[] { Sh(command) });
+        var r = results.Single();
+        Assert.Equal(CommandStatus.TimedOut, r.Status);
+        Assert.NotEmpty(r.Output);
+        Assert.All(Pids(r), pid => Assert.False(IsAlive(pid), $"process {pid} outlived the time-out of '{command}'"));
+        return r;
+    }
+
     [Fact]
     public void TimeOut_KillsBackgroundChildrenToo()
     {
         // Prints the PIDs of two background sleeps, then waits on a third.
-        var spec = Sh("sleep 600 & echo $!; sleep 600 & echo $!; sleep 600");
-        var options = new RunOptions { ThrottleLimit = 1, Timeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromMilliseconds(300) };
-        var (results, _) = Run(options, new[] { spec });
-        var r = results.Single();
-        Assert.Equal(CommandStatus.TimedOut, r.Status);
+        var r = TimesOutLeavingNoSurvivor("sleep 600 & echo $!; sleep 600 & echo $!; sleep 600");
         Assert.Equal(2, r.Output.Length);
-        Assert.All(Pids(r), pid => Assert.False(IsAlive(pid), $"process {pid} outlived the time-out"));
     }
 
     [Fact]
-    public void TimeOut_FindsOrphansThatStillHoldTheOutputPipe()
-    {
+    public void TimeOut_FindsOrphansThatStillHoldTheOutputPipe() =>
         // The subshell exits at once, so its sleep is re-parented to init: only the pipe ties it to us.
-        var spec = Sh("(sleep 600 & echo $!); sleep 600");
-        var options = new RunOptions { ThrottleLimit = 1, Timeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromMilliseconds(300) };
-        var (results, _) = Run(options, new[] { spec });
-        var r = results.Single();
-        Assert.Equal(CommandStatus.TimedOut, r.Status);
-        Assert.All(Pids(r), pid => Assert.False(IsAlive(pid), $"process {pid} outlived the time-out"));
-    }
+        TimesOutLeavingNoSurvivor("(sleep 600 & echo $!); sleep 600");
 
     [Fact]
-    public void TimeOut_AfterTheTopProcessExited_WhileABackgroundChildKeepsThePipeOpen()
-    {
-        var spec = Sh("sleep 600 & echo $!");
-        var options = new RunOptions { ThrottleLimit = 1, Timeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromMilliseconds(300) };
-        var (results, _) = Run(options, new[] { spec });
-        var r = results.Single();
-        Assert.Equal(CommandStatus.TimedOut, r.Status);
-        Assert.All(Pids(r), pid => Assert.False(IsAlive(pid), $"process {pid} outlived the time-out"));
-    }
+    public void TimeOut_AfterTheTopProcessExited_WhileABackgroundChildKeepsThePipeOpen() =>
+        TimesOutLeavingNoSurvivor("sleep 600 & echo $!");
 
     [Fact]
-    public void TermIsIgnored_SoTheKillFollowsAfterTheGracePeriod()
-    {
-        var spec = Sh("trap '' TERM; sleep 600 & echo $!; sleep 600");
-        var options = new RunOptions { ThrottleLimit = 1, Timeout = TimeSpan.FromSeconds(1), GracePeriod = TimeSpan.FromMilliseconds(300) };
-        var (results, _) = Run(options, new[] { spec });
-        var r = results.Single();
-        Assert.Equal(CommandStatus.TimedOut, r.Status);
-        Assert.All(Pids(r), pid => Assert.False(IsAlive(pid), $"process {pid} outlived the kill"));
-    }
+    public void TermIsIgnored_SoTheKillFollowsAfterTheGracePeriod() =>
+        TimesOutLeavingNoSurvivor("trap '' TERM; sleep 600 & echo $!; sleep 600");
 
     [Fact]
     public void Cancel_StopsRunningTrees_AndCancelsWaitingCommands_OneResultEach()
