@@ -63,19 +63,29 @@ public class ParallelRunTests
     [Fact]
     public void FewerCommandsThanSlots_UseTheLowestSlots()
     {
-        var (results, _) = Run(new RunOptions { ThrottleLimit = 8 }, Enumerable.Range(0, 3).Select(_ => Sh("sleep 0.2")));
+        using var dir = new TempDir();
+        string gate = dir.Combine("gate");
+        // Each command waits for the gate, opened once all three have started, so none can end early and
+        // hand its slot to the next (which would also be "lowest free", but not what this test is about).
+        var specs = Enumerable.Range(0, 3).Select(_ => Sh($"while [ ! -f '{gate}' ]; do sleep 0.01; done"));
+        int started = 0;
+        var (results, _) = Run(new RunOptions { ThrottleLimit = 8 }, specs, (_, e) =>
+        {
+            if (e.Kind == RunEventKind.CommandStarted && ++started == 3) File.WriteAllText(gate, "");
+        });
         Assert.Equal(new[] { 0, 1, 2 }, results.Select(r => r.Slot).OrderBy(s => s));
     }
 
     [Fact]
-    public void FirstCommandsTakeSlotsInInputOrder_AndEveryFreedSlotTakesTheNext()
+    public void FirstCommandsTakeSlotsInInputOrder_AndFreedSlotsTakeTheRest()
     {
         var (results, events) = Run(new RunOptions { ThrottleLimit = 4 }, Enumerable.Range(0, 12).Select(_ => Sh("sleep 0.1")));
         var started = events.Where(e => e.Kind == RunEventKind.CommandStarted).ToList();
         Assert.Equal(12, started.Count);
         foreach (var e in started.Where(e => e.Index < 4)) Assert.Equal(e.Index, e.Slot);
         Assert.Equal(12, results.Count);
-        Assert.All(results.GroupBy(r => r.Slot), g => Assert.Equal(3, g.Count()));
+        // How many each slot runs depends on timing; that all four serve and none is ever left out does not.
+        Assert.Equal(new[] { 0, 1, 2, 3 }, results.Select(r => r.Slot).Distinct().OrderBy(s => s));
     }
 
     [Fact]
