@@ -19,6 +19,7 @@ namespace ParallelJobs.Output
         private readonly Action<SlotOutputLine>? _observer;
         private readonly StreamState _out;
         private readonly StreamState _err;
+        private readonly object _emitLock = new object();
         private long _sequence;
 
         public LineCollector(int index, int slot, bool bounded, int tailLines, int maxLineLength, Action<SlotOutputLine>? observer)
@@ -71,15 +72,20 @@ namespace ParallelJobs.Output
             string text = Encoding.UTF8.GetString(s.Pending, 0, len);
             if (s.PendingTruncated) text += "…";
             s.ResetPending();
-            var line = new SlotOutputLine(_slot, _index, s.Kind, text, DateTime.Now);
-            long seq = System.Threading.Interlocked.Increment(ref _sequence);
             s.LineCount++;
-            lock (s)
+            // stdout and stderr are read on two threads: numbering a line and handing it to the observer
+            // happen under one lock, so the result's order of lines and the live slot view's order agree.
+            lock (_emitLock)
             {
-                s.Lines.Enqueue(new KeyValuePair<long, SlotOutputLine>(seq, line));
-                if (_bounded && s.Lines.Count > _tailLines) s.Lines.Dequeue();
+                var line = new SlotOutputLine(_slot, _index, s.Kind, text, DateTime.Now);
+                long seq = ++_sequence;
+                lock (s)
+                {
+                    s.Lines.Enqueue(new KeyValuePair<long, SlotOutputLine>(seq, line));
+                    if (_bounded && s.Lines.Count > _tailLines) s.Lines.Dequeue();
+                }
+                _observer?.Invoke(line);
             }
-            _observer?.Invoke(line);
         }
 
         /// <summary>Both streams' kept lines, merged in the order they arrived.</summary>
