@@ -219,5 +219,12 @@ Describe 'Start-ParallelCommand' {
             $help.Synopsis | Should -Not -BeNullOrEmpty
             ($help.Examples.Example.Code -join "`n") | Should -Match 'OutputDirectory'
         }
+
+        It 'has an about_ParallelJobs topic explaining slots, statuses and tokens' {
+            $about = Get-Help about_ParallelJobs | Out-String
+            $about | Should -Match 'SLOTS'
+            $about | Should -Match 'FailedToStart'
+            $about | Should -Match '\{/\.\}'
+        }
     }
 }
