@@ -158,6 +158,31 @@ Describe 'Get-QualityDistribution' {
         }
     }
 
+    Context 'Ctrl+C' {
+        It 'returns even while a worker is stuck in a read (a FIFO with no writer)' -Skip:$IsWindows {
+            $dir = Join-Path $TestDrive 'stuck'
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            $fifo = Join-Path $dir 'stuck.fastq'
+            & mkfifo $fifo
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$(Join-Path $PSScriptRoot '../../ParallelJobs.psd1')'; Get-QualityDistribution -LiteralPath '$dir'")
+                $async = $ps.BeginInvoke()
+                $null = $async.AsyncWaitHandle.WaitOne(300)   # give the worker time to block in open(); no event marks it
+                $ps.Stop()                                     # what Ctrl+C does; must not wait for the stuck read
+                $async.IsCompleted | Should -BeTrue
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            }
+            finally {
+                # Release the stuck worker: opening the FIFO read-write never blocks (even if the worker never
+                # got to open it) and gives a stuck open() its writer; closing it gives the read end of file.
+                $writer = [System.IO.File]::Open($fifo, 'Open', 'ReadWrite', 'ReadWrite')
+                $writer.Dispose()
+                $ps.Dispose()
+            }
+        }
+    }
+
     Context 'help' {
         It 'has help with the seed scenario among its examples' {
             $help = Get-Help Get-QualityDistribution -Full

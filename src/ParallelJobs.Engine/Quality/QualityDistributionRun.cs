@@ -128,12 +128,27 @@ namespace ParallelJobs.Quality
             return new QualityRunSummary(distributions, errors);
         }
 
+        /// <summary>How long Dispose waits for workers to notice the cancellation before it leaves them behind.</summary>
+        private static readonly TimeSpan WorkerGrace = TimeSpan.FromSeconds(2);
+
+        /// <summary>
+        /// Cancels and waits for the workers, but not for ever: a worker blocked in the kernel (a FIFO, a hung
+        /// network share) cannot see the token, and Ctrl+C must still return. Such a worker is a background
+        /// thread; it ends by itself when its read returns, and nothing reads what it produces.
+        /// </summary>
         public void Dispose()
         {
             Cancel();
-            _work.CompleteAdding();
-            foreach (var worker in _workers) worker.Join();
-            _cancellation.Dispose();
+            try { _work.CompleteAdding(); } catch (ObjectDisposedException) { }
+            var deadline = DateTime.UtcNow + WorkerGrace;
+            bool allEnded = true;
+            foreach (var worker in _workers)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (!worker.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero)) allEnded = false;
+            }
+            // A worker still running may still look at the token; its source stays alive for it.
+            if (allEnded) _cancellation.Dispose();
         }
 
         private void Work(int slot)

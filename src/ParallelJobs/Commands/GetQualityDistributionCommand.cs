@@ -22,6 +22,7 @@ namespace ParallelJobs.Commands
         private const int ProgressActivityId = 0x5154; // "QT": distinct from the other cmdlets' progress bars
 
         private QualityDistributionRun? _run;
+        private volatile bool _stopping;
         private bool _anyInput;
 
         /// <summary>Directories or files; wildcards allowed.</summary>
@@ -106,7 +107,11 @@ namespace ParallelJobs.Commands
             }
         }
 
-        protected override void StopProcessing() => _run?.Cancel();
+        protected override void StopProcessing()
+        {
+            _stopping = true;
+            _run?.Cancel();
+        }
 
         public void Dispose()
         {
@@ -160,6 +165,8 @@ namespace ParallelJobs.Commands
             var run = _run!;
             while (true)
             {
+                // Ctrl+C: do not wait for workers (one may be stuck in a read); Dispose gives them a short grace.
+                if (_stopping) throw new PipelineStoppedException();
                 if (!run.TryTake(out QualityRunEvent? runEvent, wait ? 100 : 0))
                 {
                     if (!wait || run.IsFinished) return;

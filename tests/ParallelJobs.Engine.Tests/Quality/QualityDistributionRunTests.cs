@@ -184,6 +184,33 @@ public sealed class QualityDistributionRunTests : IDisposable
     }
 
     [Fact]
+    public void CancelAndDispose_ReturnWhileAWorkerIsStuckInAReadNoTokenCanInterrupt()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("needs mkfifo");
+        // A FIFO with no writer: opening it blocks in the kernel, as a file on a hung network share would.
+        string dir = Path.Combine(_root, "stuck");
+        Directory.CreateDirectory(dir);
+        string fifo = Path.Combine(dir, "stuck.fastq");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", new[] { fifo })) mk!.WaitForExit();
+        try
+        {
+            var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = 1 });
+            run.Add(QualityInput.FromPath(dir, false));
+            run.Complete();
+            run.TryTake(out _, 200);
+            var stop = Task.Run(() => { run.Cancel(); run.Dispose(); });
+            // A hang check, not a timing target: Ctrl+C must not wait for the stuck read.
+            Assert.True(stop.Wait(TimeSpan.FromSeconds(60)), "Dispose waited for a worker stuck in open()");
+        }
+        finally
+        {
+            // Let the stuck worker go: opening the FIFO read-write never blocks (even if the worker never got
+            // to open it) and gives a stuck open() its writer; closing it gives the read end of file.
+            using var writer = new FileStream(fifo, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+    }
+
+    [Fact]
     public void TwoMegabaseReadNeedsBoundedMemory()
     {
         const int length = 2_000_000;
