@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using ParallelJobs.Processes;
 
 namespace ParallelJobs.Output
 {
@@ -31,10 +32,8 @@ namespace ParallelJobs.Output
             if (r.Status == CommandStatus.Skipped) return;
             double start = r.StartTime.HasValue ? (r.StartTime.Value.ToUniversalTime() - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds : 0;
             int exit = r.ExitCode ?? -1;
-            int signal = 0;
-            // .NET reports death by signal as 128 + signal; parallel logs the signal in its own column.
-            if (r.ExitCode.HasValue && r.ExitCode.Value > 128 && r.ExitCode.Value < 160 && r.Status != CommandStatus.Succeeded && !IsWindows)
-                signal = r.ExitCode.Value - 128;
+            // parallel logs the signal in its own column.
+            int signal = r.Status == CommandStatus.Succeeded ? 0 : ExitSignal.Of(r.ExitCode) ?? 0;
             string line = string.Join("\t", new[]
             {
                 (r.Index + 1).ToString(CultureInfo.InvariantCulture),
@@ -53,8 +52,6 @@ namespace ParallelJobs.Output
                 _writer.Flush();
             }
         }
-
-        private static bool IsWindows => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
 
         /// <summary>
         /// Sequence numbers (1-based) recorded in a job log: all of them, or with <paramref name="succeededOnly"/>

@@ -267,10 +267,8 @@ namespace ParallelJobs.Processes
 
         private static string DescribeExit(int code)
         {
-            // .NET reports a death by signal on Unix as 128 + signal number.
-            if (code > 128 && code < 160 && !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
-                return $"Exited with code {code} (killed by signal {code - 128}?).";
-            return $"Exited with code {code}.";
+            int? signal = ExitSignal.Of(code);
+            return signal.HasValue ? $"Exited with code {code} (killed by signal {signal}?)." : $"Exited with code {code}.";
         }
     }
 }
