@@ -13,7 +13,7 @@ namespace ParallelJobs.Scheduling
     public sealed class CommandSpec
     {
         private readonly CommandTemplate? _shellCommand;
-        private readonly string? _filePath;
+        private readonly CommandTemplate? _filePath;
         private readonly CommandTemplate[] _arguments = Array.Empty<CommandTemplate>();
         private readonly bool _appendInput;
 
@@ -27,10 +27,10 @@ namespace ParallelJobs.Scheduling
 
         private CommandSpec(string filePath, IEnumerable<string> arguments, string? input)
         {
-            _filePath = filePath;
+            _filePath = new CommandTemplate(filePath);
             _arguments = arguments.Select(a => new CommandTemplate(a ?? "")).ToArray();
             Input = input;
-            _appendInput = input != null && !new CommandTemplate(filePath).HasTokens && !_arguments.Any(a => a.HasTokens);
+            _appendInput = input != null && !_filePath.HasTokens && !_arguments.Any(a => a.HasTokens);
         }
 
         /// <summary>A command line run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
@@ -52,10 +52,8 @@ namespace ParallelJobs.Scheduling
         /// <summary>The input value that fills {} (null when the command came without one).</summary>
         public string? Input { get; }
 
-        public bool IsShellCommand => _shellCommand != null;
-
         /// <summary>The command as it will be shown before a slot is known ({%} unfilled).</summary>
-        public string DisplayText => _shellCommand != null ? _shellCommand.Text : _filePath + (_arguments.Length > 0 ? " " + string.Join(" ", _arguments.Select(a => a.Text)) : "");
+        public string DisplayText => _shellCommand != null ? _shellCommand.Text : _filePath!.Text + (_arguments.Length > 0 ? " " + string.Join(" ", _arguments.Select(a => a.Text)) : "");
 
         internal LaunchInfo Resolve(int index, int slot)
         {
@@ -75,7 +73,7 @@ namespace ParallelJobs.Scheduling
 
             var args = _arguments.Select(a => a.Expand(Input, index, slot, null)).ToList();
             if (_appendInput) args.Add(Input!);
-            string file = new CommandTemplate(_filePath!).Expand(Input, index, slot, null);
+            string file = _filePath!.Expand(Input, index, slot, null);
             string display = args.Count == 0 ? file : file + " " + WindowsCommandLine.Join(args);
             return new LaunchInfo(file, WindowsCommandLine.Join(args), display);
         }

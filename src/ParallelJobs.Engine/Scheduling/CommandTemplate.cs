@@ -17,16 +17,13 @@ namespace ParallelJobs.Scheduling
         {
             Text = text ?? throw new ArgumentNullException(nameof(text));
             HasTokens = ContainsToken(text);
-            UsesSlot = text.IndexOf("{%}", StringComparison.Ordinal) >= 0;
         }
 
         public string Text { get; }
         /// <summary>True when the text holds at least one replacement token.</summary>
         public bool HasTokens { get; }
-        /// <summary>True when {%} appears, so the text can only be expanded once the slot is known.</summary>
-        public bool UsesSlot { get; }
 
-        public static bool ContainsToken(string text)
+        private static bool ContainsToken(string text)
         {
             foreach (var t in Tokens)
                 if (text.IndexOf(t, StringComparison.Ordinal) >= 0) return true;

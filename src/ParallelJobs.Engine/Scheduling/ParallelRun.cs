@@ -83,7 +83,6 @@ namespace ParallelJobs.Scheduling
         public event Action<SlotOutputLine>? LineReceived;
 
         public bool IsCompleted => _done.IsSet;
-        public bool IsCancelled { get { lock (_gate) return _cancelled; } }
         public WaitHandle CompletedWaitHandle => _done.WaitHandle;
 
         /// <summary>Queues a command and starts it at once if a slot is free. Returns its 0-based index.</summary>
