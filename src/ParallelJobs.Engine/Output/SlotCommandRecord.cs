@@ -43,7 +43,7 @@ namespace ParallelJobs.Output
                     ErrOffset = long.Parse(f[8], NumberStyles.Integer, CultureInfo.InvariantCulture),
                     ErrLength = long.Parse(f[9], NumberStyles.Integer, CultureInfo.InvariantCulture),
                     // A command holding tabs is one escaped field; join defensively all the same.
-                    Command = Unescape(string.Join("\t", f, 10, f.Length - 10)),
+                    Command = SlotFileSet.UnescapeField(string.Join("\t", f, 10, f.Length - 10)),
                 };
             }
             catch (Exception e) when (e is FormatException || e is OverflowException || e is ArgumentException)
@@ -54,8 +54,6 @@ namespace ParallelJobs.Output
 
         private static DateTime? ParseTime(string s) =>
             s.Length == 0 ? (DateTime?)null : DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-        private static string Unescape(string s) => SlotFileSet.UnescapeField(s);
 
         public override string ToString() => $"[{Index}] slot {Slot} {Status} {Command}";
     }

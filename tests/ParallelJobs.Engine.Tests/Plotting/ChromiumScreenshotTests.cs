@@ -32,11 +32,7 @@ public class ChromiumScreenshotTests
         AssertNotBlank(image);
         // The SVG sits at the top left at its own size: the plot area is x 60..780, y 40..378.
         var plotArea = (Left: 62, Top: 42, Right: 778, Bottom: 376);
-        AssertShows(image, plotArea, QualityBandScheme.PoorFill, 2000, "red (poor) band");
-        AssertShows(image, plotArea, QualityBandScheme.ReasonableFill, 2000, "orange (reasonable) band");
-        AssertShows(image, plotArea, QualityBandScheme.GoodFill, 2000, "green (good) band");
-        AssertShows(image, plotArea, SvgBoxPlotRenderer.BoxFill, 500, "boxes");
-        AssertShows(image, plotArea, SvgBoxPlotRenderer.MeanStroke, 100, "mean line");
+        AssertShowsThePlot(image, plotArea);
         // Outside the plot, to the right of the SVG, the page is empty.
         AssertShows(image, (900, 100, 1150, 700), "#ffffff", 250 * 600, "empty page beside the plot");
     }
@@ -55,11 +51,7 @@ public class ChromiumScreenshotTests
         AssertNotBlank(image);
         // The first plot starts below the page heading; its plot area lies within this rectangle.
         var firstPlot = (Left: 60, Top: 120, Right: 860, Bottom: 560);
-        AssertShows(image, firstPlot, QualityBandScheme.PoorFill, 2000, "red (poor) band");
-        AssertShows(image, firstPlot, QualityBandScheme.ReasonableFill, 2000, "orange (reasonable) band");
-        AssertShows(image, firstPlot, QualityBandScheme.GoodFill, 2000, "green (good) band");
-        AssertShows(image, firstPlot, SvgBoxPlotRenderer.BoxFill, 500, "boxes");
-        AssertShows(image, firstPlot, SvgBoxPlotRenderer.MeanStroke, 100, "mean line");
+        AssertShowsThePlot(image, firstPlot);
     }
 
     private static void SkipWithoutChromium()
@@ -145,6 +137,16 @@ public class ChromiumScreenshotTests
             }
         }
         Assert.True(colours.Count > 20, $"the screenshot looks blank: {colours.Count} distinct colours");
+    }
+
+    /// <summary>The three quality bands, the boxes and the mean line, each with enough pixels in the area.</summary>
+    private static void AssertShowsThePlot(PngImage image, (int Left, int Top, int Right, int Bottom) area)
+    {
+        AssertShows(image, area, QualityBandScheme.PoorFill, 2000, "red (poor) band");
+        AssertShows(image, area, QualityBandScheme.ReasonableFill, 2000, "orange (reasonable) band");
+        AssertShows(image, area, QualityBandScheme.GoodFill, 2000, "green (good) band");
+        AssertShows(image, area, SvgBoxPlotRenderer.BoxFill, 500, "boxes");
+        AssertShows(image, area, SvgBoxPlotRenderer.MeanStroke, 100, "mean line");
     }
 
     private static void AssertShows(PngImage image, (int Left, int Top, int Right, int Bottom) area, string hexColour, int minimumPixels, string what)
