@@ -13,26 +13,34 @@ namespace ParallelJobs.Quality
         public static PositionQuality FromCounts(long[] counts)
         {
             if (counts == null) throw new ArgumentNullException(nameof(counts));
+            return FromCounts(counts, 0, counts.Length);
+        }
+
+        /// <summary>Statistics of counts[offset .. offset+length), score s at counts[offset + s] (a histogram column, without copying it).</summary>
+        internal static PositionQuality FromCounts(long[] counts, int offset, int length)
+        {
+            // This runs once per position, thousands of times per result: no branch per score that depends on
+            // the data, except the two scans for the lowest and highest score that occur.
             var row = new PositionQuality();
+            int min = 0;
+            while (min < length && counts[offset + min] == 0) min++;
+            if (min == length) return row;
+            int max = length - 1;
+            while (counts[offset + max] == 0) max--;
             long n = 0;
-            double sum = 0;
-            int min = -1, max = -1;
-            for (int s = 0; s < counts.Length; s++)
+            long sum = 0;
+            for (int s = min; s <= max; s++)
             {
-                long c = counts[s];
-                if (c == 0) continue;
-                if (min < 0) min = s;
-                max = s;
+                long c = counts[offset + s];
                 n += c;
-                sum += (double)s * c;
+                sum += s * c;
             }
             row.Count = n;
-            if (n == 0) return row;
-            row.Mean = sum / n;
+            row.Mean = (double)sum / n;
             row.Minimum = min;
             row.Maximum = max;
-            // All five percentiles in one walk over the scores (this runs once per position, thousands of times per result).
-            PercentileSet p = Percentiles(counts, n);
+            // All five percentiles in one walk over the scores.
+            PercentileSet p = Percentiles(counts, offset, min, max, n);
             row.Percentile10 = p.P10;
             row.LowerQuartile = p.P25;
             row.Median = p.P50;
@@ -61,25 +69,24 @@ namespace ParallelJobs.Quality
             public int P10, P25, P50, P75, P90;
         }
 
-        private static PercentileSet Percentiles(long[] counts, long total)
+        // Scores min and max occur; those between may have count 0, which cannot make a percentile reached
+        // that was not reached at the previous score, so only scores that occur are answered.
+        private static PercentileSet Percentiles(long[] counts, int offset, int min, int max, long total)
         {
             var result = new PercentileSet();
             int next = 0; // which of 10, 25, 50, 75, 90 is still to be found
             long cumulative = 0;
-            int last = 0;
-            for (int s = 0; s < counts.Length && next < 5; s++)
+            for (int s = min; s <= max; s++)
             {
-                if (counts[s] == 0) continue;
-                cumulative += counts[s];
-                last = s;
-                while (next < 5 && Reaches(cumulative, total, PercentOf(next)))
+                cumulative += counts[offset + s];
+                while (Reaches(cumulative, total, PercentOf(next)))
                 {
                     Set(ref result, next, s);
-                    next++;
+                    if (++next == 5) return result;
                 }
             }
-            for (; next < 5; next++) Set(ref result, next, last);
-            return result;
+            // Not reached: the 90th percentile is always reached at max, where cumulative = total.
+            throw new InvalidOperationException("percentiles not reached");
         }
 
         private static int PercentOf(int i) => i switch { 0 => 10, 1 => 25, 2 => 50, 3 => 75, _ => 90 };

@@ -154,7 +154,7 @@ namespace ParallelJobs.Quality
         private void Work(int slot)
         {
             var histogram = new QualityHistogram();
-            var buffer = new byte[QualityFileReader.BufferSize];
+            var buffer = RetainedArrays<byte>.Rent(QualityFileReader.BufferSize);
             CancellationToken token = _cancellation.Token;
             try
             {
@@ -168,6 +168,8 @@ namespace ParallelJobs.Quality
             }
             finally
             {
+                histogram.Release();
+                RetainedArrays<byte>.Return(buffer);
                 if (Interlocked.Decrement(ref _liveWorkers) == 0) Finish();
             }
         }
@@ -202,7 +204,7 @@ namespace ParallelJobs.Quality
             }
 
             if (pending == 0 && _merged == null && !token.IsCancellationRequested)
-                Post(QualityRunEvent.ForResult(item.Accumulator.ToDistribution(_processId)));
+                Post(QualityRunEvent.ForResult(item.Accumulator.TakeDistribution(_processId)));
             ReportProgress(item.Size, failed, force: false);
         }
 
@@ -227,7 +229,7 @@ namespace ParallelJobs.Quality
         {
             if (!_cancellation.IsCancellationRequested)
             {
-                if (_merged != null && _filesTotal > 0) Post(QualityRunEvent.ForResult(_merged.ToDistribution(_processId)));
+                if (_merged != null && _filesTotal > 0) Post(QualityRunEvent.ForResult(_merged.TakeDistribution(_processId)));
                 lock (_progressGate)
                 {
                     Post(QualityRunEvent.ForProgress(new QualityRunProgress(_filesCompleted, _filesTotal, _filesFailed, _bytesCompleted, _bytesTotal)));

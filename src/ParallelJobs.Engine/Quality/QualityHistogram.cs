@@ -44,9 +44,11 @@ namespace ParallelJobs.Quality
             if (needed > ColumnCapacity)
             {
                 int capacity = Math.Min(MaxColumns, Math.Max(needed, ColumnCapacity * 2));
-                var grown = new long[capacity * ScoreCount];
+                var grown = RetainedArrays<long>.Rent(capacity * ScoreCount);
                 Array.Copy(Counts, grown, Counts.Length);
+                var old = Counts;
                 Counts = grown;
+                if (old.Length >= RetainedMinimumColumns * ScoreCount) RetainedArrays<long>.Return(old);
             }
         }
 
@@ -103,6 +105,21 @@ namespace ParallelJobs.Quality
             if (other.MaxLength > MaxLength) MaxLength = other.MaxLength;
         }
 
+        /// <summary>
+        /// Hands the storage back for the next run (see <see cref="RetainedArrays{T}"/>) and empties the histogram,
+        /// which is then as small as a new one. Only for a histogram nothing will read again.
+        /// </summary>
+        internal void Release()
+        {
+            var old = Counts;
+            Counts = new long[16 * ScoreCount];
+            Clear();
+            if (old.Length >= RetainedMinimumColumns * ScoreCount) RetainedArrays<long>.Return(old);
+        }
+
+        /// <summary>Smaller count arrays are cheap to allocate and are not kept.</summary>
+        private const int RetainedMinimumColumns = 64;
+
         /// <summary>Empties the histogram for reuse by the next file, keeping its storage.</summary>
         public void Clear()
         {
@@ -114,15 +131,15 @@ namespace ParallelJobs.Quality
             _minLength = int.MaxValue;
         }
 
-        /// <summary>Sum of all scores, for the overall mean.</summary>
-        public double ScoreSum()
+        /// <summary>Sum of all scores, exactly, for the overall mean.</summary>
+        public long ScoreSum()
         {
-            double sum = 0;
+            long sum = 0;
             int columns = Math.Min(ColumnCapacity, ColumnCount);
             for (int column = 0; column < columns; column++)
             {
                 int from = column * ScoreCount;
-                for (int score = 1; score < ScoreCount; score++) sum += (double)score * Counts[from + score];
+                for (int score = 1; score < ScoreCount; score++) sum += score * Counts[from + score];
             }
             return sum;
         }
@@ -132,11 +149,9 @@ namespace ParallelJobs.Quality
         {
             int columns = ColumnCount;
             var rows = new PositionQuality[columns];
-            var column = new long[ScoreCount];
             for (int c = 0; c < columns; c++)
             {
-                Array.Copy(Counts, c * ScoreCount, column, 0, ScoreCount);
-                var row = PositionStatistics.FromCounts(column);
+                var row = PositionStatistics.FromCounts(Counts, c * ScoreCount, ScoreCount);
                 row.Name = name;
                 row.Position = (c << Shift) + 1;
                 row.EndPosition = Math.Min((c + 1) << Shift, MaxLength);

@@ -84,35 +84,45 @@ namespace ParallelJobs.Quality
             return --_pending;
         }
 
-        public QualityDistribution ToDistribution(int processId)
+        /// <summary>
+        /// The result, once every file is in. The histogram's storage then goes back for the next run, so this
+        /// is called once, and nothing is added afterwards.
+        /// </summary>
+        public QualityDistribution TakeDistribution(int processId)
         {
             lock (_gate)
             {
-                long bases = _histogram.BaseCount;
-                var slots = new int[_slots.Count];
-                _slots.CopyTo(slots);
-                long ticks = _startTimestamp == long.MaxValue || _endTimestamp < _startTimestamp ? 0 : _endTimestamp - _startTimestamp;
-                return new QualityDistribution
-                {
-                    Name = Name,
-                    Path = Path,
-                    FileCount = _fileCount,
-                    FailedFileCount = _failedFileCount,
-                    ReadCount = _histogram.ReadCount,
-                    BaseCount = bases,
-                    MinLength = _histogram.MinLength,
-                    MaxLength = _histogram.MaxLength,
-                    MeanQuality = bases == 0 ? 0 : _histogram.ScoreSum() / bases,
-                    PhredOffset = _phredOffset,
-                    BinWidth = _histogram.BinWidth,
-                    Positions = _histogram.ToPositions(Name),
-                    ProcessId = processId,
-                    Slot = _firstSlot < 0 ? 0 : _firstSlot,
-                    Slots = slots,
-                    Duration = TimeSpan.FromSeconds(ticks / (double)Stopwatch.Frequency),
-                    Files = _files.ToArray(),
-                };
+                try { return ToDistribution(processId); }
+                finally { _histogram.Release(); }
             }
+        }
+
+        private QualityDistribution ToDistribution(int processId)
+        {
+            long bases = _histogram.BaseCount;
+            var slots = new int[_slots.Count];
+            _slots.CopyTo(slots);
+            long ticks = _startTimestamp == long.MaxValue || _endTimestamp < _startTimestamp ? 0 : _endTimestamp - _startTimestamp;
+            return new QualityDistribution
+            {
+                Name = Name,
+                Path = Path,
+                FileCount = _fileCount,
+                FailedFileCount = _failedFileCount,
+                ReadCount = _histogram.ReadCount,
+                BaseCount = bases,
+                MinLength = _histogram.MinLength,
+                MaxLength = _histogram.MaxLength,
+                MeanQuality = bases == 0 ? 0 : (double)_histogram.ScoreSum() / bases,
+                PhredOffset = _phredOffset,
+                BinWidth = _histogram.BinWidth,
+                Positions = _histogram.ToPositions(Name),
+                ProcessId = processId,
+                Slot = _firstSlot < 0 ? 0 : _firstSlot,
+                Slots = slots,
+                Duration = TimeSpan.FromSeconds(ticks / (double)Stopwatch.Frequency),
+                Files = _files.ToArray(),
+            };
         }
     }
 }
