@@ -28,7 +28,11 @@ namespace ParallelJobs.Quality
         /// Reads every record into <paramref name="histogram"/> (indexes = character − 33). Throws
         /// <see cref="QualityFormatException"/> at the first defect.
         /// </summary>
-        public static unsafe FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken)
+        public static FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken) =>
+            Read(reader, histogram, forcedOffset, cancellationToken, fastPath: true);
+
+        /// <summary>fastPath false: line by line only, the reference the fast path is tested against.</summary>
+        internal static unsafe FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken, bool fastPath)
         {
             if (reader == null) throw new ArgumentNullException(nameof(reader));
             if (histogram == null) throw new ArgumentNullException(nameof(histogram));
@@ -49,8 +53,17 @@ namespace ParallelJobs.Quality
             long chunksSinceCheck = 0;
 
             byte[] buffer = reader.Buffer;
-            while (reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd))
+            while (true)
             {
+                // Between records, whole four-line records still in the buffer take the fast path; whatever it
+                // does not take (CRLF, wrapped lines, anything wrong, a record cut by the buffer's end) comes
+                // line by line below, which gives the same results and says what is wrong.
+                if (fastPath && reader.AtLineStart && (state == State.ExpectTitle || (state == State.Quality && qualityLength == sequenceLength))
+                    && reader.WindowEnd > reader.WindowStart)
+                {
+                    FastRecords(reader, histogram, lowest, ref state, ref sequenceLength, ref qualityLength, ref records, ref recordLine, cancellationToken);
+                }
+                if (!reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd)) break;
                 if ((++chunksSinceCheck & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
                 long line = reader.LineNumber;
 
@@ -191,34 +204,149 @@ namespace ParallelJobs.Quality
                 highestIndex < 0 ? (byte)0 : (byte)(highestIndex + 33));
         }
 
-        /// <summary>True when a byte is a space, a control character or not ASCII; checks eight bytes at a time.</summary>
+        /// <summary>True when a byte is a space, a control character or not ASCII.</summary>
         private static unsafe bool HasNonGraphic(byte[] buffer, int offset, int count, out int position)
+        {
+            fixed (byte* start = &buffer[0])
+            {
+                bool bad = !AllWithin(start + offset, count, 33, out byte* at);
+                position = bad ? (int)(at - start) : -1;
+                return bad;
+            }
+        }
+
+        /// <summary>
+        /// True when every byte of [p, p+count) lies in [low, 126] (low at most 128); else false, with the first
+        /// byte outside. Sixteen bytes at a time while they are all in range.
+        /// </summary>
+        private static unsafe bool AllWithin(byte* p, int count, int low, out byte* outside)
         {
             const ulong ones = 0x0101010101010101UL;
             const ulong highs = 0x8080808080808080UL;
-            fixed (byte* start = &buffer[0])
+            ulong lows = ones * (ulong)low;
+            byte* end = p + count;
+            for (; p + 16 <= end; p += 16)
             {
-                byte* p = start + offset;
-                byte* end = p + count;
-                for (; p + 8 <= end; p += 8)
+                ulong x = *(ulong*)p;
+                ulong y = *(ulong*)(p + 8);
+                // A byte below low makes x - low borrow into its top bit; one above 126 (or with its top bit set)
+                // sets the top bit of x + 1 or of x.
+                ulong bad = ((x - lows) & ~x) | (x + ones) | x | ((y - lows) & ~y) | (y + ones) | y;
+                if ((bad & highs) != 0) break;
+            }
+            for (; p < end; p++)
+            {
+                if (*p < low || *p > 126)
                 {
-                    ulong x = *(ulong*)p;
-                    // Bytes below 33 (x - 33 borrows) or above 126 (x + 1 reaches 128), or with the top bit set.
-                    ulong below = (x - ones * 33) & ~x & highs;
-                    ulong above = ((x + ones) | x) & highs;
-                    if ((below | above) != 0) break;
-                }
-                for (; p < end; p++)
-                {
-                    if (*p <= 32 || *p >= 127)
-                    {
-                        position = (int)(p - start);
-                        return true;
-                    }
+                    outside = p;
+                    return false;
                 }
             }
-            position = -1;
-            return false;
+            outside = null;
+            return true;
+        }
+
+        /// <summary>Index of the first '\n' in b[from..end), or -1. Titles are short: eight bytes at a time, no call.</summary>
+        private static unsafe int IndexOfNewline(byte* b, int from, int end)
+        {
+            const ulong ones = 0x0101010101010101UL;
+            const ulong highs = 0x8080808080808080UL;
+            const ulong newlines = ones * (byte)'\n';
+            byte* p = b + from;
+            byte* stop = b + end;
+            for (; p + 8 <= stop; p += 8)
+            {
+                ulong x = *(ulong*)p ^ newlines; // a zero byte where there is a '\n'
+                if (((x - ones) & ~x & highs) != 0) break;
+            }
+            for (; p < stop; p++)
+            {
+                if (*p == (byte)'\n') return (int)(p - b);
+            }
+            return -1;
+        }
+
+        /// <summary>
+        /// The fast path: whole records of exactly four lines (title, sequence, '+' line, quality as long as the
+        /// sequence, LF line ends) that lie in the reader's window, read straight from it. Called at a line
+        /// start between records. It stops, without consuming the record, at anything else (a CRLF file, a
+        /// wrapped record, any defect, a record cut by the end of the buffer), and the line-by-line parser
+        /// takes over from the same place. Leaves the state as that parser would after the last quality line.
+        /// </summary>
+        private static unsafe void FastRecords(LineChunkReader reader, QualityHistogram histogram, int lowest,
+            ref State state, ref int sequenceLength, ref int qualityLength, ref long records, ref long recordLine, CancellationToken cancellationToken)
+        {
+            if (histogram.Shift != 0) return; // binned columns (very long reads): line by line
+            byte[] buffer = reader.Buffer;
+            int end = reader.WindowEnd;
+            int capacity = histogram.ColumnCapacity;
+            long firstLine = reader.LineNumber + 1;
+            long lines = 0;
+            int pos = reader.WindowStart;
+            int length = state == State.Quality ? sequenceLength : -1; // the usual length, tried before searching
+            fixed (byte* b = &buffer[0])
+            fixed (long* counts = &histogram.Counts[0])
+            {
+                long* shifted = counts - 33; // column 0, indexed by the character itself
+                while (pos < end && b[pos] == (byte)'@')
+                {
+                    int titleEnd = IndexOfNewline(b, pos + 1, end);
+                    if (titleEnd < 0 || b[titleEnd - 1] == (byte)'\r') break;
+                    int sequenceStart = titleEnd + 1;
+                    int sequenceEnd;
+                    if (length > 0 && sequenceStart + length < end && b[sequenceStart + length] == (byte)'\n'
+                        && AllWithin(b + sequenceStart, length, 33, out _))
+                    {
+                        sequenceEnd = sequenceStart + length;
+                    }
+                    else
+                    {
+                        if (sequenceStart >= end) break;
+                        sequenceEnd = IndexOfNewline(b, sequenceStart, end);
+                        if (sequenceEnd <= sequenceStart || !AllWithin(b + sequenceStart, sequenceEnd - sequenceStart, 33, out _)) break;
+                    }
+                    int n = sequenceEnd - sequenceStart;
+                    // A line starting with '+' ends the sequence, so it cannot be one; and the line-by-line parser makes room for long reads.
+                    if (b[sequenceStart] == (byte)'+' || n > capacity) break;
+                    int plusStart = sequenceEnd + 1;
+                    if (plusStart + 1 >= end || b[plusStart] != (byte)'+') break;
+                    int plusEnd = plusStart + 1;
+                    if (b[plusEnd] != (byte)'\n')
+                    {
+                        // The '+' line repeats the title.
+                        int titleLength = titleEnd - pos - 1;
+                        plusEnd = plusStart + 1 + titleLength;
+                        if (plusEnd >= end || b[plusEnd] != (byte)'\n') break;
+                        byte* x = b + pos + 1, y = b + plusStart + 1;
+                        int i = 0;
+                        while (i < titleLength && x[i] == y[i]) i++;
+                        if (i != titleLength) break;
+                    }
+                    int qualityStart = plusEnd + 1;
+                    int qualityEnd = qualityStart + n;
+                    if (qualityEnd >= end || b[qualityEnd] != (byte)'\n' || !AllWithin(b + qualityStart, n, 33 + lowest, out _)) break;
+
+                    // Checked above, so the counting loop is only loads and increments.
+                    byte* p = b + qualityStart;
+                    byte* stop = p + n;
+                    long* column = shifted;
+                    for (; p < stop; p++, column += QualityHistogram.ScoreCount) column[*p]++;
+
+                    // The previous record ended where this one's title began, as the line-by-line parser decides.
+                    if (state == State.Quality) { histogram.AddRead(sequenceLength); records++; }
+                    state = State.Quality;
+                    sequenceLength = qualityLength = n;
+                    recordLine = firstLine + lines;
+                    lines += 4;
+                    length = n;
+                    pos = qualityEnd + 1;
+                }
+            }
+            if (lines > 0)
+            {
+                reader.Consume(pos, lines);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
         private static QualityFormatException BadQuality(byte b, long line, long records, int? forcedOffset)

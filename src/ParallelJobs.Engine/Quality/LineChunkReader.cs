@@ -99,6 +99,25 @@ namespace ParallelJobs.Quality
             return true;
         }
 
+        /// <summary>True when the next chunk starts a line.</summary>
+        internal bool AtLineStart => _atLineStart;
+
+        /// <summary>Bytes read but not handed out yet: [<see cref="WindowStart"/>, <see cref="WindowEnd"/>) of <see cref="Buffer"/>.</summary>
+        internal int WindowStart => _start;
+
+        internal int WindowEnd => _end;
+
+        /// <summary>
+        /// For a parser that read whole lines straight from the window (at a line start): they end just before
+        /// <paramref name="newStart"/>, which is again a line start, and there were <paramref name="lines"/> of them.
+        /// </summary>
+        internal void Consume(int newStart, long lines)
+        {
+            if (!_atLineStart || newStart < _start || newStart > _end) throw new InvalidOperationException("Consume must stay inside the window, at a line start.");
+            _start = newStart;
+            LineNumber += lines;
+        }
+
         private void Fill()
         {
             int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
