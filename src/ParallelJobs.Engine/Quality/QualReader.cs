@@ -58,15 +58,18 @@ namespace ParallelJobs.Quality
                 {
                     byte* p = bytes + offset;
                     byte* end = p + count;
-                    if (digits == 0 && !negative)
+                    if (digits == 0 && !negative && shift == 0)
                     {
-                        // Fast path for the usual layout, one- or two-digit scores separated by single spaces:
-                        // whole tokens at a time instead of a state machine per byte. Anything else (tabs, the
-                        // last token of a line, three digits, errors) falls through to the general loop below,
-                        // which starts from the same state.
+                        // Fast path for the usual layout, one- or two-digit scores separated by single spaces, at
+                        // exact positions: whole tokens at a time instead of a state machine per byte. Anything
+                        // else (tabs, the last token of a line, three digits, errors, binned positions of very long
+                        // reads) falls through to the general loop below, which starts from the same state.
                         fixed (long* counts = &countsArray[0])
                         {
-                            while (p + 3 <= end && position < limit)
+                            // Exact positions (the usual case): walk the columns with a pointer.
+                            long* column = counts + (long)position * QualityHistogram.ScoreCount;
+                            long* lastColumn = counts + (long)limit * QualityHistogram.ScoreCount;
+                            while (p + 3 <= end && column < lastColumn)
                             {
                                 uint d0 = (uint)(p[0] - '0');
                                 if (d0 > 9)
@@ -89,9 +92,10 @@ namespace ParallelJobs.Quality
                                     if (p[2] != (byte)' ' || score > QualityHistogram.MaxScore) break;
                                     p += 3;
                                 }
-                                counts[(position >> shift) * QualityHistogram.ScoreCount + score]++;
-                                position++;
+                                column[score]++;
+                                column += QualityHistogram.ScoreCount;
                             }
+                            position = (int)((column - counts) / QualityHistogram.ScoreCount);
                         }
                     }
                     for (; p < end; p++)
