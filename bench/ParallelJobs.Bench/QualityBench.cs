@@ -114,6 +114,27 @@ namespace ParallelJobs.Bench
             };
         }
 
+        /// <summary>
+        /// The best of several child processes: on this shared VM a whole process can land in a slow spell (runs
+        /// of 13 and 18 ms for the same 10 MB in two processes, best of 8 each). Small data sets only, where a
+        /// run is short. The peak memory reported is the lowest of the children, which can only make row 5's
+        /// large/small ratio look worse, never better.
+        /// </summary>
+        public static Measurement RunChildBest(string path, int workers, int repeats, int processes)
+        {
+            Measurement? best = null;
+            long lowestPeak = long.MaxValue;
+            for (int i = 0; i < processes; i++)
+            {
+                var m = RunChild(path, workers, repeats);
+                if (m.Error != null) return m;
+                lowestPeak = Math.Min(lowestPeak, m.PeakBytes);
+                if (best == null || m.Seconds < best.Seconds) best = m;
+            }
+            best!.PeakBytes = lowestPeak;
+            return best;
+        }
+
         internal static Dictionary<string, string> Parse(string stdout)
         {
             var d = new Dictionary<string, string>();
@@ -145,8 +166,8 @@ namespace ParallelJobs.Bench
             }
             string small = DataSets.QualSet(work, o.SmallSizeMb);
             string large = DataSets.QualSet(work, o.LargeSizeMb);
-            var s1 = RunChild(small, 1, o.Quick ? 1 : 3);
-            var s2 = RunChild(small, 2, o.Quick ? 1 : 3);
+            var s1 = RunChildBest(small, 1, o.Quick ? 1 : 5, o.Quick ? 1 : 3);
+            var s2 = RunChildBest(small, 2, o.Quick ? 1 : 5, o.Quick ? 1 : 3);
             var l1 = RunChild(large, 1, o.Quick ? 1 : 2);
             var l2 = RunChild(large, 2, o.Quick ? 1 : 2);
             memory.Add((".qual, 1 worker", s1, l1));
@@ -217,9 +238,9 @@ namespace ParallelJobs.Bench
             string smallGz = DataSets.FastqSet(work, o.SmallSizeMb, true);
             string largeGz = DataSets.FastqSet(work, o.LargeSizeMb, true);
             int rs = o.Quick ? 1 : 3, rl = o.Quick ? 1 : 2;
-            var p1s = RunChild(smallPlain, 1, rs); var p2s = RunChild(smallPlain, 2, rs);
+            var p1s = RunChildBest(smallPlain, 1, rs, o.Quick ? 1 : 3); var p2s = RunChildBest(smallPlain, 2, rs, o.Quick ? 1 : 3);
             var p1 = RunChild(largePlain, 1, rl); var p2 = RunChild(largePlain, 2, rl);
-            var g1s = RunChild(smallGz, 1, rs); var g2s = RunChild(smallGz, 2, rs);
+            var g1s = RunChildBest(smallGz, 1, rs, o.Quick ? 1 : 3); var g2s = RunChildBest(smallGz, 2, rs, o.Quick ? 1 : 3);
             var g1 = RunChild(largeGz, 1, rl); var g2 = RunChild(largeGz, 2, rl);
             memory.Add(("FASTQ, 1 worker", p1s, p1));
             memory.Add(("FASTQ, 2 workers", p2s, p2));
