@@ -14,15 +14,24 @@ namespace ParallelJobs.Bench
         public static string QualSet(string work, int sizeMb)
         {
             string root = Path.Combine(work, $"qual-{sizeMb}mb");
-            if (!Directory.Exists(root)) QualDataSets.WriteQual(root, (long)sizeMb << 20);
+            if (!Directory.Exists(root)) { QualDataSets.WriteQual(root, (long)sizeMb << 20); Settle(); }
             return root;
         }
 
         public static string FastqSet(string work, int sizeMb, bool gzip)
         {
             string root = Path.Combine(work, $"fastq-{sizeMb}mb" + (gzip ? "-gz" : ""));
-            if (!Directory.Exists(root)) QualDataSets.WriteFastq(root, (long)sizeMb << 20, gzip);
+            if (!Directory.Exists(root)) { QualDataSets.WriteFastq(root, (long)sizeMb << 20, gzip); Settle(); }
             return root;
+        }
+
+        /// <summary>
+        /// Writes the new data to disk before anything is timed: otherwise the kernel's write-back of hundreds of
+        /// freshly written megabytes runs during the measurements, on the same two CPUs.
+        /// </summary>
+        private static void Settle()
+        {
+            if (ExternalCommand.Which("sync") != null) ExternalCommand.Run("sync", Array.Empty<string>());
         }
 
         public static long SizeOf(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
