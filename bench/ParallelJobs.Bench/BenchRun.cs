@@ -22,8 +22,8 @@ namespace ParallelJobs.Bench
             var memory = new List<(string, QualityBench.Measurement?, QualityBench.Measurement?)>();
             try
             {
-                if (o.Rows.Contains("1")) Step("row 1", () => SchedulerBench.CostPerJob(table, o.Jobs, o.Repeats));
-                if (o.Rows.Contains("2")) Step("row 2", () => SchedulerBench.SchedulingLatency(table, 200, 5, 20, o.Quick ? 1 : 2));
+                if (o.Rows.Contains("1")) Step("row 1", () => SchedulerBench.CostPerJob(table, o.Jobs, o.Repeats, o.RepoRoot));
+                if (o.Rows.Contains("2")) Step("row 2", () => SchedulerBench.SchedulingLatency(table, 200, 5, 20, o.Quick ? 1 : 2, o.RepoRoot));
                 if (o.Rows.Contains("3") || o.Rows.Contains("5")) Step("row 3", () => QualityBench.QualRows(table, o, work, memory));
                 if (o.Rows.Contains("4") || o.Rows.Contains("5")) Step("row 4", () => QualityBench.FastqRows(table, o, work, memory));
                 if (o.Rows.Contains("5")) QualityBench.MemoryRows(table, o, memory);

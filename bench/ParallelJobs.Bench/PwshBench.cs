@@ -95,15 +95,19 @@ if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) {
             if (tj != null) table.Add("6", $"pwsh: Start-ThreadJob -ThrottleLimit 2, {threadJobs} jobs", $"{ResultTable.F(tj.Value, 3)} ms/job",
                 fep != null ? $"{ResultTable.F(tj.Value / fep.Value)} × FE-P" : "");
             else table.Note("row 6 Start-ThreadJob: " + values.GetValueOrDefault("tj", "no value"));
-            double? floor = SchedulerBench.ProcessFloorMs();
+            var floor = SchedulerBench.MeasureProcessFloor(repoRoot);
             if (floor != null && fep != null)
             {
-                table.Add("6", "  machine floor: bash loops starting /bin/true, 1 or 2 at a time (no target)",
-                    $"{ResultTable.F(floor.Value, 3)} ms/job", $"FE-P / floor = {ResultTable.F(fep.Value / floor.Value)} ×");
-                if (fep.Value / floor.Value < 3.0)
-                    table.Note($"row 6: the 3 × target is out of reach on this machine for any launcher: starting /bin/true alone costs "
-                        + $"{ResultTable.F(floor.Value, 2)} ms here even from a bare bash loop, so nothing can be more than "
-                        + $"{ResultTable.F(fep.Value / floor.Value)} × cheaper than ForEach-Object -Parallel's {ResultTable.F(fep.Value, 2)} ms/job.");
+                table.Add("6", $"  machine floor: {floor.How} (no target)", SchedulerBench.Describe(floor),
+                    $"FE-P / floor = {ResultTable.F(fep.Value / floor.BestMs)} ×");
+                if (fep.Value / floor.BestMs < 3.0)
+                    table.Note($"row 6: the 3 × target is out of reach on this machine for any launcher: starting /bin/true costs at least "
+                        + $"{ResultTable.F(floor.BestMs, 2)} ms here ({floor.How}), so nothing can be more than "
+                        + $"{ResultTable.F(fep.Value / floor.BestMs)} × cheaper than ForEach-Object -Parallel's {ResultTable.F(fep.Value, 2)} ms/job.");
+                else if (floor.TwoAtATimeMs > floor.OneAtATimeMs)
+                    table.Note($"row 6: starting two processes at a time is slower on this machine than one at a time ({ResultTable.F(floor.TwoAtATimeMs, 2)} "
+                        + $"against {ResultTable.F(floor.OneAtATimeMs, 2)} ms/job, {floor.How}); at two at a time nothing can be more than "
+                        + $"{ResultTable.F(fep.Value / floor.TwoAtATimeMs)} × cheaper than ForEach-Object -Parallel's {ResultTable.F(fep.Value, 2)} ms/job.");
             }
             if (spc != null && fep != null)
             {

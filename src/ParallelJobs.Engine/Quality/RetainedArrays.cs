@@ -13,7 +13,7 @@ namespace ParallelJobs.Quality
     internal static class RetainedArrays<T>
     {
         /// <summary>Upper bound of what is kept alive between runs, per element type.</summary>
-        public const long MaxRetainedBytes = 32L << 20;
+        public const long MaxRetainedBytes = 16L << 20;
 
         private static readonly object Gate = new object();
         private static readonly List<T[]> Free = new List<T[]>();
