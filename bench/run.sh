@@ -9,6 +9,7 @@
 # Anchors that are missing are skipped with the command that installs them (Debian/Ubuntu):
 #   sudo apt-get install -y parallel fastqc fastp
 # Row 6 needs pwsh: on PATH, or the NuGet package 'PowerShell' 7.6.9 in the NuGet cache, or PARALLELJOBS_PWSH.
+# With a C compiler (cc or gcc) rows 1, 2 and 6 also measure the machine floor (bench/spawn_floor.c).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
