@@ -29,11 +29,22 @@ namespace ParallelJobs.Quality
         /// <see cref="QualityFormatException"/> at the first defect.
         /// </summary>
         public static FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken) =>
-            Read(reader, histogram, forcedOffset, cancellationToken, fastPath: true);
+            Read(reader, histogram, forcedOffset, cancellationToken, fastPath: true, long.MaxValue, out _);
 
         /// <summary>fastPath false: line by line only, the reference the fast path is tested against.</summary>
-        internal static unsafe FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken, bool fastPath)
+        internal static FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken, bool fastPath) =>
+            Read(reader, histogram, forcedOffset, cancellationToken, fastPath, long.MaxValue, out _);
+
+        /// <summary>
+        /// A byte range of a file: the reader starts at a record (or at the file's start), and parsing stops
+        /// before the first record whose title line starts at or after <paramref name="stopAt"/> (file offset,
+        /// see <see cref="LineChunkReader.OffsetOf"/>). <paramref name="endOffset"/>: where it stopped (that
+        /// title line), or the end of the data.
+        /// </summary>
+        internal static unsafe FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken,
+            bool fastPath, long stopAt, out long endOffset)
         {
+            endOffset = -1;
             if (reader == null) throw new ArgumentNullException(nameof(reader));
             if (histogram == null) throw new ArgumentNullException(nameof(histogram));
 
@@ -61,7 +72,7 @@ namespace ParallelJobs.Quality
                 if (fastPath && reader.AtLineStart && (state == State.ExpectTitle || (state == State.Quality && qualityLength == sequenceLength))
                     && reader.WindowEnd > reader.WindowStart)
                 {
-                    FastRecords(reader, histogram, lowest, ref state, ref sequenceLength, ref qualityLength, ref records, ref recordLine, cancellationToken);
+                    FastRecords(reader, histogram, lowest, stopAt, ref state, ref sequenceLength, ref qualityLength, ref records, ref recordLine, cancellationToken);
                 }
                 if (!reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd)) break;
                 if ((++chunksSinceCheck & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
@@ -80,6 +91,11 @@ namespace ParallelJobs.Quality
                         if (count == 0) continue; // blank line between records or at the end
                         if (buffer[offset] != (byte)'@')
                             throw new QualityFormatException(line, "expected a title line starting with '@', found " + Describe(buffer[offset]), records);
+                        if (stopAt != long.MaxValue && reader.OffsetOf(offset) >= stopAt)
+                        {
+                            endOffset = reader.OffsetOf(offset);
+                            break; // the next byte range starts with this record
+                        }
                         state = State.Title;
                         recordLine = line;
                         titleLength = 0;
@@ -173,6 +189,7 @@ namespace ParallelJobs.Quality
                 }
             }
 
+            if (endOffset < 0) endOffset = reader.OffsetOf(reader.WindowEnd);
             switch (state)
             {
                 case State.Title:
@@ -273,7 +290,7 @@ namespace ParallelJobs.Quality
         /// wrapped record, any defect, a record cut by the end of the buffer), and the line-by-line parser
         /// takes over from the same place. Leaves the state as that parser would after the last quality line.
         /// </summary>
-        private static unsafe void FastRecords(LineChunkReader reader, QualityHistogram histogram, int lowest,
+        private static unsafe void FastRecords(LineChunkReader reader, QualityHistogram histogram, int lowest, long stopAt,
             ref State state, ref int sequenceLength, ref int qualityLength, ref long records, ref long recordLine, CancellationToken cancellationToken)
         {
             if (histogram.Shift != 0) return; // binned columns (very long reads): line by line
@@ -288,7 +305,8 @@ namespace ParallelJobs.Quality
             fixed (long* counts = &histogram.Counts[0])
             {
                 long* shifted = counts - 33; // column 0, indexed by the character itself
-                while (pos < end && b[pos] == (byte)'@')
+                long stopIndex = stopAt - reader.OffsetOf(0); // buffer index of stopAt (may lie beyond the buffer)
+                while (pos < end && b[pos] == (byte)'@' && pos < stopIndex)
                 {
                     int titleEnd = IndexOfNewline(b, pos + 1, end);
                     if (titleEnd < 0 || b[titleEnd - 1] == (byte)'\r') break;

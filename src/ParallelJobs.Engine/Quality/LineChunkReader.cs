@@ -17,12 +17,23 @@ namespace ParallelJobs.Quality
         private bool _endOfStream;
         private bool _atLineStart = true;
 
-        public LineChunkReader(Stream stream, byte[] buffer)
+        public LineChunkReader(Stream stream, byte[] buffer) : this(stream, buffer, 0)
+        {
+        }
+
+        /// <summary>A reader whose stream starts at <paramref name="baseOffset"/> of a file (a byte range of it), for <see cref="OffsetOf"/>.</summary>
+        internal LineChunkReader(Stream stream, byte[] buffer, long baseOffset)
         {
             _stream = stream ?? throw new ArgumentNullException(nameof(stream));
             _buffer = buffer ?? throw new ArgumentNullException(nameof(buffer));
             if (buffer.Length < 2) throw new ArgumentException("The buffer must hold at least two bytes.", nameof(buffer));
+            _baseOffset = baseOffset;
         }
+
+        private readonly long _baseOffset;
+
+        /// <summary>Offset in the file of the byte at <paramref name="bufferIndex"/> of <see cref="Buffer"/> (valid for the window).</summary>
+        internal long OffsetOf(int bufferIndex) => _baseOffset + BytesRead - (_end - bufferIndex);
 
         public byte[] Buffer => _buffer;
 

@@ -18,8 +18,16 @@ namespace ParallelJobs.Quality
     public static class QualReader
     {
         /// <summary>Reads every record into <paramref name="histogram"/>; returns the number of records.</summary>
-        public static unsafe long Read(LineChunkReader reader, QualityHistogram histogram, CancellationToken cancellationToken)
+        public static long Read(LineChunkReader reader, QualityHistogram histogram, CancellationToken cancellationToken) =>
+            Read(reader, histogram, cancellationToken, long.MaxValue, out _);
+
+        /// <summary>
+        /// A byte range of a file: parsing stops before the first header line that starts at or after
+        /// <paramref name="stopAt"/> (file offset); <paramref name="endOffset"/> is where it stopped, or the end of the data.
+        /// </summary>
+        internal static unsafe long Read(LineChunkReader reader, QualityHistogram histogram, CancellationToken cancellationToken, long stopAt, out long endOffset)
         {
+            endOffset = -1;
             if (reader == null) throw new ArgumentNullException(nameof(reader));
             if (histogram == null) throw new ArgumentNullException(nameof(histogram));
 
@@ -45,6 +53,12 @@ namespace ParallelJobs.Quality
                     if (inHeader)
                     {
                         if (inRecord) { histogram.AddRead(position); records++; }
+                        if (stopAt != long.MaxValue && reader.OffsetOf(offset) >= stopAt)
+                        {
+                            endOffset = reader.OffsetOf(offset);
+                            inRecord = false;
+                            break; // the next byte range starts with this record
+                        }
                         inRecord = true;
                         position = 0;
                     }
@@ -145,6 +159,7 @@ namespace ParallelJobs.Quality
             }
 
             if (inRecord) { histogram.AddRead(position); records++; }
+            if (endOffset < 0) endOffset = reader.OffsetOf(reader.WindowEnd);
             return records;
         }
 

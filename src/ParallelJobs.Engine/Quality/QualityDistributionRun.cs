@@ -70,7 +70,17 @@ namespace ParallelJobs.Quality
                 long size = 0;
                 try { size = new FileInfo(file).Length; } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 lock (_progressGate) { _filesTotal++; _bytesTotal += size; }
-                try { _work.Add(new FileWork(accumulator, file, size, Interlocked.Increment(ref _order))); }
+                long order = Interlocked.Increment(ref _order);
+                try
+                {
+                    // A large plain file is shared by the workers in byte ranges; anything else is read whole by one.
+                    if (_workers.Length > 1 && QualityFileReader.CanSplit(file, size, _options.MinimumRangeBytes, out QualityFileFormat format))
+                    {
+                        var split = new SplitFile(format, size, RangeCount(size));
+                        for (int range = 0; range < split.Ranges; range++) _work.Add(new FileWork(accumulator, file, size, order, split, range));
+                    }
+                    else _work.Add(new FileWork(accumulator, file, size, order, null, 0));
+                }
                 catch (InvalidOperationException) when (_cancellation.IsCancellationRequested) { return; }
             }
         }
@@ -160,7 +170,8 @@ namespace ParallelJobs.Quality
             {
                 foreach (FileWork item in _work.GetConsumingEnumerable(token))
                 {
-                    ReadFile(item, slot, histogram, buffer, token);
+                    if (item.Split != null) ReadRange(item, slot, histogram, buffer, token);
+                    else ReadFile(item, slot, histogram, buffer, token, item.Size);
                 }
             }
             catch (OperationCanceledException)
@@ -174,7 +185,67 @@ namespace ParallelJobs.Quality
             }
         }
 
-        private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token)
+        /// <summary>Ranges per split file: two per worker, each at least <see cref="QualityFileReader.MinimumRangeBytes"/>.</summary>
+        private int RangeCount(long size) => (int)Math.Max(2, Math.Min(2L * _workers.Length, size / _options.MinimumRangeBytes));
+
+        /// <summary>For tests: files read in byte ranges whose ranges fit together, and files read whole again because they did not.</summary>
+        internal int FilesReadInRanges => Volatile.Read(ref _filesReadInRanges);
+        internal int FilesReadWholeAfterRanges => Volatile.Read(ref _filesReadWholeAfterRanges);
+        private int _filesReadInRanges, _filesReadWholeAfterRanges;
+
+        /// <summary>
+        /// One byte range of a split file, into this worker's histogram and then into the file's. The worker that
+        /// finishes the last range checks that the ranges fit together (each ends where the next one starts,
+        /// the first at 0, the last at the end) and that none failed; then the file counts as one valid file. If
+        /// not — a defect anywhere, a record layout the resynchronisation could not read, Solexa-looking
+        /// qualities — that worker reads the whole file as if it had never been split, which gives exactly the
+        /// numbers or the error (with its line) that an unsplit read gives.
+        /// </summary>
+        private void ReadRange(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token)
+        {
+            SplitFile split = item.Split!;
+            item.Accumulator.Started(Stopwatch.GetTimestamp());
+            histogram.Clear();
+            long nominalStart = split.NominalStart(item.Range);
+            long nominalEnd = split.NominalStart(item.Range + 1);
+            QualityFileReader.RangeScan? range = null;
+            try
+            {
+                range = QualityFileReader.ReadRange(item.Path, split.Format, nominalStart, item.Range == split.Ranges - 1 ? long.MaxValue : nominalEnd,
+                    histogram, buffer, _options.PhredOffset, token);
+            }
+            catch (Exception e) when (e is QualityFormatException || e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
+            {
+                // The whole-file read below says what and where.
+            }
+            bool last = split.Add(item.Range, range, histogram, slot);
+            ReportProgress(nominalEnd - nominalStart, files: 0, failed: false, force: false);
+            if (!last) return;
+
+            try
+            {
+                QualityFileScan? scan = split.Scan(item.Size, _options.PhredOffset);
+                if (scan == null || token.IsCancellationRequested)
+                {
+                    if (token.IsCancellationRequested) return;
+                    Interlocked.Increment(ref _filesReadWholeAfterRanges);
+                    ReadFile(item, slot, histogram, buffer, token, progressBytes: 0);
+                    return;
+                }
+                Interlocked.Increment(ref _filesReadInRanges);
+                foreach (int other in split.Slots) item.Accumulator.AddSlot(other);
+                int pending = item.Accumulator.Completed(split.Histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
+                if (pending == 0 && _merged == null && !token.IsCancellationRequested)
+                    Post(QualityRunEvent.ForResult(item.Accumulator.TakeDistribution(_processId)));
+                ReportProgress(0, files: 1, failed: false, force: false);
+            }
+            finally
+            {
+                split.Histogram.Release();
+            }
+        }
+
+        private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token, long progressBytes)
         {
             item.Accumulator.Started(Stopwatch.GetTimestamp());
             histogram.Clear();
@@ -205,15 +276,15 @@ namespace ParallelJobs.Quality
 
             if (pending == 0 && _merged == null && !token.IsCancellationRequested)
                 Post(QualityRunEvent.ForResult(item.Accumulator.TakeDistribution(_processId)));
-            ReportProgress(item.Size, failed, force: false);
+            ReportProgress(progressBytes, files: 1, failed, force: false);
         }
 
-        private void ReportProgress(long bytes, bool failed, bool force)
+        private void ReportProgress(long bytes, int files, bool failed, bool force)
         {
             QualityRunProgress? progress = null;
             lock (_progressGate)
             {
-                _filesCompleted++;
+                _filesCompleted += files;
                 _bytesCompleted += bytes;
                 if (failed) _filesFailed++;
                 if (force || _sinceProgress.Elapsed >= _options.ProgressInterval)
@@ -246,18 +317,90 @@ namespace ParallelJobs.Quality
 
         private sealed class FileWork
         {
-            public FileWork(QualityInputAccumulator accumulator, string path, long size, long order)
+            public FileWork(QualityInputAccumulator accumulator, string path, long size, long order, SplitFile? split, int range)
             {
                 Accumulator = accumulator;
                 Path = path;
                 Size = size;
                 Order = order;
+                Split = split;
+                Range = range;
             }
 
             public QualityInputAccumulator Accumulator { get; }
             public string Path { get; }
             public long Size { get; }
             public long Order { get; }
+            /// <summary>For a file read in byte ranges: the file's shared state, and which range this is.</summary>
+            public SplitFile? Split { get; }
+            public int Range { get; }
+        }
+
+        /// <summary>A file read in byte ranges by several workers: what the ranges found, gathered under a lock.</summary>
+        private sealed class SplitFile
+        {
+            private readonly object _gate = new object();
+            private readonly long[] _starts;
+            private readonly long[] _ends;
+            private int _remaining;
+            private bool _failed;
+            private long _records;
+            private byte _lowest = byte.MaxValue, _highest;
+
+            public SplitFile(QualityFileFormat format, long size, int ranges)
+            {
+                Format = format;
+                Size = size;
+                Ranges = ranges;
+                _starts = new long[ranges];
+                _ends = new long[ranges];
+                _remaining = ranges;
+            }
+
+            public QualityFileFormat Format { get; }
+            public long Size { get; }
+            public int Ranges { get; }
+            public QualityHistogram Histogram { get; } = new QualityHistogram();
+            public SortedSet<int> Slots { get; } = new SortedSet<int>();
+
+            /// <summary>Where range i nominally starts (range Ranges: the end of the file).</summary>
+            public long NominalStart(int range) => range >= Ranges ? Size : Size / Ranges * range;
+
+            /// <summary>Adds a range's outcome (null: it failed); true for the last one.</summary>
+            public bool Add(int range, QualityFileReader.RangeScan? scan, QualityHistogram histogram, int slot)
+            {
+                lock (_gate)
+                {
+                    if (scan == null) _failed = true;
+                    else if (!_failed)
+                    {
+                        var s = scan.Value;
+                        _starts[range] = s.Start;
+                        _ends[range] = s.End;
+                        _records += s.Records;
+                        if (s.Highest != 0)
+                        {
+                            if (s.Lowest < _lowest) _lowest = s.Lowest;
+                            if (s.Highest > _highest) _highest = s.Highest;
+                        }
+                        Histogram.Add(histogram);
+                    }
+                    Slots.Add(slot);
+                    return --_remaining == 0;
+                }
+            }
+
+            /// <summary>Once every range is in: the file's scan, or null when it must be read whole.</summary>
+            public QualityFileScan? Scan(long bytes, int? phredOffset)
+            {
+                lock (_gate)
+                {
+                    if (_failed || _starts[0] != 0 || _ends[Ranges - 1] != Size) return null;
+                    for (int i = 0; i + 1 < Ranges; i++)
+                        if (_ends[i] != _starts[i + 1]) return null;
+                    return QualityFileReader.FinishRanges(Format, _records, _highest == 0 ? (byte)0 : _lowest, _highest, phredOffset, bytes);
+                }
+            }
         }
     }
 }

@@ -98,6 +98,142 @@ namespace ParallelJobs.Quality
             return new QualityFileScan(QualityFileFormat.Fastq, compressed, scan.Records, scan.HighestCharacter == 0 ? null : offset, reader.BytesRead);
         }
 
+        /// <summary>What one byte range of a plain file gave (see <see cref="ReadRange"/>).</summary>
+        internal struct RangeScan
+        {
+            /// <summary>Where the range's first record starts (its start after resynchronising), and where it stopped.</summary>
+            public long Start, End;
+            public long Records;
+            /// <summary>FASTQ: lowest and highest quality character (0 when none).</summary>
+            public byte Lowest, Highest;
+        }
+
+        /// <summary>Smallest byte range worth a worker of its own.</summary>
+        internal const long MinimumRangeBytes = 16L << 20;
+
+        /// <summary>
+        /// A plain (not gzip) .qual or FASTQ file, named as such, that is large enough to be read by several
+        /// workers at once in byte ranges; false when it cannot be opened (the whole-file read then says why).
+        /// </summary>
+        internal static bool CanSplit(string path, long size, long minimumRangeBytes, out QualityFileFormat format)
+        {
+            format = QualityFileFormat.Fastq;
+            if (size < 2 * minimumRangeBytes) return false;
+            var byName = FormatFromName(path);
+            if (byName == null) return false;
+            format = byName.Value;
+            try
+            {
+                using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+                {
+                    int b0 = file.ReadByte(), b1 = file.ReadByte();
+                    return !(b0 == 0x1f && b1 == 0x8b);
+                }
+            }
+            catch (IOException) { return false; }
+            catch (UnauthorizedAccessException) { return false; }
+        }
+
+        /// <summary>
+        /// Parses the records of a plain file that start in [nominalStart, stopAt): from the first record at or
+        /// after nominalStart (found by <see cref="Resync"/>; the file's own start for nominalStart 0) up to,
+        /// not including, the first record that starts at or after stopAt. Whether the ranges of a file really
+        /// fit together (each one ends where the next one starts) is the caller's check; any doubt, and any
+        /// error, is settled by reading the whole file instead. Returns null when no record start was found
+        /// near nominalStart.
+        /// </summary>
+        internal static RangeScan? ReadRange(string path, QualityFileFormat format, long nominalStart, long stopAt, QualityHistogram histogram,
+            byte[] buffer, int? phredOffset, CancellationToken cancellationToken)
+        {
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            {
+                // Resynchronising reads ahead; a quarter of a megabyte is plenty unless lines are very long.
+                long start = nominalStart == 0 ? 0 : Resync(file, format, nominalStart, buffer, 256 << 10);
+                if (start < 0) start = Resync(file, format, nominalStart, buffer, buffer.Length);
+                if (start < 0) return null;
+                file.Position = start;
+                var reader = new LineChunkReader(file, buffer, start);
+                var result = new RangeScan { Start = start };
+                if (format == QualityFileFormat.Qual)
+                {
+                    result.Records = QualReader.Read(reader, histogram, cancellationToken, stopAt, out result.End);
+                }
+                else
+                {
+                    FastqScan scan = FastqReader.Read(reader, histogram, phredOffset, cancellationToken, fastPath: true, stopAt, out result.End);
+                    result.Records = scan.Records;
+                    result.Lowest = scan.LowestCharacter;
+                    result.Highest = scan.HighestCharacter;
+                }
+                return result;
+            }
+        }
+
+        /// <summary>
+        /// The first record start at or after <paramref name="from"/>, or the file's length when there is none,
+        /// or -1 when none can be told within <paramref name="maxBytes"/>. .qual: a line starting with '>'. FASTQ: a line
+        /// starting with '@' whose second line after it starts with '+', whose next line is as long as the one
+        /// after the title, and after which comes the end or another '@' line (a quality line may start with
+        /// '@', but then the line two after it is a sequence line, which cannot start with '+').
+        /// </summary>
+        internal static long Resync(FileStream file, QualityFileFormat format, long from, byte[] buffer, int maxBytes)
+        {
+            long length = file.Length;
+            if (from >= length) return length;
+            file.Position = from - 1;
+            int filled = 0;
+            int want = Math.Min(maxBytes, buffer.Length);
+            while (filled < want)
+            {
+                int n = file.Read(buffer, filled, want - filled);
+                if (n <= 0) break;
+                filled += n;
+            }
+            bool atEnd = from - 1 + filled >= length;
+            // Line starts in the buffer from index 1 (= offset from): after a '\n'.
+            var starts = new System.Collections.Generic.List<int>();
+            for (int i = Array.IndexOf(buffer, (byte)'\n', 0, filled); i >= 0 && i + 1 <= filled; i = Array.IndexOf(buffer, (byte)'\n', i + 1, filled - i - 1))
+            {
+                starts.Add(i + 1);
+                if (i + 1 >= filled) break;
+            }
+            for (int k = 0; k < starts.Count; k++)
+            {
+                int at = starts[k];
+                if (at >= filled) return atEnd ? length : -1; // a '\n' ends the data
+                if (format == QualityFileFormat.Qual)
+                {
+                    if (buffer[at] == (byte)'>') return from - 1 + at;
+                    continue;
+                }
+                if (buffer[at] != (byte)'@') continue;
+                if (k + 3 >= starts.Count) break; // not a whole record in the buffer
+                int sequence = starts[k + 1], plus = starts[k + 2], quality = starts[k + 3];
+                if (plus >= filled || buffer[plus] != (byte)'+') continue;
+                if (plus - sequence != (k + 4 < starts.Count ? starts[k + 4] : filled + 1) - quality) continue;
+                bool nextIsTitle = k + 4 < starts.Count
+                    ? starts[k + 4] >= filled ? atEnd : buffer[starts[k + 4]] == (byte)'@'
+                    : atEnd;
+                if (nextIsTitle) return from - 1 + at;
+            }
+            // No record start: at the end of the file there is none (a truncated record there fails the range
+            // before, and the whole file is read again); elsewhere the lines are too long to tell in one buffer.
+            return atEnd ? length : -1;
+        }
+
+        /// <summary>The scan of a whole file read in ranges, or null when its offset must be decided by reading it whole (Solexa-looking data).</summary>
+        internal static QualityFileScan? FinishRanges(QualityFileFormat format, long records, byte lowest, byte highest, int? phredOffset, long bytes)
+        {
+            if (format == QualityFileFormat.Qual) return new QualityFileScan(QualityFileFormat.Qual, false, records, null, bytes);
+            int? offset = phredOffset;
+            if (offset == null)
+            {
+                offset = PhredOffsetDetection.Detect(lowest, highest, out bool solexa);
+                if (solexa) return null;
+            }
+            return new QualityFileScan(QualityFileFormat.Fastq, false, records, highest == 0 ? null : offset, bytes);
+        }
+
         // Only for the error message of a Solexa file: a second pass with offset 64 stops at the first
         // quality character below '@' and says where it is. The hot loop does not track it.
         private static long FirstLineBelowPhred64(string path, int? phredOffset, CancellationToken cancellationToken)

@@ -50,6 +50,12 @@ namespace ParallelJobs.Quality
             }
         }
 
+        /// <summary>A slot that read part of a file (a byte range); the slot that completes it is added by <see cref="Completed"/>.</summary>
+        public void AddSlot(int slot)
+        {
+            lock (_gate) _slots.Add(slot);
+        }
+
         /// <summary>Adds a valid file; returns the files still pending.</summary>
         public int Completed(QualityHistogram fileHistogram, QualityFileScan scan, int slot, long order, long timestamp)
         {

@@ -12,6 +12,12 @@ namespace ParallelJobs.Quality
         public bool Merge { get; set; }
         /// <summary>Name of the merged result.</summary>
         public string MergedName { get; set; } = "Merged";
+        /// <summary>
+        /// Smallest byte range a worker gets of a large plain file; files of at least twice this are shared
+        /// between the workers. Internal: tests make it small, so that small files are split into many ranges.
+        /// </summary>
+        internal long MinimumRangeBytes { get; set; } = QualityFileReader.MinimumRangeBytes;
+
         /// <summary>Least time between two progress events.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
     }

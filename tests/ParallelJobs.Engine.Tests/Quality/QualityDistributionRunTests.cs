@@ -14,7 +14,7 @@ public sealed class QualityDistributionRunTests : IDisposable
     private static QualityRunSummary Compute(IEnumerable<QualityInput> inputs, int throttle, bool merge = false) =>
         QualityDistributionRun.Compute(inputs, new QualityRunOptions { ThrottleLimit = throttle, Merge = merge });
 
-    private static void AssertSameNumbers(QualityDistribution expected, QualityDistribution actual)
+    internal static void AssertSameNumbers(QualityDistribution expected, QualityDistribution actual)
     {
         Assert.Equal(expected.Name, actual.Name);
         Assert.Equal(expected.FileCount, actual.FileCount);
