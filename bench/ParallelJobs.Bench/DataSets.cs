@@ -34,6 +34,21 @@ namespace ParallelJobs.Bench
             if (ExternalCommand.Which("sync") != null) ExternalCommand.Run("sync", Array.Empty<string>());
         }
 
+        /// <summary>The large plain FASTQ set's reads as one file (its files concatenated), as issue 5 describes row 4's input.</summary>
+        public static string FastqOneFile(string work, string plainSet)
+        {
+            string root = Path.Combine(work, Path.GetFileName(plainSet) + "-one-file");
+            if (!Directory.Exists(root))
+            {
+                Directory.CreateDirectory(root);
+                using (var output = File.Create(Path.Combine(root, "reads.fastq")))
+                    foreach (var file in Directory.GetFiles(plainSet).OrderBy(f => f, StringComparer.Ordinal))
+                        using (var input = File.OpenRead(file)) input.CopyTo(output);
+                Settle();
+            }
+            return root;
+        }
+
         public static long SizeOf(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
         private static (string outDir, int sizeMb, bool gzip) ParseGen(string[] args)

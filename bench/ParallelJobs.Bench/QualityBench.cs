@@ -253,15 +253,29 @@ namespace ParallelJobs.Bench
             string files = string.Join(" ", Directory.GetFiles(largePlain).OrderBy(f => f, StringComparer.Ordinal).Select(Quote));
             var cat = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {files} > /dev/null"));
             double catMBps = plainBytes / 1048576.0 / cat.Seconds;
-            table.Add("4", $"cat {DataSets.FastqFiles} files > /dev/null, {Mb(plainBytes)} (read ceiling)", $"{ResultTable.F(catMBps, 0)} MB/s", "1.00");
-            table.Add("4", $"engine FASTQ plain, 1 worker, {Mb(plainBytes)}", Rate(p1), $"{ResultTable.F(p1.MBps / catMBps, 3)} × cat", "≥ 400 MB/s per worker");
-            table.Add("4", $"engine FASTQ plain, 2 workers, {Mb(plainBytes)}", Rate(p2), $"{ResultTable.F(p2.MBps / catMBps, 3)} × cat; {ResultTable.F(p2.MBps / p1.MBps)} × 1 worker", "≥ 0.5 × cat");
-            // gzip rows: MB/s of the uncompressed FASTQ they hold (the same reads as the plain set).
+
+            // The targets are judged on one file, as the issue describes the input; the workers share it in byte ranges.
+            string onePlain = DataSets.FastqOneFile(work, largePlain);
+            string oneFile = Directory.GetFiles(onePlain).Single();
+            var o1 = RunChild(onePlain, 1, rl);
+            var o2 = RunChild(onePlain, 2, rl);
+            if (o1.Error != null || o2.Error != null) { table.Skipped("4", "FASTQ throughput", "engine failed: " + (o1.Error ?? o2.Error)); return; }
+            var catOne = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {Quote(oneFile)} > /dev/null"));
+            double catOneMBps = o1.Bytes / 1048576.0 / catOne.Seconds;
+            table.Add("4", $"cat reads.fastq > /dev/null, one {Mb(o1.Bytes)} file (read ceiling)", $"{ResultTable.F(catOneMBps, 0)} MB/s", "1.00");
+            table.Add("4", $"engine FASTQ plain, one {Mb(o1.Bytes)} file, 1 worker", Rate(o1), $"{ResultTable.F(o1.MBps / catOneMBps, 3)} × cat", "≥ 400 MB/s per worker");
+            table.Add("4", $"engine FASTQ plain, one {Mb(o1.Bytes)} file, 2 workers (byte ranges)", Rate(o2),
+                $"{ResultTable.F(o2.MBps / catOneMBps, 3)} × cat; {ResultTable.F(o2.MBps / o1.MBps)} × 1 worker", "≥ 0.5 × cat");
+            table.Add("4", $"  the same reads as {DataSets.FastqFiles} files: cat (read ceiling)", $"{ResultTable.F(catMBps, 0)} MB/s", "1.00");
+            table.Add("4", $"  engine, {DataSets.FastqFiles} files, 1 worker", Rate(p1), $"{ResultTable.F(p1.MBps / catMBps, 3)} × cat");
+            table.Add("4", $"  engine, {DataSets.FastqFiles} files, 2 workers", Rate(p2), $"{ResultTable.F(p2.MBps / catMBps, 3)} × cat; {ResultTable.F(p2.MBps / p1.MBps)} × 1 worker");
+            // gzip rows: MB/s of the uncompressed FASTQ they hold (the same reads as the plain set). gzip cannot be
+            // cut into ranges, so these are 4 files shared by file.
             g1.Bytes = plainBytes; g2.Bytes = plainBytes;
-            table.Add("4", $"engine FASTQ.gz, 1 worker, {Mb(DataSets.SizeOf(largeGz))} gz", Rate(g1) + " (uncompressed)", $"{ResultTable.F(g1.MBps / p1.MBps)} × plain");
-            table.Add("4", $"engine FASTQ.gz, 2 workers", Rate(g2) + " (uncompressed)", $"{ResultTable.F(g2.MBps / g1.MBps)} × 1 worker");
-            table.Target("4", "FASTQ plain MB/s per worker (1 worker)", p1.MBps, 400, atMost: false, unit: " MB/s");
-            table.Target("4", "FASTQ plain 2 workers vs cat ceiling", p2.MBps / catMBps, 0.5, atMost: false);
+            table.Add("4", $"engine FASTQ.gz, {DataSets.FastqFiles} files, 1 worker, {Mb(DataSets.SizeOf(largeGz))} gz", Rate(g1) + " (uncompressed)", $"{ResultTable.F(g1.MBps / p1.MBps)} × plain");
+            table.Add("4", $"engine FASTQ.gz, {DataSets.FastqFiles} files, 2 workers", Rate(g2) + " (uncompressed)", $"{ResultTable.F(g2.MBps / g1.MBps)} × 1 worker");
+            table.Target("4", "FASTQ plain MB/s per worker (one file, 1 worker)", o1.MBps, 400, atMost: false, unit: " MB/s");
+            table.Target("4", "FASTQ plain 2 workers vs cat ceiling (one file)", o2.MBps / catOneMBps, 0.5, atMost: false);
 
             if (ExternalCommand.Which("fastqc") == null)
                 table.Skipped("4", "≥ 15 × FastQC", "FastQC is not installed (Debian/Ubuntu: sudo apt-get install -y fastqc)");
@@ -275,7 +289,7 @@ namespace ParallelJobs.Bench
                 {
                     double fqMBps = plainBytes / 1048576.0 / fq.Seconds;
                     table.Add("4", $"FastQC --threads 2, same {DataSets.FastqFiles} files (anchor)", $"{ResultTable.F(fqMBps, 1)} MB/s",
-                        $"engine 2 workers: {ResultTable.F(p2.MBps / fqMBps, 1)} ×", "≥ 15 × FastQC");
+                        $"engine 2 workers, 4 files: {ResultTable.F(p2.MBps / fqMBps, 1)} ×", "≥ 15 × FastQC");
                     table.Target("4", "FASTQ plain 2 workers vs FastQC --threads 2", p2.MBps / fqMBps, 15, atMost: false);
                 }
             }
@@ -295,7 +309,7 @@ namespace ParallelJobs.Bench
                 else
                 {
                     double fpMBps = plainBytes / 1048576.0 / secs;
-                    table.Add("4", "fastp --thread 2, same files, QC only (anchor, no target)", $"{ResultTable.F(fpMBps, 1)} MB/s", $"engine 2 workers: {ResultTable.F(p2.MBps / fpMBps, 2)} ×");
+                    table.Add("4", "fastp --thread 2, same files, QC only (anchor, no target)", $"{ResultTable.F(fpMBps, 1)} MB/s", $"engine 2 workers, 4 files: {ResultTable.F(p2.MBps / fpMBps, 2)} ×");
                 }
             }
         }
