@@ -60,6 +60,20 @@ Describe 'Get-QualityDistribution' {
             $eight.MeanQuality | Should -Be $one.MeanQuality
             $one.Slots | Should -Be @(0)
         }
+
+        It 'shares one large FASTQ between the workers and gives the numbers of one worker' {
+            # 40 MB: large enough to be cut into byte ranges (32 MB and up), two per worker.
+            $big = Join-Path $TestDrive 'big.fastq'
+            [ParallelJobs.Quality.QualDataSetGenerator]::WriteFastq($big, 7, 130000, 150)
+            (Get-Item $big).Length | Should -BeGreaterThan 32MB
+            $one = Get-QualityDistribution -LiteralPath $big -ThrottleLimit 1
+            $two = Get-QualityDistribution -LiteralPath $big -ThrottleLimit 2
+            $two.ReadCount | Should -Be 130000
+            $two.FileCount | Should -Be 1
+            $two.BaseCount | Should -Be $one.BaseCount
+            $two.MeanQuality | Should -Be $one.MeanQuality
+            ($two.Positions | ConvertTo-Json -Compress) | Should -Be ($one.Positions | ConvertTo-Json -Compress)
+        }
     }
 
     Context 'formats' {
