@@ -214,9 +214,10 @@ namespace ParallelJobs.Quality
                 range = QualityFileReader.ReadRange(item.Path, split.Format, nominalStart, item.Range == split.Ranges - 1 ? long.MaxValue : nominalEnd,
                     histogram, buffer, _options.PhredOffset, token);
             }
-            catch (Exception e) when (e is QualityFormatException || e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
+            catch (Exception e) when (!(e is OperationCanceledException))
             {
-                // The whole-file read below says what and where.
+                // A defect, an unreadable file, or a bug: the whole-file read below says what and where (and, like
+                // every read on a worker, never lets an exception take the user's session down).
             }
             bool last = split.Add(item.Range, range, histogram, slot);
             ReportProgress(nominalEnd - nominalStart, files: 0, failed: false, force: false);
