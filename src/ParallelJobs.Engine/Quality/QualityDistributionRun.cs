@@ -225,10 +225,10 @@ namespace ParallelJobs.Quality
 
             try
             {
+                if (token.IsCancellationRequested) return;
                 QualityFileScan? scan = split.Scan(item.Size, _options.PhredOffset);
-                if (scan == null || token.IsCancellationRequested)
+                if (scan == null)
                 {
-                    if (token.IsCancellationRequested) return;
                     Interlocked.Increment(ref _filesReadWholeAfterRanges);
                     ReadFile(item, slot, histogram, buffer, token, progressBytes: 0);
                     return;
@@ -236,14 +236,20 @@ namespace ParallelJobs.Quality
                 Interlocked.Increment(ref _filesReadInRanges);
                 foreach (int other in split.Slots) item.Accumulator.AddSlot(other);
                 int pending = item.Accumulator.Completed(split.Histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
-                if (pending == 0 && _merged == null && !token.IsCancellationRequested)
-                    Post(QualityRunEvent.ForResult(item.Accumulator.TakeDistribution(_processId)));
-                ReportProgress(0, files: 1, failed: false, force: false);
+                FileDone(item.Accumulator, pending, progressBytes: 0, failed: false, token);
             }
             finally
             {
                 split.Histogram.Release();
             }
+        }
+
+        /// <summary>A file is in (valid or failed): its input's result when it was the input's last file, and progress.</summary>
+        private void FileDone(QualityInputAccumulator accumulator, int pending, long progressBytes, bool failed, CancellationToken token)
+        {
+            if (pending == 0 && _merged == null && !token.IsCancellationRequested)
+                Post(QualityRunEvent.ForResult(accumulator.TakeDistribution(_processId)));
+            ReportProgress(progressBytes, files: 1, failed, force: false);
         }
 
         private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token, long progressBytes)
@@ -275,9 +281,7 @@ namespace ParallelJobs.Quality
                 Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, item.Path, 0, "unexpected " + e.GetType().Name + ": " + e.Message, 0)));
             }
 
-            if (pending == 0 && _merged == null && !token.IsCancellationRequested)
-                Post(QualityRunEvent.ForResult(item.Accumulator.TakeDistribution(_processId)));
-            ReportProgress(progressBytes, files: 1, failed, force: false);
+            FileDone(item.Accumulator, pending, progressBytes, failed, token);
         }
 
         private void ReportProgress(long bytes, int files, bool failed, bool force)
