@@ -147,8 +147,8 @@ namespace ParallelJobs.Quality
         {
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
-                // Resynchronising reads ahead; a quarter of a megabyte is plenty unless lines are very long.
-                long start = nominalStart == 0 ? 0 : Resync(file, format, nominalStart, buffer, 256 << 10);
+                // Resynchronising reads ahead; 64 KB is plenty unless lines are very long.
+                long start = nominalStart == 0 ? 0 : Resync(file, format, nominalStart, buffer, 64 << 10);
                 if (start < 0) start = Resync(file, format, nominalStart, buffer, buffer.Length);
                 if (start < 0) return null;
                 file.Position = start;
@@ -190,14 +190,22 @@ namespace ParallelJobs.Quality
                 filled += n;
             }
             bool atEnd = from - 1 + filled >= length;
-            // Line starts in the buffer from index 1 (= offset from): after a '\n'.
+            // Line starts in the buffer (index 1 is offset from), found only as far as they are looked at.
             var starts = new System.Collections.Generic.List<int>();
-            for (int i = Array.IndexOf(buffer, (byte)'\n', 0, filled); i >= 0 && i + 1 <= filled; i = Array.IndexOf(buffer, (byte)'\n', i + 1, filled - i - 1))
+            int searched = 0;
+            bool Have(int count)
             {
-                starts.Add(i + 1);
-                if (i + 1 >= filled) break;
+                while (starts.Count < count)
+                {
+                    if (searched >= filled) return false;
+                    int newline = Array.IndexOf(buffer, (byte)'\n', searched, filled - searched);
+                    if (newline < 0) { searched = filled; return false; }
+                    starts.Add(newline + 1);
+                    searched = newline + 1;
+                }
+                return true;
             }
-            for (int k = 0; k < starts.Count; k++)
+            for (int k = 0; Have(k + 1); k++)
             {
                 int at = starts[k];
                 if (at >= filled) return atEnd ? length : -1; // a '\n' ends the data
@@ -207,11 +215,12 @@ namespace ParallelJobs.Quality
                     continue;
                 }
                 if (buffer[at] != (byte)'@') continue;
-                if (k + 3 >= starts.Count) break; // not a whole record in the buffer
+                if (!Have(k + 4)) break; // not a whole record in the buffer
                 int sequence = starts[k + 1], plus = starts[k + 2], quality = starts[k + 3];
                 if (plus >= filled || buffer[plus] != (byte)'+') continue;
-                if (plus - sequence != (k + 4 < starts.Count ? starts[k + 4] : filled + 1) - quality) continue;
-                bool nextIsTitle = k + 4 < starts.Count
+                bool hasNext = Have(k + 5);
+                if (plus - sequence != (hasNext ? starts[k + 4] : filled + 1) - quality) continue;
+                bool nextIsTitle = hasNext
                     ? starts[k + 4] >= filled ? atEnd : buffer[starts[k + 4]] == (byte)'@'
                     : atEnd;
                 if (nextIsTitle) return from - 1 + at;

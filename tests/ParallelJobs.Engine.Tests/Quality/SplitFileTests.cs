@@ -117,6 +117,19 @@ public sealed class SplitFileTests : IDisposable
     }
 
     [Fact]
+    public void ReadsLongerThanTheResyncWindowGiveTheWholeReadsNumbers()
+    {
+        // Records of 2 × 400 KB: a whole record (four lines and the next title) never fits in the 1 MB looked at.
+        string path = Path.Combine(_root, "long.fastq");
+        QualDataSetGenerator.WriteFastq(path, 19, 12, 400_000);
+        var whole = Run(path, 1, QualityFileReader.MinimumRangeBytes);
+        var ranged = Run(path, 4, 700_000);
+        Assert.Equal(1, ranged.WholeAgain); // no range could find its first record: the file was read whole
+        AssertSame(whole, ranged, "long reads");
+        Assert.Equal(12, ranged.Results[0].ReadCount);
+    }
+
+    [Fact]
     public void GzipFilesAndOneWorkerAreNeverSplit()
     {
         string path = Path.Combine(_root, "clean.fastq.gz");
