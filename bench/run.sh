@@ -19,5 +19,8 @@ echo "bench: building the module and the benchmark (Release) ..." >&2
 # The module under <repo>/bin, so row 6 can Import-Module ParallelJobs.psd1.
 dotnet build "$root/src/ParallelJobs/ParallelJobs.csproj" -c Release -nologo -v q >&2
 dotnet build "$here/ParallelJobs.Bench/ParallelJobs.Bench.csproj" -c Release -nologo -v q >&2
+# Row 6's pwsh: the repository's local tool (.config/dotnet-tools.json) puts PowerShell in the NuGet cache,
+# where the benchmark finds it; without network or feed the row is skipped with the reason.
+(cd "$root" && dotnet tool restore >/dev/null 2>&1) || echo "bench: 'dotnet tool restore' failed; row 6 needs pwsh on PATH" >&2
 
 exec dotnet "$here/ParallelJobs.Bench/bin/Release/net10.0/ParallelJobs.Bench.dll" all --repo "$root" "$@"
