@@ -76,7 +76,7 @@ namespace ParallelJobs.Quality
                     // A large plain file is shared by the workers in byte ranges; anything else is read whole by one.
                     if (_workers.Length > 1 && QualityFileReader.CanSplit(file, size, _options.MinimumRangeBytes, out QualityFileFormat format))
                     {
-                        var split = new SplitFile(format, size, RangeCount(size));
+                        var split = new SplitFile(format, size, RangeCount(size), _cancellation.Token);
                         for (int range = 0; range < split.Ranges; range++) _work.Add(new FileWork(accumulator, file, size, order, split, range));
                     }
                     else _work.Add(new FileWork(accumulator, file, size, order, null, 0));
@@ -212,12 +212,13 @@ namespace ParallelJobs.Quality
             try
             {
                 range = QualityFileReader.ReadRange(item.Path, split.Format, nominalStart, item.Range == split.Ranges - 1 ? long.MaxValue : nominalEnd,
-                    histogram, buffer, _options.PhredOffset, token);
+                    histogram, buffer, _options.PhredOffset, split.Token);
             }
-            catch (Exception e) when (!(e is OperationCanceledException))
+            catch (Exception e) when (!(e is OperationCanceledException) || !token.IsCancellationRequested)
             {
-                // A defect, an unreadable file, or a bug: the whole-file read below says what and where (and, like
-                // every read on a worker, never lets an exception take the user's session down).
+                // A defect, an unreadable file, a bug, or another range that failed first (which stops this one):
+                // the whole-file read below says what and where (and, like every read on a worker, never lets an
+                // exception take the user's session down).
             }
             bool last = split.Add(item.Range, range, histogram, slot);
             ReportProgress(nominalEnd - nominalStart, files: 0, failed: false, force: false);
@@ -241,6 +242,7 @@ namespace ParallelJobs.Quality
             finally
             {
                 split.Histogram.Release();
+                split.Dispose();
             }
         }
 
@@ -341,10 +343,14 @@ namespace ParallelJobs.Quality
             public int Range { get; }
         }
 
-        /// <summary>A file read in byte ranges by several workers: what the ranges found, gathered under a lock.</summary>
-        private sealed class SplitFile
+        /// <summary>
+        /// A file read in byte ranges by several workers: what the ranges found, gathered under a lock. The first
+        /// range to fail stops the others (<see cref="Token"/>): the file will be read whole anyway.
+        /// </summary>
+        private sealed class SplitFile : IDisposable
         {
             private readonly object _gate = new object();
+            private readonly CancellationTokenSource _abandon;
             private readonly long[] _starts;
             private readonly long[] _ends;
             private int _remaining;
@@ -352,8 +358,10 @@ namespace ParallelJobs.Quality
             private long _records;
             private byte _lowest = byte.MaxValue, _highest;
 
-            public SplitFile(QualityFileFormat format, long size, int ranges)
+            public SplitFile(QualityFileFormat format, long size, int ranges, CancellationToken runToken)
             {
+                _abandon = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+                Token = _abandon.Token;
                 Format = format;
                 Size = size;
                 Ranges = ranges;
@@ -365,6 +373,8 @@ namespace ParallelJobs.Quality
             public QualityFileFormat Format { get; }
             public long Size { get; }
             public int Ranges { get; }
+            /// <summary>Cancelled when the run is, or when a range has failed.</summary>
+            public CancellationToken Token { get; }
             public QualityHistogram Histogram { get; } = new QualityHistogram();
             public SortedSet<int> Slots { get; } = new SortedSet<int>();
 
@@ -376,7 +386,11 @@ namespace ParallelJobs.Quality
             {
                 lock (_gate)
                 {
-                    if (scan == null) _failed = true;
+                    if (scan == null)
+                    {
+                        if (!_failed) _abandon.Cancel(); // the others stop: the whole file is read anyway
+                        _failed = true;
+                    }
                     else if (!_failed)
                     {
                         var s = scan.Value;
@@ -406,6 +420,9 @@ namespace ParallelJobs.Quality
                     return QualityFileReader.FinishRanges(Format, _records, _highest == 0 ? (byte)0 : _lowest, _highest, phredOffset, bytes);
                 }
             }
+
+            /// <summary>After the last range: no range looks at the token any more.</summary>
+            public void Dispose() => _abandon.Dispose();
         }
     }
 }
