@@ -147,9 +147,9 @@ namespace ParallelJobs.Quality
         {
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
-                // Resynchronising reads ahead; 64 KB is plenty unless lines are very long.
-                long start = nominalStart == 0 ? 0 : Resync(file, format, nominalStart, buffer, 64 << 10);
-                if (start < 0) start = Resync(file, format, nominalStart, buffer, buffer.Length);
+                // The first record must be found before about twice the range's length (it may end beyond it).
+                long scanLimit = stopAt == long.MaxValue ? long.MaxValue : 2 * (stopAt - nominalStart);
+                long start = nominalStart == 0 ? 0 : Resync(file, format, nominalStart, buffer, scanLimit, cancellationToken);
                 if (start < 0) return null;
                 file.Position = start;
                 var reader = new LineChunkReader(file, buffer, start);
@@ -170,64 +170,83 @@ namespace ParallelJobs.Quality
         }
 
         /// <summary>
-        /// The first record start at or after <paramref name="from"/>, or the file's length when there is none,
-        /// or -1 when none can be told within <paramref name="maxBytes"/>. .qual: a line starting with '>'. FASTQ: a line
-        /// starting with '@' whose second line after it starts with '+', whose next line is as long as the one
-        /// after the title, and after which comes the end or another '@' line (a quality line may start with
-        /// '@', but then the line two after it is a sequence line, which cannot start with '+').
+        /// The first record start at or after <paramref name="from"/>, or the file's length when there is none, or
+        /// -1 when none is found within <paramref name="scanLimit"/> bytes. .qual: a line starting with '>'.
+        /// FASTQ: a line starting with '@' whose second line after it starts with '+', whose next line is as long
+        /// as the one after the title, and after which comes the end or another '@' line (a quality line may
+        /// start with '@', but then the line two after it is a sequence line, which cannot start with '+').
+        /// Only line starts, their first bytes and their offsets are kept, so lines of any length (ultra-long
+        /// reads) stream through the buffer.
         /// </summary>
-        internal static long Resync(FileStream file, QualityFileFormat format, long from, byte[] buffer, int maxBytes)
+        internal static long Resync(FileStream file, QualityFileFormat format, long from, byte[] buffer, long scanLimit, CancellationToken cancellationToken)
         {
             long length = file.Length;
             if (from >= length) return length;
             file.Position = from - 1;
-            int filled = 0;
-            int want = Math.Min(maxBytes, buffer.Length);
-            while (filled < want)
+            // Lines that start at or after from: offset and first byte, the newest five at most. A line that
+            // starts at the end of a chunk gets its first byte from the next chunk, and is judged only then.
+            var starts = new System.Collections.Generic.List<long>();
+            var firsts = new System.Collections.Generic.List<int>();
+            long position = from - 1; // file offset of buffer[0]
+            bool pending = false;
+            int chunk = Math.Min(64 << 10, buffer.Length); // a record start is usually near: read little, then more
+            while (position < length && position - from < scanLimit)
             {
-                int n = file.Read(buffer, filled, want - filled);
-                if (n <= 0) break;
-                filled += n;
-            }
-            bool atEnd = from - 1 + filled >= length;
-            // Line starts in the buffer (index 1 is offset from), found only as far as they are looked at.
-            var starts = new System.Collections.Generic.List<int>();
-            int searched = 0;
-            bool Have(int count)
-            {
-                while (starts.Count < count)
+                cancellationToken.ThrowIfCancellationRequested();
+                int filled = file.Read(buffer, 0, chunk);
+                if (filled <= 0) break;
+                chunk = Math.Min(2 * chunk, buffer.Length);
+                if (pending)
                 {
-                    if (searched >= filled) return false;
-                    int newline = Array.IndexOf(buffer, (byte)'\n', searched, filled - searched);
-                    if (newline < 0) { searched = filled; return false; }
-                    starts.Add(newline + 1);
-                    searched = newline + 1;
+                    firsts[firsts.Count - 1] = buffer[0];
+                    pending = false;
+                    long found = Judge(format, starts, firsts, length, atEnd: false);
+                    if (found >= 0) return found;
                 }
-                return true;
-            }
-            for (int k = 0; Have(k + 1); k++)
-            {
-                int at = starts[k];
-                if (at >= filled) return atEnd ? length : -1; // a '\n' ends the data
-                if (format == QualityFileFormat.Qual)
+                for (int i = Array.IndexOf(buffer, (byte)'\n', 0, filled); i >= 0; i = i + 1 < filled ? Array.IndexOf(buffer, (byte)'\n', i + 1, filled - i - 1) : -1)
                 {
-                    if (buffer[at] == (byte)'>') return from - 1 + at;
-                    continue;
+                    starts.Add(position + i + 1);
+                    pending = i + 1 >= filled;
+                    firsts.Add(pending ? -1 : buffer[i + 1]);
+                    if (pending) break;
+                    long found = Judge(format, starts, firsts, length, atEnd: false);
+                    if (found >= 0) return found;
                 }
-                if (buffer[at] != (byte)'@') continue;
-                if (!Have(k + 4)) break; // not a whole record in the buffer
-                int sequence = starts[k + 1], plus = starts[k + 2], quality = starts[k + 3];
-                if (plus >= filled || buffer[plus] != (byte)'+') continue;
-                bool hasNext = Have(k + 5);
-                if (plus - sequence != (hasNext ? starts[k + 4] : filled + 1) - quality) continue;
-                bool nextIsTitle = hasNext
-                    ? starts[k + 4] >= filled ? atEnd : buffer[starts[k + 4]] == (byte)'@'
-                    : atEnd;
-                if (nextIsTitle) return from - 1 + at;
+                position += filled;
             }
-            // No record start: at the end of the file there is none (a truncated record there fails the range
-            // before, and the whole file is read again); elsewhere the lines are too long to tell in one buffer.
-            return atEnd ? length : -1;
+            if (position < length) return -1; // the limit: no record start near enough
+            long last = Judge(format, starts, firsts, length, atEnd: true);
+            return last >= 0 ? last : length;
+        }
+
+        /// <summary>
+        /// The record start among the kept lines, dropping those that cannot start one; -1 when none (yet).
+        /// At the end of the file the last lines are judged with nothing after them.
+        /// </summary>
+        private static long Judge(QualityFileFormat format, System.Collections.Generic.List<long> starts, System.Collections.Generic.List<int> firsts, long length, bool atEnd)
+        {
+            if (format == QualityFileFormat.Qual)
+            {
+                // Every line is judged as it comes: only the newest is new.
+                int newest = starts.Count - 1;
+                long found = newest >= 0 && starts[newest] < length && firsts[newest] == '>' ? starts[newest] : -1;
+                starts.Clear();
+                firsts.Clear();
+                return found;
+            }
+            // FASTQ, the oldest line as a title: sequence, '+' and quality lines, then the next line (or the end).
+            while (starts.Count >= 5 || (atEnd && starts.Count >= 4))
+            {
+                if (starts[0] < length && firsts[0] == '@' && firsts[2] == '+')
+                {
+                    long next = starts.Count >= 5 ? starts[4] : length + 1; // a last line without '\n' is one byte shorter
+                    bool nextIsTitle = starts.Count < 5 || starts[4] >= length || firsts[4] == '@';
+                    if (starts[2] - starts[1] == next - starts[3] && nextIsTitle) return starts[0];
+                }
+                starts.RemoveAt(0);
+                firsts.RemoveAt(0);
+            }
+            return -1;
         }
 
         /// <summary>The scan of a whole file read in ranges, or null when its offset must be decided by reading it whole (Solexa-looking data).</summary>

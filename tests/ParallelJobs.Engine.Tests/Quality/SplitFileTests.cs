@@ -117,16 +117,18 @@ public sealed class SplitFileTests : IDisposable
     }
 
     [Fact]
-    public void ReadsLongerThanTheResyncWindowGiveTheWholeReadsNumbers()
+    public void UltraLongReadsAreSplitToo()
     {
-        // Records of 2 × 400 KB: a whole record (four lines and the next title) never fits in the 1 MB looked at.
+        // Reads of 1.2 Mbp (lines longer than the 1 MB buffer) in ranges of about 3 MB: finding a record start
+        // streams through lines of any length.
         string path = Path.Combine(_root, "long.fastq");
-        QualDataSetGenerator.WriteFastq(path, 19, 12, 400_000);
+        QualDataSetGenerator.WriteFastq(path, 19, 8, 1_200_000);
         var whole = Run(path, 1, QualityFileReader.MinimumRangeBytes);
-        var ranged = Run(path, 4, 700_000);
-        Assert.Equal(1, ranged.WholeAgain); // no range could find its first record: the file was read whole
+        var ranged = Run(path, 4, 3_000_000);
+        Assert.Equal(1, ranged.InRanges);
+        Assert.Equal(0, ranged.WholeAgain);
         AssertSame(whole, ranged, "long reads");
-        Assert.Equal(12, ranged.Results[0].ReadCount);
+        Assert.Equal(8, ranged.Results[0].ReadCount);
     }
 
     [Fact]
