@@ -103,32 +103,22 @@ public sealed class SplitFileTests : IDisposable
         Assert.InRange(inRanges, 20, 80);
     }
 
-    [Fact]
-    public void ACleanLargeFileIsReadInRangesWithoutASecondRead()
+    [Theory]
+    // 150 bp reads in ranges of 16 KB.
+    [InlineData(3000, 150, 16 << 10)]
+    // Reads of 1.2 Mbp (lines longer than the 1 MB buffer) in ranges of about 3 MB: finding a record start
+    // streams through lines of any length.
+    [InlineData(8, 1_200_000, 3_000_000)]
+    public void ACleanFileIsReadInRangesWithoutASecondRead(int reads, int readLength, long rangeBytes)
     {
         string path = Path.Combine(_root, "clean.fastq");
-        QualDataSetGenerator.WriteFastq(path, 17, 3000, 150);
+        QualDataSetGenerator.WriteFastq(path, 17, reads, readLength);
         var whole = Run(path, 1, QualityFileReader.MinimumRangeBytes);
-        var ranged = Run(path, 4, 16 << 10);
+        var ranged = Run(path, 4, rangeBytes);
         Assert.Equal(1, ranged.InRanges);
         Assert.Equal(0, ranged.WholeAgain);
-        AssertSame(whole, ranged, "clean file");
-        Assert.Equal(3000, ranged.Results[0].ReadCount);
-    }
-
-    [Fact]
-    public void UltraLongReadsAreSplitToo()
-    {
-        // Reads of 1.2 Mbp (lines longer than the 1 MB buffer) in ranges of about 3 MB: finding a record start
-        // streams through lines of any length.
-        string path = Path.Combine(_root, "long.fastq");
-        QualDataSetGenerator.WriteFastq(path, 19, 8, 1_200_000);
-        var whole = Run(path, 1, QualityFileReader.MinimumRangeBytes);
-        var ranged = Run(path, 4, 3_000_000);
-        Assert.Equal(1, ranged.InRanges);
-        Assert.Equal(0, ranged.WholeAgain);
-        AssertSame(whole, ranged, "long reads");
-        Assert.Equal(8, ranged.Results[0].ReadCount);
+        AssertSame(whole, ranged, $"{reads} reads of {readLength}");
+        Assert.Equal(reads, ranged.Results[0].ReadCount);
     }
 
     [Fact]
