@@ -41,9 +41,11 @@ namespace ParallelJobs.Bench
             if (!Directory.Exists(root))
             {
                 Directory.CreateDirectory(root);
+                // Written in 4 MB pieces: the page cache keeps a file in pieces as large as its writes (large
+                // folios), and a file written 80 KB at a time reads measurably slower, for cat and engine alike.
                 using (var output = File.Create(Path.Combine(root, "reads.fastq")))
                     foreach (var file in Directory.GetFiles(plainSet).OrderBy(f => f, StringComparer.Ordinal))
-                        using (var input = File.OpenRead(file)) input.CopyTo(output);
+                        using (var input = File.OpenRead(file)) input.CopyTo(output, 4 << 20);
                 Settle();
             }
             return root;
