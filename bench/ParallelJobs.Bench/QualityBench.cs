@@ -115,23 +115,24 @@ namespace ParallelJobs.Bench
         }
 
         /// <summary>
-        /// The best of several child processes: on this shared VM a whole process can land in a slow spell (runs
-        /// of 13 and 18 ms for the same 10 MB in two processes, best of 8 each). Small data sets only, where a
-        /// run is short. The peak memory reported is the lowest of the children, which can only make row 5's
-        /// large/small ratio look worse, never better.
+        /// The best time of several child processes: on this shared VM a whole process can land in a slow spell
+        /// (runs of 13 and 18 ms for the same 10 MB in two processes, best of 8 each). The peak memory reported
+        /// is the one that can only make row 5's large/small ratio look worse: the lowest of the children for a
+        /// small set, the highest for a large one.
         /// </summary>
-        public static Measurement RunChildBest(string path, int workers, int repeats, int processes)
+        public static Measurement RunChildBest(string path, int workers, int repeats, int processes, bool largeSet = false)
         {
             Measurement? best = null;
-            long lowestPeak = long.MaxValue;
+            long lowestPeak = long.MaxValue, highestPeak = 0;
             for (int i = 0; i < processes; i++)
             {
                 var m = RunChild(path, workers, repeats);
                 if (m.Error != null) return m;
                 lowestPeak = Math.Min(lowestPeak, m.PeakBytes);
+                highestPeak = Math.Max(highestPeak, m.PeakBytes);
                 if (best == null || m.Seconds < best.Seconds) best = m;
             }
-            best!.PeakBytes = lowestPeak;
+            best!.PeakBytes = largeSet ? highestPeak : lowestPeak;
             return best;
         }
 
@@ -168,8 +169,8 @@ namespace ParallelJobs.Bench
             string large = DataSets.QualSet(work, o.LargeSizeMb);
             var s1 = RunChildBest(small, 1, o.Quick ? 1 : 5, o.Quick ? 1 : 3);
             var s2 = RunChildBest(small, 2, o.Quick ? 1 : 5, o.Quick ? 1 : 3);
-            var l1 = RunChild(large, 1, o.Quick ? 1 : 2);
-            var l2 = RunChild(large, 2, o.Quick ? 1 : 2);
+            var l1 = RunChildBest(large, 1, o.Quick ? 1 : 2, o.Quick ? 1 : 2, largeSet: true);
+            var l2 = RunChildBest(large, 2, o.Quick ? 1 : 2, o.Quick ? 1 : 2, largeSet: true);
             memory.Add((".qual, 1 worker", s1, l1));
             memory.Add((".qual, 2 workers", s2, l2));
             foreach (var m in new[] { s1, s2, l1, l2 })
@@ -257,10 +258,13 @@ namespace ParallelJobs.Bench
             // The targets are judged on one file, as the issue describes the input; the workers share it in byte ranges.
             string onePlain = DataSets.FastqOneFile(work, largePlain);
             string oneFile = Directory.GetFiles(onePlain).Single();
-            var o1 = RunChild(onePlain, 1, rl);
-            var o2 = RunChild(onePlain, 2, rl);
+            // cat before and after the engine, the fastest of all: the ceiling the engine is held to is the highest seen.
+            var catBefore = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {Quote(oneFile)} > /dev/null"));
+            var o1 = RunChildBest(onePlain, 1, rl, o.Quick ? 1 : 2, largeSet: true);
+            var o2 = RunChildBest(onePlain, 2, rl, o.Quick ? 1 : 2, largeSet: true);
             if (o1.Error != null || o2.Error != null) { table.Skipped("4", "FASTQ throughput", "engine failed: " + (o1.Error ?? o2.Error)); return; }
-            var catOne = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {Quote(oneFile)} > /dev/null"));
+            var catAfter = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {Quote(oneFile)} > /dev/null"));
+            var catOne = catBefore.Seconds <= catAfter.Seconds ? catBefore : catAfter;
             double catOneMBps = o1.Bytes / 1048576.0 / catOne.Seconds;
             table.Add("4", $"cat reads.fastq > /dev/null, one {Mb(o1.Bytes)} file (read ceiling)", $"{ResultTable.F(catOneMBps, 0)} MB/s", "1.00");
             table.Add("4", $"engine FASTQ plain, one {Mb(o1.Bytes)} file, 1 worker", Rate(o1), $"{ResultTable.F(o1.MBps / catOneMBps, 3)} × cat", "≥ 400 MB/s per worker");
