@@ -185,8 +185,12 @@ namespace ParallelJobs.Quality
             }
         }
 
-        /// <summary>Ranges per split file: two per worker, each at least <see cref="QualityFileReader.MinimumRangeBytes"/>.</summary>
-        private int RangeCount(long size) => (int)Math.Max(2, Math.Min(2L * _workers.Length, size / _options.MinimumRangeBytes));
+        /// <summary>
+        /// Ranges per split file: as many as fit at least <see cref="QualityRunOptions.MinimumRangeBytes"/> each, up
+        /// to 16 per worker. Many small ranges, not one per worker, so that a worker slowed down (a busy machine,
+        /// a shared VM) leaves its share to the others instead of holding up the end of the file.
+        /// </summary>
+        private int RangeCount(long size) => (int)Math.Max(2, Math.Min(16L * _workers.Length, size / _options.MinimumRangeBytes));
 
         /// <summary>For tests: files read in byte ranges whose ranges fit together, and files read whole again because they did not.</summary>
         internal int FilesReadInRanges => Volatile.Read(ref _filesReadInRanges);
