@@ -122,6 +122,28 @@ public sealed class SplitFileTests : IDisposable
     }
 
     [Fact]
+    public void CancellingWhileRangesAreReadEndsTheRunWithoutAResult()
+    {
+        string path = Path.Combine(_root, "big.fastq");
+        QualDataSetGenerator.WriteFastq(path, 21, 20000, 150);
+        var options = new QualityRunOptions { ThrottleLimit = 3, MinimumRangeBytes = 16 << 10 };
+        using var run = new QualityDistributionRun(options);
+        run.Add(QualityInput.FromPath(path, false));
+        run.Complete();
+        bool cancelled = false;
+        int results = 0;
+        while (run.TryTake(out var e, Timeout.Infinite))
+        {
+            // Cancel at the first progress event, when ranges are being read (or already read).
+            if (!cancelled) { run.Cancel(); cancelled = true; }
+            if (e!.Kind == QualityRunEventKind.Result) results++;
+        }
+        Assert.True(run.IsFinished);
+        Assert.InRange(results, 0, 1);
+        Assert.Equal(0, run.FilesReadWholeAfterRanges);
+    }
+
+    [Fact]
     public void GzipFilesAndOneWorkerAreNeverSplit()
     {
         string path = Path.Combine(_root, "clean.fastq.gz");
