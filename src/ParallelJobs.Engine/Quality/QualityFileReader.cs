@@ -36,16 +36,7 @@ namespace ParallelJobs.Quality
             if (phredOffset != null && phredOffset != 33 && phredOffset != 64) throw new ArgumentOutOfRangeException(nameof(phredOffset), "PhredOffset must be 33 or 64.");
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
-                var magic = new byte[2];
-                int got = 0;
-                while (got < 2)
-                {
-                    int n = file.Read(magic, got, 2 - got);
-                    if (n <= 0) break;
-                    got += n;
-                }
-                file.Position = 0;
-                bool compressed = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+                bool compressed = StartsWithGzipMagic(file);
                 Stream input = compressed ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : (Stream)file;
                 try
                 {
@@ -85,17 +76,13 @@ namespace ParallelJobs.Quality
             }
 
             FastqScan scan = FastqReader.Read(reader, histogram, phredOffset, cancellationToken);
-            int? offset = phredOffset;
-            if (offset == null)
-            {
-                offset = PhredOffsetDetection.Detect(scan.LowestCharacter, scan.HighestCharacter, out bool solexa);
-                if (solexa)
-                    throw new QualityFormatException(FirstLineBelowPhred64(path, phredOffset, cancellationToken),
-                        "Solexa-scaled qualities (lowest character '" + (char)scan.LowestCharacter + "' = Solexa " + (scan.LowestCharacter - 64)
-                        + ", highest '" + (char)scan.HighestCharacter + "') are not supported: Solexa scores are not Phred scores; convert the file, or use -PhredOffset 33 if it really is Phred+33",
-                        scan.Records);
-            }
-            return new QualityFileScan(QualityFileFormat.Fastq, compressed, scan.Records, scan.HighestCharacter == 0 ? null : offset, reader.BytesRead);
+            int? offset = OffsetOf(phredOffset, scan.LowestCharacter, scan.HighestCharacter, out bool solexa);
+            if (solexa)
+                throw new QualityFormatException(FirstLineBelowPhred64(path, phredOffset, cancellationToken),
+                    "Solexa-scaled qualities (lowest character '" + (char)scan.LowestCharacter + "' = Solexa " + (scan.LowestCharacter - 64)
+                    + ", highest '" + (char)scan.HighestCharacter + "') are not supported: Solexa scores are not Phred scores; convert the file, or use -PhredOffset 33 if it really is Phred+33",
+                    scan.Records);
+            return new QualityFileScan(QualityFileFormat.Fastq, compressed, scan.Records, offset, reader.BytesRead);
         }
 
         /// <summary>What one byte range of a plain file gave (see <see cref="ReadRange"/>).</summary>
@@ -125,10 +112,7 @@ namespace ParallelJobs.Quality
             try
             {
                 using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
-                {
-                    int b0 = file.ReadByte(), b1 = file.ReadByte();
-                    return !(b0 == 0x1f && b1 == 0x8b);
-                }
+                    return !StartsWithGzipMagic(file);
             }
             catch (IOException) { return false; }
             catch (UnauthorizedAccessException) { return false; }
@@ -253,13 +237,34 @@ namespace ParallelJobs.Quality
         internal static QualityFileScan? FinishRanges(QualityFileFormat format, long records, byte lowest, byte highest, int? phredOffset, long bytes)
         {
             if (format == QualityFileFormat.Qual) return new QualityFileScan(QualityFileFormat.Qual, false, records, null, bytes);
-            int? offset = phredOffset;
-            if (offset == null)
+            int? offset = OffsetOf(phredOffset, lowest, highest, out bool solexa);
+            return solexa ? null : new QualityFileScan(QualityFileFormat.Fastq, false, records, offset, bytes);
+        }
+
+        /// <summary>
+        /// The FASTQ offset a file is read with: the one asked for, else the one its quality characters show
+        /// (solexa: they look like Solexa scores); null when the file has no quality character at all.
+        /// </summary>
+        private static int? OffsetOf(int? phredOffset, byte lowest, byte highest, out bool solexa)
+        {
+            solexa = false;
+            int? offset = phredOffset ?? PhredOffsetDetection.Detect(lowest, highest, out solexa);
+            return highest == 0 ? null : offset;
+        }
+
+        /// <summary>True when a file starts with gzip's magic bytes (1f 8b); the file is left at its start.</summary>
+        private static bool StartsWithGzipMagic(FileStream file)
+        {
+            var magic = new byte[2];
+            int got = 0;
+            while (got < 2)
             {
-                offset = PhredOffsetDetection.Detect(lowest, highest, out bool solexa);
-                if (solexa) return null;
+                int n = file.Read(magic, got, 2 - got);
+                if (n <= 0) break;
+                got += n;
             }
-            return new QualityFileScan(QualityFileFormat.Fastq, false, records, highest == 0 ? null : offset, bytes);
+            file.Position = 0;
+            return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         }
 
         // Only for the error message of a Solexa file: a second pass with offset 64 stops at the first
