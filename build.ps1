@@ -38,6 +38,8 @@ $built = Join-Path $root "src/ParallelJobs/bin/$Configuration/netstandard2.0"
 foreach ($f in 'ParallelJobs.dll', 'ParallelJobs.Engine.dll', 'ParallelJobs.pdb', 'ParallelJobs.Engine.pdb') {
     Copy-Item (Join-Path $built $f) $bin
 }
+# A dependency of the engine that is not part of netstandard2.0 (Vector<T>): the build lays it out in the repo's bin/.
+Copy-Item (Join-Path $root 'bin/System.Numerics.Vectors.dll') $bin
 # The manifest is the same file as at the root: it loads bin/ParallelJobs.dll relative to itself.
 Copy-Item $manifestPath $out
 Copy-Item (Join-Path $root 'Module/*.ps1xml') $bin

@@ -42,6 +42,29 @@ public class ModuleFilesTests : IClassFixture<ModuleAssembly>
         Assert.Equal(version, _m.Cmdlets.GetName().Version!.ToString(3));
     }
 
+    [Fact]
+    public void EveryAssemblyTheModuleReferences_ShipsInBinOrComesWithPowerShell()
+    {
+        // netstandard2.0 itself and PowerShell's own assembly come with every PowerShell; anything else must be in
+        // bin/, at the version referenced or later, or Windows PowerShell 5.1 cannot load the module.
+        var platform = new[] { "netstandard", "System.Management.Automation" };
+        var checkedNames = new List<string>();
+        foreach (var assembly in new[] { _m.Cmdlets, _m.Engine })
+        {
+            foreach (var reference in assembly.GetReferencedAssemblies())
+            {
+                if (platform.Contains(reference.Name)) continue;
+                string path = Path.Combine(_m.BinDir, reference.Name + ".dll");
+                Assert.True(File.Exists(path), $"{assembly.GetName().Name} references {reference.FullName}, which is not in {_m.BinDir}");
+                var shipped = System.Reflection.AssemblyName.GetAssemblyName(path);
+                Assert.True(shipped.Version >= reference.Version, $"bin/{reference.Name}.dll is {shipped.Version}, {assembly.GetName().Name} needs {reference.Version}");
+                checkedNames.Add(reference.Name!);
+            }
+        }
+        Assert.Contains("ParallelJobs.Engine", checkedNames);
+        Assert.Contains("System.Numerics.Vectors", checkedNames);
+    }
+
     public static TheoryData<string> FormatFiles()
     {
         var data = new TheoryData<string>();

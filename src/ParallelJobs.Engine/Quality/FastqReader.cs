@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Threading;
 
 namespace ParallelJobs.Quality
@@ -236,12 +237,31 @@ namespace ParallelJobs.Quality
         /// True when every byte of [p, p+count) lies in [low, 126] (low at most 128); else false, with the first
         /// byte outside. Sixteen bytes at a time while they are all in range.
         /// </summary>
-        private static unsafe bool AllWithin(byte* p, int count, int low, out byte* outside)
+        internal static unsafe bool AllWithin(byte* p, int count, int low, out byte* outside)
         {
             const ulong ones = 0x0101010101010101UL;
             const ulong highs = 0x8080808080808080UL;
             ulong lows = ones * (ulong)low;
             byte* end = p + count;
+            if (Vector.IsHardwareAccelerated && count >= Vector<byte>.Count && low <= 126)
+            {
+                // A byte below low wraps round to a large value, so one unsigned comparison checks both ends.
+                var lowest = new Vector<byte>((byte)low);
+                var span = new Vector<byte>((byte)(126 - low));
+                byte* last = end - Vector<byte>.Count;
+                for (; p <= last; p += Vector<byte>.Count)
+                    if (Vector.GreaterThanAny(*(Vector<byte>*)p - lowest, span)) break;
+                if (p > last)
+                {
+                    // The tail: the last whole vector, overlapping bytes already checked.
+                    if (!Vector.GreaterThanAny(*(Vector<byte>*)last - lowest, span))
+                    {
+                        outside = null;
+                        return true;
+                    }
+                    p = last;
+                }
+            }
             for (; p + 16 <= end; p += 16)
             {
                 ulong x = *(ulong*)p;
@@ -263,14 +283,20 @@ namespace ParallelJobs.Quality
             return true;
         }
 
-        /// <summary>Index of the first '\n' in b[from..end), or -1. Titles are short: eight bytes at a time, no call.</summary>
-        private static unsafe int IndexOfNewline(byte* b, int from, int end)
+        /// <summary>Index of the first '\n' in b[from..end), or -1: a vector, then eight bytes, at a time, no call.</summary>
+        internal static unsafe int IndexOfNewline(byte* b, int from, int end)
         {
             const ulong ones = 0x0101010101010101UL;
             const ulong highs = 0x8080808080808080UL;
             const ulong newlines = ones * (byte)'\n';
             byte* p = b + from;
             byte* stop = b + end;
+            if (Vector.IsHardwareAccelerated)
+            {
+                // Long titles (an Illumina title is about 60 bytes): skip whole vectors without a '\n'.
+                var lineEnds = new Vector<byte>((byte)'\n');
+                while (p + Vector<byte>.Count <= stop && !Vector.EqualsAny(*(Vector<byte>*)p, lineEnds)) p += Vector<byte>.Count;
+            }
             for (; p + 8 <= stop; p += 8)
             {
                 ulong x = *(ulong*)p ^ newlines; // a zero byte where there is a '\n'
@@ -281,6 +307,22 @@ namespace ParallelJobs.Quality
                 if (*p == (byte)'\n') return (int)(p - b);
             }
             return -1;
+        }
+
+        /// <summary>True when x[0..count) and y[0..count) hold the same bytes.</summary>
+        internal static unsafe bool SameBytes(byte* x, byte* y, int count)
+        {
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; i + Vector<byte>.Count <= count; i += Vector<byte>.Count)
+                    if (*(Vector<byte>*)(x + i) != *(Vector<byte>*)(y + i)) return false;
+            }
+            for (; i + 8 <= count; i += 8)
+                if (*(ulong*)(x + i) != *(ulong*)(y + i)) return false;
+            for (; i < count; i++)
+                if (x[i] != y[i]) return false;
+            return true;
         }
 
         /// <summary>
@@ -335,10 +377,7 @@ namespace ParallelJobs.Quality
                         int titleLength = titleEnd - pos - 1;
                         plusEnd = plusStart + 1 + titleLength;
                         if (plusEnd >= end || b[plusEnd] != (byte)'\n') break;
-                        byte* x = b + pos + 1, y = b + plusStart + 1;
-                        int i = 0;
-                        while (i < titleLength && x[i] == y[i]) i++;
-                        if (i != titleLength) break;
+                        if (!SameBytes(b + pos + 1, b + plusStart + 1, titleLength)) break;
                     }
                     int qualityStart = plusEnd + 1;
                     int qualityEnd = qualityStart + n;
