@@ -235,7 +235,8 @@ namespace ParallelJobs.Quality
 
         /// <summary>
         /// True when every byte of [p, p+count) lies in [low, 126] (low at most 128); else false, with the first
-        /// byte outside. Sixteen bytes at a time while they are all in range.
+        /// byte outside. A vector at a time where the machine has vectors (the last one overlapping), else sixteen
+        /// bytes at a time, while they are all in range; then byte by byte to find the one outside.
         /// </summary>
         internal static unsafe bool AllWithin(byte* p, int count, int low, out byte* outside)
         {
