@@ -68,7 +68,7 @@ namespace ParallelJobs.Quality
             while (true)
             {
                 // Between records, whole four-line records still in the buffer take the fast path; whatever it
-                // does not take (CRLF, wrapped lines, anything wrong, a record cut by the buffer's end) comes
+                // does not take (wrapped lines, anything wrong, a record cut by the buffer's end) comes
                 // line by line below, which gives the same results and says what is wrong.
                 if (fastPath && reader.AtLineStart && (state == State.ExpectTitle || (state == State.Quality && qualityLength == sequenceLength))
                     && reader.WindowEnd > reader.WindowStart)
@@ -328,8 +328,8 @@ namespace ParallelJobs.Quality
 
         /// <summary>
         /// The fast path: whole records of exactly four lines (title, sequence, '+' line, quality as long as the
-        /// sequence, LF line ends) that lie in the reader's window, read straight from it. Called at a line
-        /// start between records. It stops, without consuming the record, at anything else (a CRLF file, a
+        /// sequence; each line ending in LF or CRLF) that lie in the reader's window, read straight from it. Called
+        /// at a line start between records. It stops, without consuming the record, at anything else (a
         /// wrapped record, any defect, a record cut by the end of the buffer), and the line-by-line parser
         /// takes over from the same place. Leaves the state as that parser would after the last quality line.
         /// </summary>
@@ -351,11 +351,13 @@ namespace ParallelJobs.Quality
                 long stopIndex = stopAt - reader.OffsetOf(0); // buffer index of stopAt (may lie beyond the buffer)
                 while (pos < end && b[pos] == (byte)'@' && pos < stopIndex)
                 {
-                    int titleEnd = IndexOfNewline(b, pos + 1, end);
-                    if (titleEnd < 0 || b[titleEnd - 1] == (byte)'\r') break;
-                    int sequenceStart = titleEnd + 1;
-                    int sequenceEnd;
-                    if (length > 0 && sequenceStart + length < end && b[sequenceStart + length] == (byte)'\n'
+                    // Each line as LineChunkReader hands it out: up to its '\n', without a '\r' just before it.
+                    int titleNewline = IndexOfNewline(b, pos + 1, end);
+                    if (titleNewline < 0) break;
+                    int titleLength = ContentEnd(b, pos + 1, titleNewline) - pos - 1;
+                    int sequenceStart = titleNewline + 1;
+                    int sequenceEnd, plusStart;
+                    if (length > 0 && (plusStart = AfterLineEnd(b, sequenceStart + length, end)) >= 0
                         && AllWithin(b + sequenceStart, length, 33, out _))
                     {
                         sequenceEnd = sequenceStart + length;
@@ -363,26 +365,25 @@ namespace ParallelJobs.Quality
                     else
                     {
                         if (sequenceStart >= end) break;
-                        sequenceEnd = IndexOfNewline(b, sequenceStart, end);
+                        int sequenceNewline = IndexOfNewline(b, sequenceStart, end);
+                        if (sequenceNewline < 0) break;
+                        sequenceEnd = ContentEnd(b, sequenceStart, sequenceNewline);
                         if (sequenceEnd <= sequenceStart || !AllWithin(b + sequenceStart, sequenceEnd - sequenceStart, 33, out _)) break;
+                        plusStart = sequenceNewline + 1;
                     }
                     int n = sequenceEnd - sequenceStart;
                     // A line starting with '+' ends the sequence, so it cannot be one; and the line-by-line parser makes room for long reads.
                     if (b[sequenceStart] == (byte)'+' || n > capacity) break;
-                    int plusStart = sequenceEnd + 1;
-                    if (plusStart + 1 >= end || b[plusStart] != (byte)'+') break;
-                    int plusEnd = plusStart + 1;
-                    if (b[plusEnd] != (byte)'\n')
+                    if (plusStart >= end || b[plusStart] != (byte)'+') break;
+                    int qualityStart = AfterLineEnd(b, plusStart + 1, end);
+                    if (qualityStart < 0)
                     {
                         // The '+' line repeats the title.
-                        int titleLength = titleEnd - pos - 1;
-                        plusEnd = plusStart + 1 + titleLength;
-                        if (plusEnd >= end || b[plusEnd] != (byte)'\n') break;
-                        if (!SameBytes(b + pos + 1, b + plusStart + 1, titleLength)) break;
+                        qualityStart = AfterLineEnd(b, plusStart + 1 + titleLength, end);
+                        if (qualityStart < 0 || !SameBytes(b + pos + 1, b + plusStart + 1, titleLength)) break;
                     }
-                    int qualityStart = plusEnd + 1;
-                    int qualityEnd = qualityStart + n;
-                    if (qualityEnd >= end || b[qualityEnd] != (byte)'\n' || !AllWithin(b + qualityStart, n, 33 + lowest, out _)) break;
+                    int next = AfterLineEnd(b, qualityStart + n, end);
+                    if (next < 0 || !AllWithin(b + qualityStart, n, 33 + lowest, out _)) break;
 
                     // Checked above, so the counting loop is only loads and increments.
                     byte* p = b + qualityStart;
@@ -406,7 +407,7 @@ namespace ParallelJobs.Quality
                     recordLine = firstLine + lines;
                     lines += 4;
                     length = n;
-                    pos = qualityEnd + 1;
+                    pos = next;
                 }
             }
             if (lines > 0)
@@ -415,6 +416,21 @@ namespace ParallelJobs.Quality
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
+
+        /// <summary>
+        /// Where the next line starts when a line's content ends at b[contentEnd]: after "\n" or "\r\n" there;
+        /// -1 when neither is there, before <paramref name="end"/>.
+        /// </summary>
+        private static unsafe int AfterLineEnd(byte* b, int contentEnd, int end)
+        {
+            if (contentEnd < end && b[contentEnd] == (byte)'\n') return contentEnd + 1;
+            if (contentEnd + 1 < end && b[contentEnd] == (byte)'\r' && b[contentEnd + 1] == (byte)'\n') return contentEnd + 2;
+            return -1;
+        }
+
+        /// <summary>The end of the content of the line [start, newline): a '\r' before the '\n' is not part of it (CRLF files).</summary>
+        private static unsafe int ContentEnd(byte* b, int start, int newline) =>
+            newline > start && b[newline - 1] == (byte)'\r' ? newline - 1 : newline;
 
         private static QualityFormatException BadQuality(byte b, long line, long records, int? forcedOffset)
         {

@@ -127,7 +127,11 @@ namespace ParallelJobs.Quality
             if (!_atLineStart || newStart < _start || newStart > _end) throw new InvalidOperationException("Consume must stay inside the window, at a line start.");
             _start = newStart;
             LineNumber += lines;
+            LinesConsumed += lines;
         }
+
+        /// <summary>Lines a parser read straight from the window (<see cref="Consume"/>): how much a fast path took, for tests.</summary>
+        internal long LinesConsumed { get; private set; }
 
         private void Fill()
         {

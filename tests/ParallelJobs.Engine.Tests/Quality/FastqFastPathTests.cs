@@ -65,6 +65,31 @@ public sealed class FastqFastPathTests
         Assert.Contains("a space (32) in a quality line", outcome.ErrorMessage);
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("mixed")]
+    public void PlainRecordsTakeTheFastPathWhateverTheirLineEnds(string lineEnd)
+    {
+        var random = new Random(11);
+        var text = new StringBuilder();
+        string Eol() => lineEnd != "mixed" ? lineEnd : random.Next(2) == 0 ? "\r\n" : "\n";
+        for (int r = 0; r < 1000; r++)
+        {
+            string title = "r" + r + " " + new string('x', random.Next(60));
+            text.Append('@').Append(title).Append(Eol()).Append(RandomFastq.Sequence(random, 150)).Append(Eol())
+                .Append(r % 2 == 0 ? "+" : "+" + title).Append(Eol()).Append(RandomFastq.Quality(random, 150)).Append(Eol());
+        }
+        byte[] data = Encoding.ASCII.GetBytes(text.ToString());
+        var reader = new LineChunkReader(new MemoryStream(data), new byte[1 << 20]);
+        var histogram = new QualityHistogram();
+        var scan = FastqReader.Read(reader, histogram, null, CancellationToken.None);
+        Assert.Equal(1000, scan.Records);
+        // All but the first record, which is read line by line because nothing is buffered yet when the parser starts.
+        Assert.Equal(3996, reader.LinesConsumed);
+        Assert.Equal(Parse(data, 1 << 20, fastPath: false, null), Parse(data, 1 << 20, fastPath: true, null), (a, b) => a == b || Same(a, b));
+    }
+
     private static bool Same(Outcome a, Outcome b) =>
         a.ErrorLine == b.ErrorLine && a.ErrorMessage == b.ErrorMessage && a.ErrorRecords == b.ErrorRecords
         && a.Reads == b.Reads && a.Bases == b.Bases && a.MaxLength == b.MaxLength && a.Records == b.Records

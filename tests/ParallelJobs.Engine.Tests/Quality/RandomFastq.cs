@@ -6,7 +6,7 @@ namespace ParallelJobs.Tests.Quality;
 /// Random FASTQ documents for equivalence tests: mostly plain four-line records, mixed with everything a fast
 /// or split reader must leave to the line-by-line parser (wrapped records, CRLF, '+title' lines, quality lines
 /// starting with '@' or '+', empty and long reads, blank lines, no final newline) and, in half of them, one
-/// defect (a byte changed, removed or added; a line's first byte; a byte of a '+title' line).
+/// defect (a byte changed, removed or added; a line's first byte; any byte of a '+title' line).
 /// </summary>
 internal static class RandomFastq
 {
@@ -29,9 +29,12 @@ internal static class RandomFastq
         var text = new StringBuilder();
         int records = random.Next(0, 60);
         int usual = random.Next(1, 300);
+        // Line ends: LF with a CRLF record now and then, CRLF throughout (a file from Windows), or mixed line by line.
+        int eolMode = random.Next(4);
         for (int r = 0; r < records; r++)
         {
-            string eol = random.Next(15) == 0 ? "\r\n" : "\n";
+            string recordEol = eolMode == 1 || (eolMode == 0 && random.Next(15) == 0) ? "\r\n" : "\n";
+            string Eol() => eolMode == 2 ? (random.Next(2) == 0 ? "\r\n" : "\n") : recordEol;
             int kind = random.Next(20);
             int length = kind == 0 ? 0 : kind == 1 ? random.Next(1, 5000) : random.Next(8) == 0 ? random.Next(1, 400) : usual;
             string title = "r" + r + (random.Next(3) == 0 ? " extra description " + random.Next() : "");
@@ -39,21 +42,21 @@ internal static class RandomFastq
             string quality = Quality(random, length);
             if (random.Next(10) == 0 && length > 0) quality = "@" + quality.Substring(1);   // quality that looks like a title
             if (random.Next(10) == 0 && length > 0) quality = "+" + quality.Substring(1);
-            text.Append('@').Append(title).Append(eol);
+            text.Append('@').Append(title).Append(Eol());
             if (kind == 2 && length > 2)
             {
                 int cut = random.Next(1, length);
-                text.Append(sequence, 0, cut).Append(eol).Append(sequence, cut, length - cut).Append(eol);
+                text.Append(sequence, 0, cut).Append(Eol()).Append(sequence, cut, length - cut).Append(Eol());
             }
-            else text.Append(sequence).Append(eol);
-            text.Append(random.Next(4) == 0 ? "+" + title : "+").Append(eol);
+            else text.Append(sequence).Append(Eol());
+            text.Append(random.Next(4) == 0 ? "+" + title : "+").Append(Eol());
             if (kind == 3 && length > 2)
             {
                 int cut = random.Next(1, length);
-                text.Append(quality, 0, cut).Append(eol).Append(quality, cut, length - cut).Append(eol);
+                text.Append(quality, 0, cut).Append(Eol()).Append(quality, cut, length - cut).Append(Eol());
             }
-            else text.Append(quality).Append(eol);
-            if (random.Next(30) == 0) text.Append(eol); // blank line between records
+            else text.Append(quality).Append(Eol());
+            if (random.Next(30) == 0) text.Append(Eol()); // blank line between records
         }
         if (records > 0 && random.Next(6) == 0) text.Length -= 1; // no final newline
         byte[] data = Encoding.Latin1.GetBytes(text.ToString());
@@ -74,7 +77,13 @@ internal static class RandomFastq
                 case 2: list.Insert(at, bad[random.Next(bad.Length)]); break;
                 case 3: list[lineStarts[random.Next(lineStarts.Count)]] = bad[random.Next(bad.Length)]; break;
                 default:
-                    if (plusTitles.Count > 0) list[plusTitles[random.Next(plusTitles.Count)] + 1] ^= 1;
+                    if (plusTitles.Count > 0)
+                    {
+                        int plus = plusTitles[random.Next(plusTitles.Count)];
+                        int lineEnd = Array.IndexOf(data, (byte)'\n', plus);
+                        int contentLength = (lineEnd < 0 ? data.Length : lineEnd) - plus - 1;
+                        list[plus + 1 + random.Next(Math.Max(1, contentLength))] ^= 1;
+                    }
                     break;
             }
             data = list.ToArray();

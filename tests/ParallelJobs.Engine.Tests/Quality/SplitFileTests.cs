@@ -70,9 +70,10 @@ public sealed class SplitFileTests : IDisposable
             inRanges += ranged.InRanges;
             wholeAgain += ranged.WholeAgain;
         }
-        // Both ways out of a split were taken: ranges that fit together, and whole reads after ranges that did not.
-        Assert.InRange(inRanges, 30, 150);
-        Assert.InRange(wholeAgain, 30, 150);
+        // Both ways out of a split were taken, each by at least one document in ten: ranges that fit together, and
+        // whole reads after ranges that did not.
+        Assert.InRange(inRanges, 15, 150);
+        Assert.InRange(wholeAgain, 15, 150);
     }
 
     [Fact]
