@@ -17,18 +17,21 @@ namespace ParallelJobs.Quality
         }
 
         /// <summary>Statistics of counts[offset .. offset+length), score s at counts[offset + s] (a histogram column, without copying it).</summary>
-        internal static PositionQuality FromCounts(long[] counts, int offset, int length)
+        internal static PositionQuality FromCounts(long[] counts, int offset, int length) => FromCounts(counts, offset, length, out _);
+
+        /// <summary>The same, and the sum of the scores (for the overall mean, without another walk over the counts).</summary>
+        internal static PositionQuality FromCounts(long[] counts, int offset, int length, out long sum)
         {
-            // This runs once per position, thousands of times per result: no branch per score that depends on
-            // the data, except the two scans for the lowest and highest score that occur.
+            // This runs once per position, thousands of times per result: a few short walks over the scores
+            // that occur, and no call per score.
             var row = new PositionQuality();
+            sum = 0;
             int min = 0;
             while (min < length && counts[offset + min] == 0) min++;
             if (min == length) return row;
             int max = length - 1;
             while (counts[offset + max] == 0) max--;
             long n = 0;
-            long sum = 0;
             for (int s = min; s <= max; s++)
             {
                 long c = counts[offset + s];
@@ -39,14 +42,47 @@ namespace ParallelJobs.Quality
             row.Mean = (double)sum / n;
             row.Minimum = min;
             row.Maximum = max;
-            // All five percentiles in one walk over the scores.
-            PercentileSet p = Percentiles(counts, offset, min, max, n);
-            row.Percentile10 = p.P10;
-            row.LowerQuartile = p.P25;
-            row.Median = p.P50;
-            row.UpperQuartile = p.P75;
-            row.Percentile90 = p.P90;
+            if (n <= long.MaxValue / 100)
+            {
+                // All five percentiles in one walk: each goes on from where the one before it was reached.
+                int s = min;
+                long cumulative100 = counts[offset + min] * 100;
+                row.Percentile10 = Walk(counts, offset, ref s, ref cumulative100, n * 10);
+                row.LowerQuartile = Walk(counts, offset, ref s, ref cumulative100, n * 25);
+                row.Median = Walk(counts, offset, ref s, ref cumulative100, n * 50);
+                row.UpperQuartile = Walk(counts, offset, ref s, ref cumulative100, n * 75);
+                row.Percentile90 = Walk(counts, offset, ref s, ref cumulative100, n * 90);
+            }
+            else
+            {
+                // Counts beyond 9·10^16 at one position: exact in decimal, score by score.
+                row.Percentile10 = Percentile(counts, offset, min, max, n, 10);
+                row.LowerQuartile = Percentile(counts, offset, min, max, n, 25);
+                row.Median = Percentile(counts, offset, min, max, n, 50);
+                row.UpperQuartile = Percentile(counts, offset, min, max, n, 75);
+                row.Percentile90 = Percentile(counts, offset, min, max, n, 90);
+            }
             return row;
+        }
+
+        // The first score from s on at which cumulative·100 reaches target. A score with count 0 cannot be the first
+        // to reach it (the score before would have), so only scores that occur are answered; the 90th percentile is
+        // reached at max at the latest, where cumulative = N.
+        private static int Walk(long[] counts, int offset, ref int s, ref long cumulative100, long target)
+        {
+            while (cumulative100 < target) cumulative100 += counts[offset + ++s] * 100;
+            return s;
+        }
+
+        private static int Percentile(long[] counts, int offset, int min, int max, long total, int percent)
+        {
+            long cumulative = 0;
+            for (int s = min; s <= max; s++)
+            {
+                cumulative += counts[offset + s];
+                if ((decimal)cumulative * 100 >= (decimal)total * percent) return s;
+            }
+            return max;
         }
 
         /// <summary>First score s with count(scores ≤ s)·100 ≥ N·p, among scores that occur.</summary>
@@ -62,45 +98,6 @@ namespace ParallelJobs.Quality
                 if (Reaches(cumulative, total, percent)) return s;
             }
             return last;
-        }
-
-        private struct PercentileSet
-        {
-            public int P10, P25, P50, P75, P90;
-        }
-
-        // Scores min and max occur; those between may have count 0, which cannot make a percentile reached
-        // that was not reached at the previous score, so only scores that occur are answered.
-        private static PercentileSet Percentiles(long[] counts, int offset, int min, int max, long total)
-        {
-            var result = new PercentileSet();
-            int next = 0; // which of 10, 25, 50, 75, 90 is still to be found
-            long cumulative = 0;
-            for (int s = min; s <= max; s++)
-            {
-                cumulative += counts[offset + s];
-                while (Reaches(cumulative, total, PercentOf(next)))
-                {
-                    Set(ref result, next, s);
-                    if (++next == 5) return result;
-                }
-            }
-            // Not reached: the 90th percentile is always reached at max, where cumulative = total.
-            throw new InvalidOperationException("percentiles not reached");
-        }
-
-        private static int PercentOf(int i) => i switch { 0 => 10, 1 => 25, 2 => 50, 3 => 75, _ => 90 };
-
-        private static void Set(ref PercentileSet r, int i, int score)
-        {
-            switch (i)
-            {
-                case 0: r.P10 = score; break;
-                case 1: r.P25 = score; break;
-                case 2: r.P50 = score; break;
-                case 3: r.P75 = score; break;
-                default: r.P90 = score; break;
-            }
         }
 
         /// <summary>cumulative·100 ≥ total·percent, exactly: in long while it cannot overflow, in decimal beyond.</summary>

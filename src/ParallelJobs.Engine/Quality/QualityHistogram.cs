@@ -145,13 +145,18 @@ namespace ParallelJobs.Quality
         }
 
         /// <summary>Statistics of every column, 1-based positions as FastQC.</summary>
-        public PositionQuality[] ToPositions(string name)
+        public PositionQuality[] ToPositions(string name) => ToPositions(name, out _);
+
+        /// <summary>The same, and <see cref="ScoreSum"/> from the same walk over the counts.</summary>
+        internal PositionQuality[] ToPositions(string name, out long scoreSum)
         {
             int columns = ColumnCount;
             var rows = new PositionQuality[columns];
+            scoreSum = 0;
             for (int c = 0; c < columns; c++)
             {
-                var row = PositionStatistics.FromCounts(Counts, c * ScoreCount, ScoreCount);
+                var row = PositionStatistics.FromCounts(Counts, c * ScoreCount, ScoreCount, out long sum);
+                scoreSum += sum;
                 row.Name = name;
                 row.Position = (c << Shift) + 1;
                 row.EndPosition = Math.Min((c + 1) << Shift, MaxLength);

@@ -109,6 +109,7 @@ namespace ParallelJobs.Quality
             var slots = new int[_slots.Count];
             _slots.CopyTo(slots);
             long ticks = _startTimestamp == long.MaxValue || _endTimestamp < _startTimestamp ? 0 : _endTimestamp - _startTimestamp;
+            PositionQuality[] positions = _histogram.ToPositions(Name, out long scoreSum);
             return new QualityDistribution
             {
                 Name = Name,
@@ -119,10 +120,10 @@ namespace ParallelJobs.Quality
                 BaseCount = bases,
                 MinLength = _histogram.MinLength,
                 MaxLength = _histogram.MaxLength,
-                MeanQuality = bases == 0 ? 0 : (double)_histogram.ScoreSum() / bases,
+                MeanQuality = bases == 0 ? 0 : (double)scoreSum / bases,
                 PhredOffset = _phredOffset,
                 BinWidth = _histogram.BinWidth,
-                Positions = _histogram.ToPositions(Name),
+                Positions = positions,
                 ProcessId = processId,
                 Slot = _firstSlot < 0 ? 0 : _firstSlot,
                 Slots = slots,

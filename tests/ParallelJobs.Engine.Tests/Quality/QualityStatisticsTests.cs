@@ -44,6 +44,46 @@ public class QualityStatisticsTests
         }
     }
 
+    // The same rule on counts, in decimal: for counts too large to list (up to 10^18 at one position).
+    private static int ExactPercentile(long[] counts, int percent)
+    {
+        decimal total = counts.Sum(c => (decimal)c), cumulative = 0;
+        for (int s = 0; s < counts.Length; s++)
+        {
+            cumulative += counts[s];
+            if (counts[s] != 0 && cumulative * 100 >= total * percent) return s;
+        }
+        throw new InvalidOperationException("no score");
+    }
+
+    [Fact]
+    public void SparseAndHugeCountsMatchAnExactReference()
+    {
+        var random = new Random(99);
+        foreach (long scale in new[] { 1L, 1000L, 1L << 40, long.MaxValue / 100 / 94, long.MaxValue / 100 + 1, long.MaxValue / 94 })
+        {
+            for (int trial = 0; trial < 200; trial++)
+            {
+                // A few scores that occur, anywhere in 0..93, with gaps between them; sometimes only one.
+                var counts = new long[QualityHistogram.ScoreCount];
+                int occurring = random.Next(1, 8);
+                for (int i = 0; i < occurring; i++) counts[random.Next(QualityHistogram.ScoreCount)] = Math.Max(1, (long)(random.NextDouble() * scale));
+                var histogram = new QualityHistogram();
+                Array.Copy(counts, histogram.Counts, counts.Length);
+                histogram.AddRead(1);
+                var row = histogram.ToPositions("x", out long sum)[0];
+                string context = $"scale {scale}, trial {trial}: {string.Join(",", counts.Select((c, s) => (c, s)).Where(x => x.c != 0).Select(x => x.s + "x" + x.c))}";
+                Assert.True(ExactPercentile(counts, 10) == row.Percentile10, context);
+                Assert.True(ExactPercentile(counts, 25) == row.LowerQuartile, context);
+                Assert.True(ExactPercentile(counts, 50) == row.Median, context);
+                Assert.True(ExactPercentile(counts, 75) == row.UpperQuartile, context);
+                Assert.True(ExactPercentile(counts, 90) == row.Percentile90, context);
+                if (counts.Sum(c => (decimal)c) <= long.MaxValue / 94)
+                    Assert.Equal(histogram.ScoreSum(), sum);
+            }
+        }
+    }
+
     [Fact]
     public void SingleScoreIsItsOwnMedianUnlikeFastQcsTruncation()
     {
