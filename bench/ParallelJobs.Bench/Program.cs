@@ -29,8 +29,11 @@ namespace ParallelJobs.Bench
                         int n = rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 2000;
                         int slots = rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
                         SchedulerBench.RunEngine(SchedulerBench.TrueJobs(Math.Min(200, n)), slots);
+                        var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
                         double s = SchedulerBench.RunEngine(SchedulerBench.TrueJobs(n), slots);
-                        Console.WriteLine($"engine: {n} × /bin/true in {slots} slots: {ResultTable.F(s * 1000 / n, 3)} ms/job");
+                        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+                        Console.WriteLine($"engine: {n} × /bin/true in {slots} slots: {ResultTable.F(s * 1000 / n, 3)} ms/job, "
+                            + $"{ResultTable.F(cpu.TotalMilliseconds / n, 3)} ms of this process's CPU per job (children not counted)");
                         return 0;
                     }
                     case "profile-quality": return QualityProfile.Run(rest);
