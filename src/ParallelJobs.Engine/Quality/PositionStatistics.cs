@@ -55,7 +55,7 @@ namespace ParallelJobs.Quality
             }
             else
             {
-                // Counts beyond 9·10^16 at one position: exact in decimal, score by score.
+                // Counts beyond 9·10^16 at one position: exact in decimal (Reaches), score by score.
                 row.Percentile10 = Percentile(counts, offset, min, max, n, 10);
                 row.LowerQuartile = Percentile(counts, offset, min, max, n, 25);
                 row.Median = Percentile(counts, offset, min, max, n, 50);
@@ -80,7 +80,7 @@ namespace ParallelJobs.Quality
             for (int s = min; s <= max; s++)
             {
                 cumulative += counts[offset + s];
-                if ((decimal)cumulative * 100 >= (decimal)total * percent) return s;
+                if (Reaches(cumulative, total, percent)) return s;
             }
             return max;
         }
