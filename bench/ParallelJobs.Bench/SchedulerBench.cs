@@ -38,7 +38,10 @@ namespace ParallelJobs.Bench
         public static List<CommandSpec> TrueJobs(int n)
             => Enumerable.Range(1, n).Select(i => CommandSpec.Program("/bin/true", null, i.ToString(CultureInfo.InvariantCulture))).ToList();
 
-        /// <summary>Row 1: N × /bin/true in 2 slots through the engine, xargs -P2 and GNU parallel -j2.</summary>
+        /// <summary>
+        /// Row 1: /bin/true 1 … /bin/true N in 2 slots through the engine, xargs -P2 -n1 and GNU parallel -j2: the
+        /// same command lines everywhere (each tool appends its input line as the argument).
+        /// </summary>
         public static void CostPerJob(ResultTable table, int n, int repeats, string repoRoot)
         {
             const int slots = 2;
@@ -55,7 +58,7 @@ namespace ParallelJobs.Bench
             double engineMs = engine * 1000 / n;
             double xargsMs = xargs!.Ok ? xargs.Seconds * 1000 / n : double.NaN;
 
-            table.Add("1", $"engine ParallelRun, {n} × /bin/true, {slots} slots", $"{ResultTable.F(engineMs, 3)} ms/job",
+            table.Add("1", $"engine ParallelRun, {n} × /bin/true i, {slots} slots", $"{ResultTable.F(engineMs, 3)} ms/job",
                 $"{ResultTable.F(engineMs / xargsMs)} × xargs", "≤ 1.3 × xargs");
             table.Add("1", $"xargs -P{slots} (anchor)", $"{ResultTable.F(xargsMs, 3)} ms/job", "1.00", "");
             var floor = MeasureProcessFloor(repoRoot);
@@ -102,7 +105,7 @@ namespace ParallelJobs.Bench
                 + $"median {ResultTable.F(P(gaps, 0.5), 2)} ms, p90 {ResultTable.F(P(gaps, 0.9), 2)} ms, sum {ResultTable.F(gaps.Sum(), 0)} ms.");
         }
 
-        /// <summary>The cheapest start of /bin/true measured on this machine, and how it was measured.</summary>
+        /// <summary>The cheapest start of the row's commands (/bin/true i) measured on this machine, and how it was measured.</summary>
         internal sealed class ProcessFloor
         {
             public double OneAtATimeMs;
@@ -114,7 +117,7 @@ namespace ParallelJobs.Bench
         private static ProcessFloor? _floor;
 
         /// <summary>
-        /// The cheapest way this machine starts /bin/true, one and two at a time: bench/spawn_floor.c (posix_spawn
+        /// The cheapest way this machine starts /bin/true i (i = 1 … N, the commands of rows 1 and 6), one and two at a time: bench/spawn_floor.c (posix_spawn
         /// and wait, nothing else) when a C compiler is present, else bash loops (fork, exec, wait). No launcher
         /// starts processes for less. Measured once per run, 1000 processes each.
         /// </summary>
@@ -135,7 +138,7 @@ namespace ParallelJobs.Bench
                         How = "posix_spawn + wait in C (bench/spawn_floor.c)",
                     };
             }
-            string loop = $"for ((i=0;i<{n};i++)); do /bin/true; done";
+            string loop = $"for ((i=1;i<={n};i++)); do /bin/true $i; done";
             var serial = ExternalCommand.Run("bash", new[] { "-c", loop });
             var pair = ExternalCommand.Run("bash", new[] { "-c", $"{loop} & {loop} & wait" });
             if (!serial.Ok || !pair.Ok) return null;
