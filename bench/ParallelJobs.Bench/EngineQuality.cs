@@ -31,9 +31,12 @@ namespace ParallelJobs.Bench
             return dirs.Select(d => QualityInput.FromPath(d, recurse: false)).ToList();
         }
 
-        public static QualityTotals Compute(string root, int workers, CancellationToken cancellationToken)
+        public static QualityTotals Compute(string root, int workers, CancellationToken cancellationToken) =>
+            Compute(Inputs(root), workers, cancellationToken);
+
+        public static QualityTotals Compute(IReadOnlyList<QualityInput> inputs, int workers, CancellationToken cancellationToken)
         {
-            var summary = QualityDistributionRun.Compute(Inputs(root), new QualityRunOptions { ThrottleLimit = workers }, cancellationToken);
+            var summary = QualityDistributionRun.Compute(inputs, new QualityRunOptions { ThrottleLimit = workers }, cancellationToken);
             var t = new QualityTotals
             {
                 Reads = summary.Distributions.Sum(d => d.ReadCount),

@@ -21,6 +21,7 @@ namespace ParallelJobs.Bench
                 {
                     case "all": return BenchRun.Run(BenchOptions.Parse(rest));
                     case "quality": return QualityBench.ChildMain(rest);
+                    case "quality-pair": return QualityPair.ChildMain(rest);
                     case "gen-qual": return DataSets.GenQualMain(rest);
                     case "gen-fastq": return DataSets.GenFastqMain(rest);
                     case "jobs":
@@ -42,7 +43,7 @@ namespace ParallelJobs.Bench
                         return 0;
                     case "-h": case "--help": case "help":
                         Console.WriteLine(BenchOptions.Usage);
-                        Console.WriteLine("other commands: jobs [N] [SLOTS] | quality --path P --workers W [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N]");
+                        Console.WriteLine("other commands: jobs [N] [SLOTS] | quality --path P --workers W [--repeats R] | quality-pair --path P [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N]");
                         return 0;
                     default:
                         Console.Error.WriteLine($"unknown command '{command}'\n{BenchOptions.Usage}");
