@@ -94,14 +94,21 @@ namespace ParallelJobs.Bench
             return 0;
         }
 
-        public static Measurement RunChild(string path, int workers, int repeats)
+        /// <summary>This benchmark run again as a child process (a command of <see cref="Program"/>): its key=value output, or why it failed.</summary>
+        private static Dictionary<string, string> RunSelf(out string? error, params string[] args)
         {
             string self = typeof(QualityBench).Assembly.Location;
-            var o = ExternalCommand.Run("dotnet", new[] { self, "quality", "--path", path, "--workers", workers.ToString(CultureInfo.InvariantCulture),
-                "--repeats", repeats.ToString(CultureInfo.InvariantCulture) });
+            var o = ExternalCommand.Run("dotnet", new[] { self }.Concat(args));
             var kv = Parse(o.Stdout);
-            if (!o.Ok || kv.ContainsKey("error"))
-                return new Measurement { Error = kv.GetValueOrDefault("error") ?? FirstLine(o.Stderr + o.Stdout) };
+            error = !o.Ok || kv.ContainsKey("error") ? kv.GetValueOrDefault("error") ?? FirstLine(o.Stderr + o.Stdout) : null;
+            return kv;
+        }
+
+        public static Measurement RunChild(string path, int workers, int repeats)
+        {
+            var kv = RunSelf(out string? error, "quality", "--path", path, "--workers", workers.ToString(CultureInfo.InvariantCulture),
+                "--repeats", repeats.ToString(CultureInfo.InvariantCulture));
+            if (error != null) return new Measurement { Error = error };
             return new Measurement
             {
                 Seconds = double.Parse(kv["seconds"], CultureInfo.InvariantCulture),
@@ -120,44 +127,32 @@ namespace ParallelJobs.Bench
         /// is the one that can only make row 5's large/small ratio look worse: the lowest of the children for a
         /// small set, the highest for a large one.
         /// </summary>
-        public static Measurement RunChildBest(string path, int workers, int repeats, int processes, bool largeSet = false)
-        {
-            Measurement? best = null;
-            long lowestPeak = long.MaxValue, highestPeak = 0;
-            for (int i = 0; i < processes; i++)
-            {
-                var m = RunChild(path, workers, repeats);
-                if (m.Error != null) return m;
-                lowestPeak = Math.Min(lowestPeak, m.PeakBytes);
-                highestPeak = Math.Max(highestPeak, m.PeakBytes);
-                if (best == null || m.Seconds < best.Seconds) best = m;
-            }
-            best!.PeakBytes = largeSet ? highestPeak : lowestPeak;
-            return best;
-        }
+        public static Measurement RunChildBest(string path, int workers, int repeats, int processes, bool largeSet = false) =>
+            RunChildrenBest(path, new[] { workers }, repeats, processes, largeSet)[0];
 
         /// <summary>
-        /// Two configurations of the same data, their child processes alternating (a, b, a, b, ...): the best of
-        /// each, with the highest peak memory of each (a large set; see <see cref="RunChildBest"/>).
+        /// <see cref="RunChildBest"/> for several worker counts on the same data, their child processes
+        /// alternating (a, b, a, b, ...), so that a slow spell of the VM hits every configuration alike.
+        /// The first failure is returned for every configuration.
         /// </summary>
-        private static (Measurement a, Measurement b) RunChildPairBest(string path, int workersA, int workersB, int repeats, int processes)
+        private static Measurement[] RunChildrenBest(string path, int[] workers, int repeats, int processes, bool largeSet)
         {
-            Measurement? bestA = null, bestB = null;
-            long peakA = 0, peakB = 0;
+            var best = new Measurement?[workers.Length];
+            var lowestPeak = Enumerable.Repeat(long.MaxValue, workers.Length).ToArray();
+            var highestPeak = new long[workers.Length];
             for (int i = 0; i < processes; i++)
             {
-                var a = RunChild(path, workersA, repeats);
-                if (a.Error != null) return (a, a);
-                var b = RunChild(path, workersB, repeats);
-                if (b.Error != null) return (b, b);
-                peakA = Math.Max(peakA, a.PeakBytes);
-                peakB = Math.Max(peakB, b.PeakBytes);
-                if (bestA == null || a.Seconds < bestA.Seconds) bestA = a;
-                if (bestB == null || b.Seconds < bestB.Seconds) bestB = b;
+                for (int w = 0; w < workers.Length; w++)
+                {
+                    var m = RunChild(path, workers[w], repeats);
+                    if (m.Error != null) return workers.Select(_ => m).ToArray();
+                    lowestPeak[w] = Math.Min(lowestPeak[w], m.PeakBytes);
+                    highestPeak[w] = Math.Max(highestPeak[w], m.PeakBytes);
+                    if (best[w] == null || m.Seconds < best[w]!.Seconds) best[w] = m;
+                }
             }
-            bestA!.PeakBytes = peakA;
-            bestB!.PeakBytes = peakB;
-            return (bestA, bestB);
+            for (int w = 0; w < workers.Length; w++) best[w]!.PeakBytes = largeSet ? highestPeak[w] : lowestPeak[w];
+            return best!;
         }
 
         internal sealed class PairMeasurement
@@ -170,11 +165,8 @@ namespace ParallelJobs.Bench
         /// <summary>The machine reference of row 3, in a child process: see <see cref="QualityPair"/>.</summary>
         private static PairMeasurement RunPair(string path, int repeats)
         {
-            string self = typeof(QualityBench).Assembly.Location;
-            var o = ExternalCommand.Run("dotnet", new[] { self, "quality-pair", "--path", path, "--repeats", repeats.ToString(CultureInfo.InvariantCulture) });
-            var kv = Parse(o.Stdout);
-            if (!o.Ok || kv.ContainsKey("error"))
-                return new PairMeasurement { Error = kv.GetValueOrDefault("error") ?? FirstLine(o.Stderr + o.Stdout) };
+            var kv = RunSelf(out string? error, "quality-pair", "--path", path, "--repeats", repeats.ToString(CultureInfo.InvariantCulture));
+            if (error != null) return new PairMeasurement { Error = error };
             double D(string k) => double.Parse(kv[k], CultureInfo.InvariantCulture);
             return new PairMeasurement { Solo = D("solo"), Pair = D("pair"), CpuSolo = D("cpusolo"), CpuPair = D("cpupair"), Bytes = long.Parse(kv["bytes"], CultureInfo.InvariantCulture) };
         }
@@ -213,7 +205,8 @@ namespace ParallelJobs.Bench
             var s1 = RunChildBest(small, 1, o.Quick ? 1 : 5, o.Quick ? 1 : 3);
             var s2 = RunChildBest(small, 2, o.Quick ? 1 : 5, o.Quick ? 1 : 3);
             // The target's two sides alternate (1 worker, 2 workers, 1, 2), so a slow spell of the VM hits both.
-            var (l1, l2) = RunChildPairBest(large, 1, 2, o.Quick ? 1 : 2, o.Quick ? 1 : 2);
+            var large12 = RunChildrenBest(large, new[] { 1, 2 }, o.Quick ? 1 : 2, o.Quick ? 1 : 2, largeSet: true);
+            var (l1, l2) = (large12[0], large12[1]);
             memory.Add((".qual, 1 worker", s1, l1));
             memory.Add((".qual, 2 workers", s2, l2));
             foreach (var m in new[] { s1, s2, l1, l2 })
@@ -259,9 +252,9 @@ namespace ParallelJobs.Bench
                     + $"one at a time {ResultTable.F(pair.Bytes / 1048576.0 / pair.CpuSolo, 0)})",
                     $"{ResultTable.F(pairScaling)} × one at a time; engine {ResultTable.F(l2.MBps / l1.MBps / pairScaling)} × this");
                 if (l2.MBps / l1.MBps < 1.7 && pairScaling < 1.7)
-                    table.Note($"row 3: two independent copies of the work, half the set each, ran only {ResultTable.F(pairScaling)} × faster at once "
-                        + $"than one after the other in this run (bench/ParallelJobs.Bench/QualityPair.cs): the machine's two CPUs did not give twice one "
-                        + $"CPU's work; the engine's 2 workers got {ResultTable.F(l2.MBps / l1.MBps)} × 1 worker.");
+                    table.Note($"row 3: two independent copies of the work, half the set each, got {ResultTable.F(pairScaling)} × the throughput of one "
+                        + $"after the other when run at once in this run (bench/ParallelJobs.Bench/QualityPair.cs): the machine's two CPUs did not give "
+                        + $"1.7 × one CPU's work; the engine's 2 workers got {ResultTable.F(l2.MBps / l1.MBps)} × 1 worker.");
             }
             if (py != null && py.Error == null) table.Target("3", ".qual 1 worker vs seed Python serial", s1.MBps / py.MBps, 50, atMost: false);
             else table.Skipped("3", ".qual 1 worker ≥ 50 × seed Python", "the Python anchor did not run");
@@ -317,8 +310,8 @@ namespace ParallelJobs.Bench
             string oneFile = Directory.GetFiles(onePlain).Single();
             // cat before and after the engine, the fastest of all: the ceiling the engine is held to is the highest seen.
             var catBefore = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {Quote(oneFile)} > /dev/null"));
-            var o1 = RunChildBest(onePlain, 1, rl, o.Quick ? 1 : 2, largeSet: true);
-            var o2 = RunChildBest(onePlain, 2, rl, o.Quick ? 1 : 2, largeSet: true);
+            var one12 = RunChildrenBest(onePlain, new[] { 1, 2 }, rl, o.Quick ? 1 : 2, largeSet: true);
+            var (o1, o2) = (one12[0], one12[1]);
             if (o1.Error != null || o2.Error != null) { table.Skipped("4", "FASTQ throughput", "engine failed: " + (o1.Error ?? o2.Error)); return; }
             var catAfter = ExternalCommand.BestOf(3, () => ExternalCommand.Shell($"cat {Quote(oneFile)} > /dev/null"));
             var catOne = catBefore.Seconds <= catAfter.Seconds ? catBefore : catAfter;
