@@ -157,7 +157,7 @@ namespace ParallelJobs.Bench
 
         internal sealed class PairMeasurement
         {
-            public double Solo, Pair, CpuSolo, CpuPair;
+            public double Solo, Pair, CpuSolo, CpuPair, One, Two;
             public long Bytes;
             public string? Error;
         }
@@ -168,7 +168,7 @@ namespace ParallelJobs.Bench
             var kv = RunSelf(out string? error, "quality-pair", "--path", path, "--repeats", repeats.ToString(CultureInfo.InvariantCulture));
             if (error != null) return new PairMeasurement { Error = error };
             double D(string k) => double.Parse(kv[k], CultureInfo.InvariantCulture);
-            return new PairMeasurement { Solo = D("solo"), Pair = D("pair"), CpuSolo = D("cpusolo"), CpuPair = D("cpupair"), Bytes = long.Parse(kv["bytes"], CultureInfo.InvariantCulture) };
+            return new PairMeasurement { Solo = D("solo"), Pair = D("pair"), CpuSolo = D("cpusolo"), CpuPair = D("cpupair"), One = D("one"), Two = D("two"), Bytes = long.Parse(kv["bytes"], CultureInfo.InvariantCulture) };
         }
 
         internal static Dictionary<string, string> Parse(string stdout)
@@ -251,6 +251,9 @@ namespace ParallelJobs.Bench
                     $"{ResultTable.F(pair.Bytes / 1048576.0 / pair.Pair, 1)} MB/s ({ResultTable.F(pair.Bytes / 1048576.0 / pair.CpuPair, 0)} MB per CPU-s; "
                     + $"one at a time {ResultTable.F(pair.Bytes / 1048576.0 / pair.CpuSolo, 0)})",
                     $"{ResultTable.F(pairScaling)} × one at a time; engine {ResultTable.F(l2.MBps / l1.MBps / pairScaling)} × this");
+                table.Add("3", $"  engine .qual, 2 workers against 1, {Mb(pair.Bytes)}, alternated in one process with the reference (no target)",
+                    $"{ResultTable.F(pair.Bytes / 1048576.0 / pair.Two, 1)} MB/s against {ResultTable.F(pair.Bytes / 1048576.0 / pair.One, 1)}",
+                    $"{ResultTable.F(pair.One / pair.Two)} × 1 worker");
                 if (l2.MBps / l1.MBps < 1.7 && pairScaling < 1.7)
                     table.Note($"row 3: two independent copies of the work, half the set each, got {ResultTable.F(pairScaling)} × the throughput of one "
                         + $"after the other when run at once in this run (bench/ParallelJobs.Bench/QualityPair.cs): the machine's two CPUs did not give "
