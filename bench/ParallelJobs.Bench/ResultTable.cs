@@ -94,11 +94,14 @@ namespace ParallelJobs.Bench
             if (SkipReason != null) return $"SKIP        row {Row}: {Name} — {SkipReason}";
             if (double.IsNaN(Measured)) return $"SKIP        row {Row}: {Name} — not measured";
             string cmp = AtMost ? "≤" : "≥";
-            string m = ResultTable.F(Measured) + Unit, th = ResultTable.F(Threshold) + Unit;
+            // Enough digits that a value just beside the target does not print as the target itself.
+            int decimals = 2;
+            while (decimals < 6 && ResultTable.F(Measured, decimals) == ResultTable.F(Threshold, decimals) && Measured != Threshold) decimals++;
+            string m = ResultTable.F(Measured, decimals) + Unit, th = ResultTable.F(Threshold) + Unit;
             if (Passed == true) return $"PASS        row {Row}: {Name}: {m} (target {cmp} {th})";
             // How far off: the factor the measured value must still improve by.
             double factor = AtMost ? Measured / Threshold : Threshold / Measured;
-            return $"FALL SHORT  row {Row}: {Name}: {m} (target {cmp} {th}; off by {ResultTable.F(factor)}×)";
+            return $"FALL SHORT  row {Row}: {Name}: {m} (target {cmp} {th}; off by {ResultTable.F(factor, decimals)}×)";
         }
     }
 }
