@@ -41,7 +41,8 @@ namespace ParallelJobs.Bench
             var halfB = inputs.Where((_, i) => i % 2 == 1).ToList();
 
             string? failure = null;
-            double Solo(System.Collections.Generic.IReadOnlyList<QualityInput> half, int workers = 1)
+            // One engine run over some of the inputs (1 worker unless told), timed.
+            double Time(System.Collections.Generic.IReadOnlyList<QualityInput> half, int workers = 1)
             {
                 var sw = Stopwatch.StartNew();
                 var t = EngineQuality.Compute(half, workers, CancellationToken.None);
@@ -51,7 +52,7 @@ namespace ParallelJobs.Bench
             double Pair()
             {
                 using var go = new ManualResetEventSlim(false);
-                var threads = new[] { halfA, halfB }.Select(h => new Thread(() => { go.Wait(); Solo(h); })).ToArray();
+                var threads = new[] { halfA, halfB }.Select(h => new Thread(() => { go.Wait(); Time(h); })).ToArray();
                 foreach (var t in threads) t.Start();
                 var sw = Stopwatch.StartNew();
                 go.Set();
@@ -62,20 +63,20 @@ namespace ParallelJobs.Bench
 
             // As the quality child: until the JIT has settled (at least a second), then the best of R.
             var settle = Stopwatch.StartNew();
-            do { Solo(halfA); Pair(); }
+            do { Time(halfA); Pair(); }
             while (settle.Elapsed.TotalSeconds < 1.0);
             double bestSolo = double.MaxValue, bestPair = double.MaxValue, cpuSolo = 0, cpuPair = 0, bestOne = double.MaxValue, bestTwo = double.MaxValue;
             for (int r = 0; r < repeats; r++)
             {
                 double c0 = Cpu();
-                double solo = Solo(halfA) + Solo(halfB);
+                double solo = Time(halfA) + Time(halfB);
                 double c1 = Cpu();
                 double pair = Pair();
                 double c2 = Cpu();
                 if (solo < bestSolo) { bestSolo = solo; cpuSolo = c1 - c0; }
                 if (pair < bestPair) { bestPair = pair; cpuPair = c2 - c1; }
-                bestOne = Math.Min(bestOne, Solo(inputs, 1));
-                bestTwo = Math.Min(bestTwo, Solo(inputs, 2));
+                bestOne = Math.Min(bestOne, Time(inputs, 1));
+                bestTwo = Math.Min(bestTwo, Time(inputs, 2));
             }
             if (failure != null)
             {
