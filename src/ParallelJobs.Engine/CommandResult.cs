@@ -52,8 +52,13 @@ namespace ParallelJobs
         public long ErrorLineCount { get; internal set; }
         public long OutputBytes { get; internal set; }
         public long ErrorBytes { get; internal set; }
-        /// <summary>True when Output or Error keep only a tail; the full bytes are in the slot files.</summary>
-        public bool OutputTruncated => OutputLineCount > Output.Length || ErrorLineCount > Error.Length;
+        /// <summary>
+        /// True when Output or Error do not hold everything the command printed: only a tail of the lines is
+        /// kept, or a line longer than the run's limit was cut. The full bytes are in the slot files.
+        /// </summary>
+        public bool OutputTruncated => OutputLineCount > Output.Length || ErrorLineCount > Error.Length || CutLines > 0;
+        /// <summary>Lines of Output and Error cut at the run's longest kept line (they end with "…").</summary>
+        internal long CutLines { get; set; }
         /// <summary>Slot files holding every byte of this command's output, when the run had an output directory.</summary>
         public string? OutputPath { get; internal set; }
         public string? ErrorPath { get; internal set; }

@@ -38,6 +38,8 @@ namespace ParallelJobs.Output
         public long ErrorLines => _err.LineCount;
         public long OutputBytes => _out.ByteCount;
         public long ErrorBytes => _err.ByteCount;
+        /// <summary>Lines of either stream cut at the length limit (kept shortened, with a trailing "…").</summary>
+        public long CutLines => _out.CutCount + _err.CutCount;
 
         public void Append(StreamKind kind, byte[] buffer, int count)
         {
@@ -70,7 +72,11 @@ namespace ParallelJobs.Output
             int len = s.PendingLength;
             if (len > 0 && s.Pending[len - 1] == (byte)'\r') len--;
             string text = Encoding.UTF8.GetString(s.Pending, 0, len);
-            if (s.PendingTruncated) text += "…";
+            if (s.PendingTruncated)
+            {
+                text += "…";
+                s.CutCount++;
+            }
             s.ResetPending();
             s.LineCount++;
             // stdout and stderr are read on two threads: numbering a line and handing it to the observer
@@ -109,6 +115,7 @@ namespace ParallelJobs.Output
             public int PendingLength;
             public bool PendingTruncated;
             public long LineCount;
+            public long CutCount;
             public long ByteCount;
 
             public void AddPending(byte[] src, int offset, int count, int limit)

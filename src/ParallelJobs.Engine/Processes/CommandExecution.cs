@@ -248,6 +248,7 @@ namespace ParallelJobs.Processes
                 _result.Lines = lines.ToLines();
                 _result.OutputLineCount = lines.OutputLines;
                 _result.ErrorLineCount = lines.ErrorLines;
+                _result.CutLines = lines.CutLines;
                 _result.OutputBytes += lines.OutputBytes;
                 _result.ErrorBytes += lines.ErrorBytes;
             }

@@ -197,7 +197,7 @@ namespace ParallelJobs.Commands
                 foreach (var r in bySlot[k].OrderBy(r => r.StartTime ?? DateTime.MaxValue).ThenBy(r => r.Index))
                 {
                     if (r.OutputTruncated)
-                        WriteWarning($"Result {r.Index} keeps only the last lines of its output; every line is in {r.OutputPath ?? "its run's output directory"} (Receive-SlotOutput -Path).");
+                        WriteWarning($"Result {r.Index} keeps only part of its output (the last lines, long lines cut); every byte is in {r.OutputPath ?? "its run's output directory"} (Receive-SlotOutput -Path).");
                     foreach (var line in r.Lines) WriteLine(line);
                 }
             }
