@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'bin/ParallelJobs.dll'
+    # PowerShell 7 (Core, 7.4+ on .NET 8 or later) loads the net8.0 build; Windows PowerShell 5.1 (Desktop, .NET
+    # Framework) the netstandard2.0 one, which ships System.Numerics.Vectors.dll beside it.
+    RootModule           = if ($PSEdition -eq 'Core') { 'bin/net8.0/ParallelJobs.dll' } else { 'bin/netstandard2.0/ParallelJobs.dll' }
     ModuleVersion        = '0.1.0'
     GUID                 = '5f0b6c2e-8f53-4c1e-9a57-2d8f7f3b1a64'
     Author               = 'ParallelJobs developers'
@@ -9,7 +11,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     # Loaded up front so scripts can name engine types ([ParallelJobs.QualityDistribution]) right after Import-Module.
-    RequiredAssemblies   = @('bin/ParallelJobs.Engine.dll')
+    RequiredAssemblies   = if ($PSEdition -eq 'Core') { @('bin/net8.0/ParallelJobs.Engine.dll') } else { @('bin/netstandard2.0/ParallelJobs.Engine.dll') }
     FormatsToProcess     = @('bin/ParallelJobs.format.ps1xml')
     CmdletsToExport      = @(
         'Start-ParallelCommand'

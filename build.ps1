@@ -23,7 +23,9 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $manifestPath = Join-Path $root 'ParallelJobs.psd1'
-$version = (Import-PowerShellDataFile $manifestPath).ModuleVersion
+# Not Import-PowerShellDataFile: the manifest chooses its RootModule with `if ($PSEdition ...)`, which only a
+# module manifest may do.
+$version = (Test-ModuleManifest $manifestPath -ErrorAction Stop).Version.ToString(3)
 
 Write-Host "Building ParallelJobs $version ($Configuration)"
 dotnet build (Join-Path $root 'src/ParallelJobs/ParallelJobs.csproj') -c $Configuration --nologo
@@ -34,13 +36,18 @@ if (Test-Path $out) { Remove-Item $out -Recurse -Force }
 $bin = Join-Path $out 'bin'
 New-Item -ItemType Directory -Path $bin, (Join-Path $out 'en-US') -Force | Out-Null
 
-$built = Join-Path $root "src/ParallelJobs/bin/$Configuration/netstandard2.0"
-foreach ($f in 'ParallelJobs.dll', 'ParallelJobs.Engine.dll', 'ParallelJobs.pdb', 'ParallelJobs.Engine.pdb') {
-    Copy-Item (Join-Path $built $f) $bin
+# One folder per build: net8.0 for PowerShell 7.4+, netstandard2.0 for Windows PowerShell 5.1.
+foreach ($framework in 'net8.0', 'netstandard2.0') {
+    $built = Join-Path $root "src/ParallelJobs/bin/$Configuration/$framework"
+    $target = New-Item -ItemType Directory -Path (Join-Path $bin $framework) -Force
+    foreach ($f in 'ParallelJobs.dll', 'ParallelJobs.Engine.dll', 'ParallelJobs.pdb', 'ParallelJobs.Engine.pdb') {
+        Copy-Item (Join-Path $built $f) $target
+    }
 }
-# A dependency of the engine that is not part of netstandard2.0 (Vector<T>): the build lays it out in the repo's bin/.
-Copy-Item (Join-Path $root 'bin/System.Numerics.Vectors.dll') $bin
-# The manifest is the same file as at the root: it loads bin/ParallelJobs.dll relative to itself.
+# A dependency of the netstandard2.0 engine that .NET Framework lacks (Vector<T>): the build lays it out in the
+# repo's bin/netstandard2.0/. The net8.0 build uses the runtime's own.
+Copy-Item (Join-Path $root 'bin/netstandard2.0/System.Numerics.Vectors.dll') (Join-Path $bin 'netstandard2.0')
+# The manifest is the same file as at the root: it loads bin/<framework>/ParallelJobs.dll relative to itself.
 Copy-Item $manifestPath $out
 Copy-Item (Join-Path $root 'Module/*.ps1xml') $bin
 Copy-Item (Join-Path $root 'Module/en-US/*') (Join-Path $out 'en-US') -Recurse
@@ -53,7 +60,7 @@ if (-not $SkipImportCheck) {
     if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $pwshArgs = @([Environment]::GetCommandLineArgs()[0]) }
     $check = "Set-Location ([System.IO.Path]::GetTempPath()); Import-Module '$($out.Replace("'", "''"))/ParallelJobs.psd1' -ErrorAction Stop; " +
              "(Get-Command -Module ParallelJobs).Name -join ','; if (-not (Get-Help Start-ParallelCommand).Synopsis) { throw 'help not found' }; " +
-             "(Start-ParallelCommand 'echo imported').Output"
+             "(Start-ParallelCommand 'echo imported').Output; [ParallelJobs.CommandResult].Assembly.Location"
     $result = & $pwsh @pwshArgs -NoProfile -NonInteractive -Command $check
     if ($LASTEXITCODE) { throw "The built module does not import on its own: $result" }
     Write-Host "Import check: $($result -join ' | ')"

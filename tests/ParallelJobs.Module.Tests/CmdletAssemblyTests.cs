@@ -94,13 +94,16 @@ public class CmdletAssemblyTests : IClassFixture<ModuleAssembly>
         Assert.Contains(_m.Cmdlets.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
     }
 
-    [Fact]
-    public void BothAssemblies_TargetNetStandard20()
+    [Theory]
+    [InlineData("net8.0", ".NETCoreApp,Version=v8.0")]
+    [InlineData("netstandard2.0", ".NETStandard,Version=v2.0")]
+    public void BothAssemblies_InEachFolder_TargetThatFolderFramework(string framework, string frameworkName)
     {
-        foreach (var a in new[] { _m.Engine, _m.Cmdlets })
+        using var m = new ModuleAssembly(framework);
+        foreach (var a in new[] { m.Engine, m.Cmdlets })
         {
             var tf = a.GetCustomAttributesData().Single(x => x.AttributeType.FullName == "System.Runtime.Versioning.TargetFrameworkAttribute");
-            Assert.Equal(".NETStandard,Version=v2.0", tf.ConstructorArguments[0].Value);
+            Assert.Equal(frameworkName, tf.ConstructorArguments[0].Value);
         }
     }
 }

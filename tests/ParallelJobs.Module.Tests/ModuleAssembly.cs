@@ -4,16 +4,23 @@ using System.Runtime.InteropServices;
 namespace ParallelJobs.Module.Tests;
 
 /// <summary>
-/// The built module (repo bin/) loaded for inspection only, with System.Reflection.MetadataLoadContext:
-/// the PowerShell Standard reference assembly cannot run, but its metadata can be read.
+/// One build of the module (repo bin/&lt;framework&gt;/, net8.0 unless told) loaded for inspection only, with
+/// System.Reflection.MetadataLoadContext: the PowerShell Standard reference assembly cannot run, but its
+/// metadata can be read.
 /// </summary>
 public sealed class ModuleAssembly : IDisposable
 {
-    public ModuleAssembly()
+    /// <summary>The builds the module ships: net8.0 for PowerShell 7.4+, netstandard2.0 for Windows PowerShell 5.1.</summary>
+    public static readonly string[] Frameworks = { "net8.0", "netstandard2.0" };
+
+    public ModuleAssembly() : this("net8.0") { }
+
+    internal ModuleAssembly(string framework)
     {
         var info = BuildInfoAttribute.Current;
         RepoRoot = info.RepoRoot;
-        BinDir = Path.Combine(RepoRoot, "bin");
+        Framework = framework;
+        BinDir = Path.Combine(RepoRoot, "bin", framework);
         string sma = Path.Combine(info.PowerShellStandardRoot, "lib", "netstandard2.0", "System.Management.Automation.dll");
         var paths = Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll").ToList();
         paths.Add(sma);
@@ -30,6 +37,8 @@ public sealed class ModuleAssembly : IDisposable
     }
 
     public string RepoRoot { get; }
+    public string Framework { get; }
+    /// <summary>bin/&lt;framework&gt;: this build's DLLs (the format and help files are in bin/, shared).</summary>
     public string BinDir { get; }
     public MetadataLoadContext Context { get; }
     public Assembly Cmdlets { get; }

@@ -31,11 +31,21 @@ public class ModuleFilesTests : IClassFixture<ModuleAssembly>
         Assert.Empty(ListValue(Manifest, "FunctionsToExport"));
     }
 
+    /// <summary>The quoted .dll paths in a manifest entry, e.g. both branches of RootModule's `if ($PSEdition ...)`.</summary>
+    private static List<string> QuotedPaths(string psd1, string key)
+    {
+        var line = Regex.Match(psd1, @"^\s*" + key + @"\s*=(.*)$", RegexOptions.Multiline);
+        Assert.True(line.Success, $"manifest has no {key}");
+        var paths = Regex.Matches(line.Groups[1].Value, @"'([^']*\.dll)'").Select(x => x.Groups[1].Value).ToList();
+        Assert.Equal(2, paths.Count);
+        return paths;
+    }
+
     [Fact]
     public void Manifest_PointsAtFilesTheBuildLaysOut()
     {
-        var root = Regex.Match(Manifest, @"RootModule\s*=\s*'([^']+)'").Groups[1].Value;
-        Assert.True(File.Exists(Path.Combine(_m.RepoRoot, root)), root);
+        foreach (var f in QuotedPaths(Manifest, "RootModule").Concat(QuotedPaths(Manifest, "RequiredAssemblies")))
+            Assert.True(File.Exists(Path.Combine(_m.RepoRoot, f)), f);
         foreach (var f in ListValue(Manifest, "FormatsToProcess"))
             Assert.True(File.Exists(Path.Combine(_m.RepoRoot, f)), f);
         var version = Regex.Match(Manifest, @"ModuleVersion\s*=\s*'([^']+)'").Groups[1].Value;
@@ -43,26 +53,62 @@ public class ModuleFilesTests : IClassFixture<ModuleAssembly>
     }
 
     [Fact]
-    public void EveryAssemblyTheModuleReferences_ShipsInBinOrComesWithPowerShell()
+    public void Manifest_PicksTheBuildByEdition()
     {
-        // netstandard2.0 itself and PowerShell's own assembly come with every PowerShell; anything else must be in
-        // bin/, at the version referenced or later, or Windows PowerShell 5.1 cannot load the module.
+        // Core (PowerShell 7.4+) gets the net8.0 build, Desktop (Windows PowerShell 5.1) the netstandard2.0 one.
+        foreach (var key in new[] { "RootModule", "RequiredAssemblies" })
+        {
+            var line = Regex.Match(Manifest, @"^\s*" + key + @"\s*=(.*)$", RegexOptions.Multiline).Groups[1].Value;
+            var branches = Regex.Match(line, @"^\s*if\s*\(\$PSEdition -eq 'Core'\)\s*\{(.*)\}\s*else\s*\{(.*)\}\s*$");
+            Assert.True(branches.Success, $"{key} does not choose by $PSEdition: {line}");
+            Assert.Contains("'bin/net8.0/", branches.Groups[1].Value);
+            Assert.DoesNotContain("netstandard2.0", branches.Groups[1].Value);
+            Assert.Contains("'bin/netstandard2.0/", branches.Groups[2].Value);
+            Assert.DoesNotContain("net8.0", branches.Groups[2].Value);
+        }
+    }
+
+    public static TheoryData<string> Frameworks() => new(ModuleAssembly.Frameworks);
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public void EveryAssemblyABuildReferences_ShipsInItsFolderOrComesWithPowerShell(string framework)
+    {
+        // Windows PowerShell 5.1 brings netstandard and its own System.Management.Automation, nothing else this module
+        // needs: the rest must be in bin/netstandard2.0/, at the version referenced or later. PowerShell 7.4+ runs on
+        // .NET 8 or later, so the net8.0 build may also use anything of the .NET runtime.
+        using var m = new ModuleAssembly(framework);
+        var runtimeDir = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
         var platform = new[] { "netstandard", "System.Management.Automation" };
-        var checkedNames = new List<string>();
-        foreach (var assembly in new[] { _m.Cmdlets, _m.Engine })
+        var shippedNames = new List<string>();
+        foreach (var assembly in new[] { m.Cmdlets, m.Engine })
         {
             foreach (var reference in assembly.GetReferencedAssemblies())
             {
                 if (platform.Contains(reference.Name)) continue;
-                string path = Path.Combine(_m.BinDir, reference.Name + ".dll");
-                Assert.True(File.Exists(path), $"{assembly.GetName().Name} references {reference.FullName}, which is not in {_m.BinDir}");
+                if (framework == "net8.0" && File.Exists(Path.Combine(runtimeDir, reference.Name + ".dll"))) continue;
+                string path = Path.Combine(m.BinDir, reference.Name + ".dll");
+                Assert.True(File.Exists(path), $"{assembly.GetName().Name} references {reference.FullName}, which is not in {m.BinDir}");
                 var shipped = System.Reflection.AssemblyName.GetAssemblyName(path);
-                Assert.True(shipped.Version >= reference.Version, $"bin/{reference.Name}.dll is {shipped.Version}, {assembly.GetName().Name} needs {reference.Version}");
-                checkedNames.Add(reference.Name!);
+                Assert.True(shipped.Version >= reference.Version, $"bin/{framework}/{reference.Name}.dll is {shipped.Version}, {assembly.GetName().Name} needs {reference.Version}");
+                shippedNames.Add(reference.Name!);
             }
         }
-        Assert.Contains("ParallelJobs.Engine", checkedNames);
-        Assert.Contains("System.Numerics.Vectors", checkedNames);
+        Assert.Contains("ParallelJobs.Engine", shippedNames);
+        if (framework == "netstandard2.0")
+            Assert.Contains("System.Numerics.Vectors", shippedNames);
+        else
+            Assert.False(File.Exists(Path.Combine(m.BinDir, "System.Numerics.Vectors.dll")), "the net8.0 build uses the runtime's Vector<T>: it ships no System.Numerics.Vectors.dll");
+    }
+
+    [Fact]
+    public void BothBuilds_HaveTheSamePublicTypesAndCmdlets()
+    {
+        using var ns = new ModuleAssembly("netstandard2.0");
+        static List<string> Names(System.Reflection.Assembly a) => a.GetExportedTypes().Select(t => t.FullName!).OrderBy(x => x).ToList();
+        Assert.Equal(Names(ns.Engine), Names(_m.Engine));
+        Assert.Equal(Names(ns.Cmdlets), Names(_m.Cmdlets));
+        Assert.Equal(ns.CmdletTypes.Select(ModuleAssembly.CmdletName), _m.CmdletTypes.Select(ModuleAssembly.CmdletName));
     }
 
     public static TheoryData<string> FormatFiles()

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -13,12 +12,12 @@ namespace ParallelJobs.Processes
     /// On Linux: the tree is read from /proc (plus any process still holding the command's output pipes,
     /// which finds background children re-parented to init), each member gets SIGTERM (and SIGCONT, so
     /// a stopped one can act on it), then, after the grace period, SIGKILL goes to every survivor and to
-    /// anything they started meanwhile. Elsewhere: Process.Kill(entireProcessTree: true) where the runtime
-    /// has it (.NET Core 3+), else Process.Kill().
+    /// anything they started meanwhile. Elsewhere: Process.Kill(entireProcessTree: true) in the net8.0 build;
+    /// the netstandard2.0 build (Windows PowerShell 5.1, .NET Framework) has only Process.Kill(), which stops
+    /// the top process.
     /// </summary>
     public static class ProcessTreeKiller
     {
-        private static readonly MethodInfo? KillTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
 
         public static void Stop(Process process, TimeSpan grace, ICollection<string>? pipeLinks = null)
         {
@@ -44,10 +43,12 @@ namespace ParallelJobs.Processes
         {
             try
             {
-                if (KillTree != null) KillTree.Invoke(process, new object[] { true });
-                else process.Kill();
+#if NET
+                process.Kill(entireProcessTree: true);
+#else
+                process.Kill();
+#endif
             }
-            catch (TargetInvocationException) { }
             catch (InvalidOperationException) { }
             catch (System.ComponentModel.Win32Exception) { }
         }
