@@ -3,10 +3,11 @@ using System;
 namespace ParallelJobs.Quality
 {
     /// <summary>
-    /// Statistics of one column of a histogram. Percentiles follow FastQC: the percentile p is the first score
-    /// whose cumulative count reaches N·p/100 (N = count of scores at that position). FastQC truncates N·p/100
-    /// to an integer, which for tiny N makes it answer score 0 even when no 0 was seen; here the comparison is
-    /// exact (cumulative·100 ≥ N·p) and only scores that occur can be answered.
+    /// Statistics of one column of a histogram. Percentiles follow FastQC (QualityCount.getPercentile): with N the
+    /// count of scores at that position, the percentile p is the first score whose cumulative count reaches
+    /// floor(N·p/100), N·p/100 truncated to a whole number. Where that is 0 (N·p &lt; 100; FastQC prints NaN for
+    /// every position of 100 or fewer scores, so it never shows such a value) the target is 1 instead, so the
+    /// answer is always a score that occurs.
     /// </summary>
     public static class PositionStatistics
     {
@@ -42,52 +43,42 @@ namespace ParallelJobs.Quality
             row.Mean = (double)sum / n;
             row.Minimum = min;
             row.Maximum = max;
-            if (n <= long.MaxValue / 100)
-            {
-                // All five percentiles in one walk: each goes on from where the one before it was reached.
-                int s = min;
-                long cumulative100 = counts[offset + min] * 100;
-                row.Percentile10 = Walk(counts, offset, ref s, ref cumulative100, n * 10);
-                row.LowerQuartile = Walk(counts, offset, ref s, ref cumulative100, n * 25);
-                row.Median = Walk(counts, offset, ref s, ref cumulative100, n * 50);
-                row.UpperQuartile = Walk(counts, offset, ref s, ref cumulative100, n * 75);
-                row.Percentile90 = Walk(counts, offset, ref s, ref cumulative100, n * 90);
-            }
-            else
-            {
-                // Counts beyond 9·10^16 at one position: exact in decimal (Reaches), score by score.
-                row.Percentile10 = Percentile(counts, offset, min, max, n, 10);
-                row.LowerQuartile = Percentile(counts, offset, min, max, n, 25);
-                row.Median = Percentile(counts, offset, min, max, n, 50);
-                row.UpperQuartile = Percentile(counts, offset, min, max, n, 75);
-                row.Percentile90 = Percentile(counts, offset, min, max, n, 90);
-            }
+            // All five percentiles in one walk: each goes on from where the one before it was reached.
+            int score = min;
+            long cumulative = counts[offset + min];
+            row.Percentile10 = Walk(counts, offset, ref score, ref cumulative, Target(n, 10));
+            row.LowerQuartile = Walk(counts, offset, ref score, ref cumulative, Target(n, 25));
+            row.Median = Walk(counts, offset, ref score, ref cumulative, Target(n, 50));
+            row.UpperQuartile = Walk(counts, offset, ref score, ref cumulative, Target(n, 75));
+            row.Percentile90 = Walk(counts, offset, ref score, ref cumulative, Target(n, 90));
             return row;
         }
 
-        // The first score from s on at which cumulative·100 reaches target. A score with count 0 cannot be the first
-        // to reach it (the score before would have), so only scores that occur are answered; the 90th percentile is
-        // reached at max at the latest, where cumulative = N.
-        private static int Walk(long[] counts, int offset, ref int s, ref long cumulative100, long target)
+        // The first score from s on whose cumulative count reaches target. A score with count 0 cannot be the first
+        // to reach it (the score before would have, as target >= 1), so only scores that occur are answered; a
+        // target is at most N, which is reached at max at the latest.
+        private static int Walk(long[] counts, int offset, ref int s, ref long cumulative, long target)
         {
-            while (cumulative100 < target) cumulative100 += counts[offset + ++s] * 100;
+            while (cumulative < target) cumulative += counts[offset + ++s];
             return s;
         }
 
-        private static int Percentile(long[] counts, int offset, int min, int max, long total, int percent)
+        /// <summary>
+        /// floor(N·percent/100), at least 1: FastQC's target, computed as (N/100)·percent + (N mod 100)·percent/100
+        /// so that it is exact for every N a long holds (N·percent itself could overflow).
+        /// </summary>
+        internal static long Target(long total, int percent)
         {
-            long cumulative = 0;
-            for (int s = min; s <= max; s++)
-            {
-                cumulative += counts[offset + s];
-                if (Reaches(cumulative, total, percent)) return s;
-            }
-            return max;
+            long target = total / 100 * percent + total % 100 * percent / 100;
+            return target < 1 ? 1 : target;
         }
 
-        /// <summary>First score s with count(scores ≤ s)·100 ≥ N·p, among scores that occur.</summary>
+        /// <summary>The first score s whose cumulative count reaches floor(total·percent/100) (at least 1), among scores that occur.</summary>
         public static int Percentile(long[] counts, long total, int percent)
         {
+            if (counts == null) throw new ArgumentNullException(nameof(counts));
+            if (percent < 0 || percent > 100) throw new ArgumentOutOfRangeException(nameof(percent));
+            long target = Target(total, percent);
             long cumulative = 0;
             int last = 0;
             for (int s = 0; s < counts.Length; s++)
@@ -95,17 +86,9 @@ namespace ParallelJobs.Quality
                 if (counts[s] == 0) continue;
                 cumulative += counts[s];
                 last = s;
-                if (Reaches(cumulative, total, percent)) return s;
+                if (cumulative >= target) return s;
             }
             return last;
-        }
-
-        /// <summary>cumulative·100 ≥ total·percent, exactly: in long while it cannot overflow, in decimal beyond.</summary>
-        private static bool Reaches(long cumulative, long total, int percent)
-        {
-            const long Safe = long.MaxValue / 100;
-            if (total <= Safe) return cumulative * 100 >= total * percent;
-            return (decimal)cumulative * 100 >= (decimal)total * percent;
         }
     }
 }

@@ -4,13 +4,54 @@ namespace ParallelJobs.Tests.Quality;
 
 public class QualityStatisticsTests
 {
-    // Brute force over the sorted list of scores: FastQC's rule, the first score whose cumulative count
-    // reaches N·p/100, evaluated exactly.
+    // Brute force over the sorted list of scores: FastQC's rule, the first score whose cumulative count reaches
+    // N·p/100 truncated to a whole number (at least 1, so that it is a score that occurs): the score at 1-based
+    // rank max(1, floor(N·p/100)).
     private static int BrutePercentile(List<int> sorted, int percent)
     {
-        for (int i = 0; i < sorted.Count; i++)
-            if ((long)(i + 1) * 100 >= (long)sorted.Count * percent) return sorted[i];
-        return sorted[^1];
+        long rank = Math.Max(1, (long)sorted.Count * percent / 100);
+        return sorted[(int)rank - 1];
+    }
+
+    [Fact]
+    public void PercentilesTruncateNTimesPOver100AsFastQcDoes()
+    {
+        // 15 distinct scores 10..24: N·p/100 is 1.5, 3.75, 7.5, 11.25 and 13.5. FastQC (QualityCount.getPercentile)
+        // truncates these to 1, 3, 7, 11 and 13 and answers the first score whose cumulative count reaches that:
+        // the scores of rank 1, 3, 7, 11, 13. Rounding up instead would answer ranks 2, 4, 8, 12, 14.
+        var counts = new long[QualityHistogram.ScoreCount];
+        for (int s = 10; s <= 24; s++) counts[s] = 1;
+        var row = PositionStatistics.FromCounts(counts);
+        Assert.Equal((10, 12, 16, 20, 22), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
+        Assert.Equal(10, PositionStatistics.Percentile(counts, 15, 10));
+        Assert.Equal(16, PositionStatistics.Percentile(counts, 15, 50));
+
+        // Repeated scores: 1 read of 5 and 14 of 30. The 10th percentile's target is floor(1.5) = 1, reached at 5.
+        counts = new long[QualityHistogram.ScoreCount];
+        counts[5] = 1;
+        counts[30] = 14;
+        row = PositionStatistics.FromCounts(counts);
+        Assert.Equal((5, 30, 30, 30, 30), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
+
+        // N·p/100 whole: 20 scores 10..29, the 10th percentile is the score of rank 2 under either rule.
+        counts = new long[QualityHistogram.ScoreCount];
+        for (int s = 10; s <= 29; s++) counts[s] = 1;
+        row = PositionStatistics.FromCounts(counts);
+        Assert.Equal((11, 14, 19, 24, 27), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
+    }
+
+    [Fact]
+    public void WhereFastQcsTargetIsZeroTheLowestScoreThatOccursIsAnswered()
+    {
+        // N·p < 100 (here N = 3, p = 10 and 25): FastQC's target is 0, which its loop "reaches" at score 0 whether
+        // or not a 0 was seen (it prints NaN for positions of 100 or fewer scores, so this is never shown). Here the
+        // target is at least 1: the lowest score that occurs.
+        var counts = new long[QualityHistogram.ScoreCount];
+        counts[20] = 1;
+        counts[30] = 1;
+        counts[40] = 1;
+        var row = PositionStatistics.FromCounts(counts);
+        Assert.Equal((20, 20, 20, 30, 30), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
     }
 
     [Fact]
@@ -48,10 +89,11 @@ public class QualityStatisticsTests
     private static int ExactPercentile(long[] counts, int percent)
     {
         decimal total = counts.Sum(c => (decimal)c), cumulative = 0;
+        decimal target = Math.Max(1, decimal.Floor(total * percent / 100));
         for (int s = 0; s < counts.Length; s++)
         {
             cumulative += counts[s];
-            if (counts[s] != 0 && cumulative * 100 >= total * percent) return s;
+            if (counts[s] != 0 && cumulative >= target) return s;
         }
         throw new InvalidOperationException("no score");
     }
@@ -85,7 +127,7 @@ public class QualityStatisticsTests
     }
 
     [Fact]
-    public void SingleScoreIsItsOwnMedianUnlikeFastQcsTruncation()
+    public void SingleScoreIsItsOwnMedianAndPercentiles()
     {
         var counts = new long[QualityHistogram.ScoreCount];
         counts[30] = 1;
