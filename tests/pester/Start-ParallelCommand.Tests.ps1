@@ -131,6 +131,20 @@ Describe 'Start-ParallelCommand' {
             { Start-ParallelCommand '' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
 
+        It 'rejects -Environment keys that cannot be variables, naming the key, before anything starts' {
+            $marker = Join-Path $TestDrive 'env-ran'
+            foreach ($key in '', 'A=B', "A`0B") {
+                $err = $null
+                try { Start-ParallelCommand "touch '$marker'" -Environment @{ $key = 'x' } }
+                catch { $err = $_ }
+                $err | Should -Not -BeNullOrEmpty -Because "key '$key' cannot be an environment variable"
+                $err.FullyQualifiedErrorId | Should -BeLike 'InvalidEnvironmentVariableName,*'
+                $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+                $err.Exception.Message | Should -Match ($(if ($key) { [regex]::Escape("'$($key -replace "`0", '\0')'") } else { 'empty' }))
+            }
+            Test-Path $marker | Should -BeFalse
+        }
+
         It 'rejects an output directory that cannot be created, before anything starts' {
             $file = New-Item -ItemType File -Path (Join-Path $TestDrive 'a-file') -Force
             $marker = Join-Path $TestDrive 'ran'

@@ -32,7 +32,9 @@ namespace ParallelJobs.Scheduling
         /// <summary>How often progress updates are offered at most.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-        internal void Validate()
+        /// <summary>Checks every option; throws before anything of a run is made or started.</summary>
+        /// <exception cref="ArgumentException">An option is out of range or malformed; ParamName says which.</exception>
+        public void Validate()
         {
             if (ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(ThrottleLimit), ThrottleLimit, "ThrottleLimit must be at least 1.");
             if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "Timeout must be positive.");
@@ -40,6 +42,24 @@ namespace ParallelJobs.Scheduling
             if (Retries < 0) throw new ArgumentOutOfRangeException(nameof(Retries), Retries, "Retries cannot be negative.");
             if (Resume != ResumeMode.None && string.IsNullOrEmpty(JobLogPath)) throw new ArgumentException("Resuming needs a job log (JobLogPath).", nameof(Resume));
             if (TailLines < 0) throw new ArgumentOutOfRangeException(nameof(TailLines), TailLines, "TailLines cannot be negative.");
+            foreach (var kv in Environment) ValidateVariable(kv.Key, kv.Value);
         }
+
+        /// <summary>
+        /// A name that cannot be a variable would be dropped, or split at its '=' by the child
+        /// (<c>A=B</c> set to <c>x</c> arrives as <c>A</c> = <c>B=x</c>), or cut at a NUL.
+        /// </summary>
+        private static void ValidateVariable(string? name, string? value)
+        {
+            string? problem =
+                string.IsNullOrEmpty(name) ? "An environment variable name cannot be empty." :
+                name!.IndexOf('=') >= 0 ? $"Environment variable name {Quote(name)} contains '=', which separates a name from its value." :
+                name.IndexOf('\0') >= 0 ? $"Environment variable name {Quote(name)} contains a NUL character." :
+                value != null && value.IndexOf('\0') >= 0 ? $"The value of environment variable {Quote(name)} contains a NUL character, which would cut it short." :
+                null;
+            if (problem != null) throw new ArgumentException(problem, nameof(Environment));
+        }
+
+        private static string Quote(string name) => "'" + MessageText.Shorten(name.Replace("\0", "\\0")) + "'";
     }
 }

@@ -119,6 +119,15 @@ namespace ParallelJobs.Commands
                     "ResumeWithoutJobLog", ErrorCategory.InvalidArgument, null));
             }
             _options = BuildOptions();
+            try
+            {
+                _options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                // Named for what is wrong, so a script can tell a bad option from an unusable directory.
+                ThrowTerminatingError(new ErrorRecord(e, InvalidOptionErrorId(e.ParamName), ErrorCategory.InvalidArgument, e.ParamName));
+            }
             if (_options.JobLogPath != null && !TryOpenJobLog(_options.JobLogPath)) return;
             try
             {
@@ -195,6 +204,13 @@ namespace ParallelJobs.Commands
             // -ErrorAction Stop, a downstream Select-Object -First, or an exception: nothing keeps running.
             _run?.Dispose();
         }
+
+        private static string InvalidOptionErrorId(string? option) => option switch
+        {
+            nameof(RunOptions.Environment) => "InvalidEnvironmentVariableName",
+            null or "" => "InvalidOption",
+            _ => "Invalid" + option,
+        };
 
         /// <summary>Checks the job log before anything starts, so its problems are named as its own.</summary>
         private bool TryOpenJobLog(string path)
@@ -324,9 +340,9 @@ namespace ParallelJobs.Commands
             {
                 foreach (DictionaryEntry kv in Environment)
                 {
-                    string? key = InputText.From(kv.Key);
-                    if (string.IsNullOrEmpty(key)) continue;
-                    o.Environment[key!] = InputText.From(kv.Value);
+                    // Passed on as given: RunOptions.Validate rejects a name that cannot be a variable.
+                    string key = InputText.From(kv.Key) ?? "";
+                    o.Environment[key] = InputText.From(kv.Value);
                 }
             }
             return o;
