@@ -1,0 +1,163 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace ParallelJobs.Remote
+{
+    /// <summary>
+    /// Takes the remote wrapper's marker lines out of an ssh client's stderr, as bytes arrive, and passes every
+    /// other byte on unchanged. A marker is "\n" + nonce + " " + words + "\n"; it is removed with its leading
+    /// newline, so the command's stderr comes out byte for byte as the command wrote it, even when a marker
+    /// landed in the middle of one of its lines. Bytes that may be the start of a marker are held back until
+    /// the next chunk (or the end) shows whether they are.
+    /// </summary>
+    internal sealed class RemoteMarkerFilter
+    {
+        /// <summary>Markers are short; a "marker" longer than this without its newline is the command's own text.</summary>
+        private const int MaxMarkerLength = 256;
+        private readonly byte[] _prefix; // "\n" + nonce + " "
+        private byte[] _pending = new byte[64];
+        private int _pendingCount;
+
+        public RemoteMarkerFilter(string nonce)
+        {
+            _prefix = Encoding.ASCII.GetBytes("\n" + nonce + " ");
+        }
+
+        /// <summary>The remote process group's leader, once the wrapper reported it.</summary>
+        public int? RemotePid { get; private set; }
+        /// <summary>The command's exit status as the remote shell saw it (128 + n when signal n ended it).</summary>
+        public int? ExitStatus { get; private set; }
+        /// <summary>The wrapper could not enter the working directory; the command did not run.</summary>
+        public bool NoDirectory { get; private set; }
+        public int Heartbeats { get; private set; }
+
+        /// <summary>Filters one chunk; <paramref name="emit"/> receives the command's own bytes (possibly several times).</summary>
+        public void Feed(byte[] buffer, int offset, int count, Action<byte[], int, int> emit)
+        {
+            byte[] data;
+            int start, end;
+            if (_pendingCount > 0)
+            {
+                EnsurePending(_pendingCount + count);
+                Buffer.BlockCopy(buffer, offset, _pending, _pendingCount, count);
+                data = _pending;
+                start = 0;
+                end = _pendingCount + count;
+                _pendingCount = 0;
+                // _pending is scanned in place below; anything held back again is moved to its start.
+            }
+            else
+            {
+                data = buffer;
+                start = offset;
+                end = offset + count;
+            }
+            Scan(data, start, end, emit);
+        }
+
+        /// <summary>At end of stream: bytes held back were the command's own.</summary>
+        public void Complete(Action<byte[], int, int> emit)
+        {
+            if (_pendingCount > 0) emit(_pending, 0, _pendingCount);
+            _pendingCount = 0;
+        }
+
+        private void Scan(byte[] data, int i, int end, Action<byte[], int, int> emit)
+        {
+            while (i < end)
+            {
+                int nl = Array.IndexOf(data, (byte)'\n', i, end - i);
+                if (nl < 0)
+                {
+                    emit(data, i, end - i);
+                    return;
+                }
+                if (nl > i) emit(data, i, nl - i);
+                int available = end - nl;
+                int compare = Math.Min(available, _prefix.Length);
+                if (!Matches(data, nl, compare))
+                {
+                    emit(data, nl, 1);
+                    i = nl + 1;
+                    continue;
+                }
+                if (available < _prefix.Length)
+                {
+                    Hold(data, nl, available);
+                    return;
+                }
+                int bodyStart = nl + _prefix.Length;
+                int close = Array.IndexOf(data, (byte)'\n', bodyStart, end - bodyStart);
+                if (close < 0)
+                {
+                    if (available > MaxMarkerLength)
+                    {
+                        emit(data, nl, 1); // too long to be a marker
+                        i = nl + 1;
+                        continue;
+                    }
+                    Hold(data, nl, available);
+                    return;
+                }
+                if (close - nl > MaxMarkerLength)
+                {
+                    emit(data, nl, 1);
+                    i = nl + 1;
+                    continue;
+                }
+                OnMarker(Encoding.ASCII.GetString(data, bodyStart, close - bodyStart));
+                i = close + 1;
+            }
+        }
+
+        private bool Matches(byte[] data, int at, int length)
+        {
+            for (int k = 0; k < length; k++)
+                if (data[at + k] != _prefix[k]) return false;
+            return true;
+        }
+
+        private void Hold(byte[] data, int at, int length)
+        {
+            if (ReferenceEquals(data, _pending))
+            {
+                Buffer.BlockCopy(_pending, at, _pending, 0, length);
+            }
+            else
+            {
+                EnsurePending(length);
+                Buffer.BlockCopy(data, at, _pending, 0, length);
+            }
+            _pendingCount = length;
+        }
+
+        private void EnsurePending(int size)
+        {
+            if (_pending.Length >= size) return;
+            var bigger = new byte[Math.Max(size, _pending.Length * 2)];
+            Buffer.BlockCopy(_pending, 0, bigger, 0, _pendingCount);
+            _pending = bigger;
+        }
+
+        private void OnMarker(string body)
+        {
+            string[] words = body.Split(' ');
+            switch (words[0])
+            {
+                case "pid" when words.Length == 2 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid):
+                    RemotePid = pid;
+                    break;
+                case "exit" when words.Length == 2 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int status):
+                    ExitStatus = status;
+                    break;
+                case "nodir":
+                    NoDirectory = true;
+                    break;
+                case "hb":
+                    Heartbeats++;
+                    break;
+            }
+        }
+    }
+}
