@@ -20,7 +20,7 @@ Describe 'Get-ParallelSlot' {
         $job = Start-ParallelCommand -Command $cmd -ThrottleLimit 3 -AsJob
         Wait-Until { (Get-ParallelSlot $job)[0].LastLine -eq 'working' }
         $slots = Get-ParallelSlot -Job $job
-        $slots.Count | Should -Be 3
+        $slots.Count | Should -Be 1 -Because 'one command needs one slot; the others are never made'
         $slots | ForEach-Object { $_ | Should -BeOfType ParallelJobs.ParallelSlot }
         $slots[0].Slot | Should -Be 0
         $slots[0].State | Should -Be 'Busy'
@@ -29,8 +29,10 @@ Describe 'Get-ParallelSlot' {
         $slots[0].ProcessId | Should -BeGreaterThan 0
         $slots[0].Since | Should -BeOfType datetime
         $slots[0].LastLine | Should -Be 'working'
-        $slots[1].State | Should -Be 'Idle'
-        $slots[1].Index | Should -BeNullOrEmpty
+        $unused = Get-ParallelSlot -Job $job -Slot 1
+        $unused.State | Should -Be 'Idle'
+        $unused.Index | Should -BeNullOrEmpty
+        $unused.Completed | Should -Be 0
         Set-Content -Path $gate -Value ''
         $null = Wait-Job $job
     }
@@ -48,8 +50,26 @@ Describe 'Get-ParallelSlot' {
     It 'takes the job from the pipeline and filters with -Slot' {
         $job = Start-ParallelCommand -Command 'echo a', 'echo b' -ThrottleLimit 4 -AsJob
         $null = Wait-Job $job
-        ($job | Get-ParallelSlot).Count | Should -Be 4
+        ($job | Get-ParallelSlot).Slot | Should -BeIn 0, 1
         (Get-ParallelSlot $job -Slot 1, 3).Slot | Should -Be 1, 3
+    }
+
+    It 'shows only the slots a run with -ThrottleLimit [int]::MaxValue has used' {
+        $gate = Join-Path $TestDrive 'gate-max'
+        $commands = 0..9 | ForEach-Object { "echo $_; while [ ! -e '$gate' ]; do sleep 0.05; done" }
+        $job = Start-ParallelCommand -Command $commands -ThrottleLimit ([int]::MaxValue) -AsJob
+        try {
+            Wait-Until { @(Get-ParallelSlot $job | Where-Object LastLine).Count -eq 10 }
+            $slots = Get-ParallelSlot $job
+            $slots.Slot | Should -Be (0..9)
+            $slots.State | Should -Be (@('Busy') * 10)
+            (Get-ParallelSlot $job -Slot ([int]::MaxValue - 1)).State | Should -Be 'Idle'
+            (Receive-SlotOutput -Job $job -Raw | Sort-Object { [int]$_ }) | Should -Be (0..9)
+        }
+        finally { Set-Content -Path $gate -Value '' }
+        $null = Wait-Job $job
+        $job.State | Should -Be 'Completed'
+        (Receive-Job $job).Count | Should -Be 10
     }
 
     It 'reports a slot outside the run and a job of another type' {

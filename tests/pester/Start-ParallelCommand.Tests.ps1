@@ -127,6 +127,14 @@ Describe 'Start-ParallelCommand' {
             { Start-ParallelCommand 'echo x' -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
 
+        It 'runs 10 inputs with -ThrottleLimit [int]::MaxValue, making only the slots it uses' {
+            $r = 0..9 | Start-ParallelCommand 'echo' -ThrottleLimit ([int]::MaxValue)
+            $r.Count | Should -Be 10
+            $r.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            ($r | Sort-Object Index).Output | Should -Be ('0'..'9')
+            $r.Slot | ForEach-Object { $_ | Should -BeLessThan 10 }
+        }
+
         It 'rejects an empty command' {
             { Start-ParallelCommand '' } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }

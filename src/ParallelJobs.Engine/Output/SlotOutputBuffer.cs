@@ -14,7 +14,9 @@ namespace ParallelJobs.Output
     /// </summary>
     public sealed class SlotOutputBuffer
     {
-        private readonly SlotQueue[] _slots;
+        // Made when a slot prints its first line: the slot count is the run's throttle limit, which may be huge.
+        private readonly Dictionary<int, SlotQueue> _slots = new Dictionary<int, SlotQueue>();
+        private readonly int _slotCount;
         private readonly int? _maxLinesPerSlot;
         private readonly ManualResetEventSlim _linesArrived = new ManualResetEventSlim(false);
 
@@ -25,11 +27,31 @@ namespace ParallelJobs.Output
             if (slotCount < 1) throw new ArgumentOutOfRangeException(nameof(slotCount), slotCount, "A run has at least one slot.");
             if (maxLinesPerSlot.HasValue && maxLinesPerSlot.Value < 1) throw new ArgumentOutOfRangeException(nameof(maxLinesPerSlot), maxLinesPerSlot, "The bound must be at least one line.");
             _maxLinesPerSlot = maxLinesPerSlot;
-            _slots = new SlotQueue[slotCount];
-            for (int i = 0; i < slotCount; i++) _slots[i] = new SlotQueue();
+            _slotCount = slotCount;
         }
 
-        public int SlotCount => _slots.Length;
+        public int SlotCount => _slotCount;
+
+        /// <summary>The slots that have printed anything so far, in order: the only ones with lines to read.</summary>
+        public int[] SlotsWithOutput()
+        {
+            lock (_slots)
+            {
+                var slots = new int[_slots.Count];
+                _slots.Keys.CopyTo(slots, 0);
+                Array.Sort(slots);
+                return slots;
+            }
+        }
+
+        private SlotQueue? Queue(int slot, bool create)
+        {
+            lock (_slots)
+            {
+                if (!_slots.TryGetValue(slot, out var q) && create) _slots.Add(slot, q = new SlotQueue());
+                return q;
+            }
+        }
 
         /// <summary>Set when a line arrives; a reader resets it before reading, then waits on it.</summary>
         public WaitHandle LinesArrived => _linesArrived.WaitHandle;
@@ -38,8 +60,8 @@ namespace ParallelJobs.Output
         public void Append(SlotOutputLine line)
         {
             if (line == null) throw new ArgumentNullException(nameof(line));
-            if (line.Slot < 0 || line.Slot >= _slots.Length) return;
-            var q = _slots[line.Slot];
+            if (line.Slot < 0 || line.Slot >= _slotCount) return;
+            var q = Queue(line.Slot, create: true)!;
             lock (q)
             {
                 q.Lines.Enqueue(new KeyValuePair<long, SlotOutputLine>(++q.LastSequence, line));
@@ -61,8 +83,9 @@ namespace ParallelJobs.Output
         /// </summary>
         public SlotOutputRead Read(int slot, bool keep, long after = 0)
         {
-            if (slot < 0 || slot >= _slots.Length) throw new ArgumentOutOfRangeException(nameof(slot), slot, $"The run has slots 0 to {_slots.Length - 1}.");
-            var q = _slots[slot];
+            if (slot < 0 || slot >= _slotCount) throw new ArgumentOutOfRangeException(nameof(slot), slot, $"The run has slots 0 to {_slotCount - 1}.");
+            var q = Queue(slot, create: false);
+            if (q == null) return new SlotOutputRead(slot, Array.Empty<SlotOutputLine>(), after, 0);
             lock (q)
             {
                 var lines = new List<SlotOutputLine>();
@@ -86,7 +109,8 @@ namespace ParallelJobs.Output
         /// <summary>How many unread lines a slot holds now.</summary>
         public int Count(int slot)
         {
-            var q = _slots[slot];
+            var q = Queue(slot, create: false);
+            if (q == null) return 0;
             lock (q) return q.Lines.Count;
         }
 

@@ -22,8 +22,10 @@ namespace ParallelJobs.Scheduling
         private readonly object _gate = new object();
         private readonly List<CommandSpec?> _specs = new List<CommandSpec?>();
         private readonly Queue<int> _waiting = new Queue<int>();
-        private readonly bool[] _slotBusy;
-        private readonly ParallelSlot[] _slots;
+        // Slots are made as they are first needed (slot k when slots 0..k-1 are all busy), never up front: the
+        // throttle limit is a bound, and [int]::MaxValue must cost nothing per slot that is never used.
+        private readonly List<bool> _slotBusy = new List<bool>();
+        private readonly List<ParallelSlot> _slots = new List<ParallelSlot>();
         private readonly Dictionary<int, CommandExecution> _running = new Dictionary<int, CommandExecution>();
         private readonly BlockingCollection<RunEvent> _events = new BlockingCollection<RunEvent>();
         private readonly ResultOrderGate _order;
@@ -56,9 +58,6 @@ namespace ParallelJobs.Scheduling
         {
             _options = options ?? throw new ArgumentNullException(nameof(options));
             options.Validate();
-            _slotBusy = new bool[options.ThrottleLimit];
-            _slots = new ParallelSlot[options.ThrottleLimit];
-            for (int i = 0; i < _slots.Length; i++) _slots[i] = new ParallelSlot { Slot = i, State = SlotActivity.Idle };
             _order = new ResultOrderGate(options.KeepOrder);
             if (options.JobLogPath != null)
             {
@@ -234,15 +233,46 @@ namespace ParallelJobs.Scheduling
             return true;
         }
 
-        /// <summary>Each slot's state now (copies; safe to keep).</summary>
+        /// <summary>
+        /// The state now (copies; safe to keep) of each slot the run has used so far: slots 0 to n-1, where n is
+        /// the most commands that have run at once. A slot never needed does not exist.
+        /// </summary>
         public ParallelSlot[] GetSlots()
         {
             lock (_gate)
             {
-                var copy = new ParallelSlot[_slots.Length];
+                var copy = new ParallelSlot[_slots.Count];
                 for (int i = 0; i < copy.Length; i++) copy[i] = _slots[i].Clone();
                 return copy;
             }
+        }
+
+        /// <summary>
+        /// One slot's state now (a copy): an Idle slot that has run nothing when the run has not needed it yet.
+        /// Null when the slot is outside the throttle limit.
+        /// </summary>
+        public ParallelSlot? GetSlot(int slot)
+        {
+            if (slot < 0 || slot >= _options.ThrottleLimit) return null;
+            lock (_gate)
+            {
+                return slot < _slots.Count ? _slots[slot].Clone() : new ParallelSlot { Slot = slot, State = SlotActivity.Idle };
+            }
+        }
+
+        /// <summary>The lowest free slot, made if every existing one is busy; -1 when the throttle limit is reached. Under _gate.</summary>
+        private int TakeFreeSlot()
+        {
+            int slot = _slotBusy.IndexOf(false);
+            if (slot < 0)
+            {
+                if (_slotBusy.Count >= _options.ThrottleLimit) return -1;
+                slot = _slotBusy.Count;
+                _slotBusy.Add(false);
+                _slots.Add(new ParallelSlot { Slot = slot, State = SlotActivity.Idle });
+            }
+            _slotBusy[slot] = true;
+            return slot;
         }
 
         private void Dispatch()
@@ -252,12 +282,11 @@ namespace ParallelJobs.Scheduling
             {
                 while (!_cancelled && _waiting.Count > 0)
                 {
-                    int slot = Array.IndexOf(_slotBusy, false); // the lowest free slot
+                    int slot = TakeFreeSlot();
                     if (slot < 0) break;
                     int index = _waiting.Dequeue();
                     var spec = _specs[index]!;
                     _specs[index] = null; // the execution holds it now; keep memory flat on long inputs
-                    _slotBusy[slot] = true;
                     var exec = new CommandExecution(index, slot, spec, _options, _slotFiles?.ForSlot(slot),
                         OnLine, OnStarted, OnFinished);
                     _running.Add(index, exec);
@@ -276,7 +305,7 @@ namespace ParallelJobs.Scheduling
 
         private void OnLine(SlotOutputLine line)
         {
-            _slots[line.Slot].LastLine = line.Line;
+            lock (_gate) _slots[line.Slot].LastLine = line.Line;
             LineReceived?.Invoke(line);
         }
 

@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace ParallelJobs.Commands
 {
     /// <summary>
-    /// Get-ParallelSlot: what each slot of a ParallelJob is doing now (Busy or Idle, the command and its
+    /// Get-ParallelSlot: what each slot of a ParallelJob that the run has used is doing now (Busy or Idle, the command and its
     /// index, its process id, since when, the last line it printed) and has done (commands completed and
     /// failed). Reads a snapshot from the run; safe at any moment, during or after the run.
     /// </summary>
@@ -29,16 +29,18 @@ namespace ParallelJobs.Commands
                 WriteError(JobErrors.NotAParallelJob(Job));
                 return;
             }
-            var slots = job.GetSlots();
             if (Slot == null)
             {
-                foreach (var s in slots) WriteObject(s);
+                // The slots the run has used so far; a slot is made when first needed, so a huge -ThrottleLimit
+                // shows only as many slots as commands have run at once.
+                foreach (var s in job.GetSlots()) WriteObject(s);
                 return;
             }
             foreach (int k in Slot)
             {
-                if (k >= slots.Length) WriteError(JobErrors.SlotOutOfRange(k, slots.Length, job));
-                else WriteObject(slots[k]);
+                var slot = job.GetSlot(k);
+                if (slot == null) WriteError(JobErrors.SlotOutOfRange(k, job.ThrottleLimit, job));
+                else WriteObject(slot);
             }
         }
     }

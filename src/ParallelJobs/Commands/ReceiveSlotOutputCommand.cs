@@ -89,24 +89,27 @@ namespace ParallelJobs.Commands
 
         private void FromJob(ParallelJob job)
         {
-            var slots = ValidSlots(job.ThrottleLimit, job);
+            // Without -Slot: the slots that have printed anything so far (asked again on each pass of -Wait, as
+            // slots are made when first needed), never a loop over the whole throttle limit.
+            var chosen = ValidSlots(job.ThrottleLimit, job);
             var buffer = job.SlotOutput;
             if (!Wait.IsPresent)
             {
-                foreach (int k in slots) Emit(buffer.Read(k, Keep.IsPresent), job);
+                foreach (int k in (IEnumerable<int>?)chosen ?? buffer.SlotsWithOutput()) Emit(buffer.Read(k, Keep.IsPresent), job);
                 return;
             }
             // -Wait: stream until the job has finished. With -Keep, cursors skip what was already written.
-            var cursors = new long[buffer.SlotCount];
+            var cursors = new Dictionary<int, long>();
             var handles = new[] { buffer.LinesArrived, job.Finished, _stopping.WaitHandle };
             while (true)
             {
                 buffer.ResetArrivalSignal();
                 // Read the state before the lines: a job that has finished has no line still to come.
                 bool finished = IsFinished(job.JobStateInfo.State);
-                foreach (int k in slots)
+                foreach (int k in (IEnumerable<int>?)chosen ?? buffer.SlotsWithOutput())
                 {
-                    var read = buffer.Read(k, Keep.IsPresent, cursors[k]);
+                    cursors.TryGetValue(k, out long after);
+                    var read = buffer.Read(k, Keep.IsPresent, after);
                     cursors[k] = read.LastSequence;
                     Emit(read, job);
                 }
@@ -203,9 +206,10 @@ namespace ParallelJobs.Commands
             }
         }
 
-        private IEnumerable<int> ValidSlots(int slotCount, object target)
+        /// <summary>The -Slot values inside the run (the others are reported); null without -Slot.</summary>
+        private List<int>? ValidSlots(int slotCount, object target)
         {
-            if (Slot == null) return Enumerable.Range(0, slotCount);
+            if (Slot == null) return null;
             var valid = new List<int>();
             foreach (int k in Slot)
             {

@@ -53,6 +53,9 @@ namespace ParallelJobs
         /// <summary>Each slot's state now: what Get-ParallelSlot shows.</summary>
         public ParallelSlot[] GetSlots() => _run.GetSlots();
 
+        /// <summary>One slot (Idle and unused when the run has not needed it yet); null outside the throttle limit.</summary>
+        public ParallelSlot? GetSlot(int slot) => _run.GetSlot(slot);
+
         public override string StatusMessage => _run.GetProgress().ToString();
 
         public override bool HasMoreData

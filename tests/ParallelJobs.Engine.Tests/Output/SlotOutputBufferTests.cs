@@ -63,6 +63,21 @@ public class SlotOutputBufferTests
     }
 
     [Fact]
+    public void AHugeSlotCount_HoldsOnlyTheSlotsThatPrinted()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var buffer = new SlotOutputBuffer(int.MaxValue, null);
+        buffer.Append(Line(7, 0, "seven"));
+        buffer.Append(Line(int.MaxValue - 1, 1, "last"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+        Assert.Equal(new[] { 7, int.MaxValue - 1 }, buffer.SlotsWithOutput());
+        Assert.Empty(buffer.Read(3, keep: false).Lines);
+        Assert.Equal(0, buffer.Count(3));
+        Assert.Equal(new[] { "seven" }, buffer.Read(7, keep: false).Lines.Select(l => l.Line));
+        Assert.Equal(int.MaxValue, buffer.SlotCount);
+    }
+
+    [Fact]
     public void ASlotOutsideTheBuffer_IsRejectedOnRead_AndIgnoredOnAppend()
     {
         var buffer = new SlotOutputBuffer(2, null);

@@ -215,10 +215,39 @@ public class ParallelRunTests
         Assert.NotNull(seen);
         Assert.Equal(SlotActivity.Busy, seen![0].State);
         Assert.Equal(0, seen[0].Index);
-        Assert.Equal(SlotActivity.Idle, seen[1].State);
+        Assert.Single(seen); // slot 1 was never needed, so it was never made
+        Assert.Equal(SlotActivity.Idle, run.GetSlot(1)!.State);
+        Assert.Null(run.GetSlot(1)!.Index);
+        Assert.Null(run.GetSlot(2)); // outside the throttle limit
         Assert.Equal(CommandStatus.Cancelled, results.Single().Status);
         var after = run.GetSlots();
         Assert.Equal(SlotActivity.Idle, after[0].State);
         Assert.Equal("first-line", after[0].LastLine);
+    }
+
+    [Fact]
+    public void AHugeThrottleLimit_AllocatesOnlyTheSlotsItUses()
+    {
+        // Slots are made as they are first needed: -ThrottleLimit [int]::MaxValue with 10 inputs is 10 commands at
+        // once, not 2^31 slots' worth of memory.
+        var specs = Enumerable.Range(0, 10).Select(i => Sh($"echo {i}")).ToList();
+        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
+        long processBefore = GC.GetTotalAllocatedBytes(precise: true);
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = int.MaxValue });
+        foreach (var spec in specs) run.Add(spec);
+        long onThisThread = GC.GetAllocatedBytesForCurrentThread() - threadBefore;
+        run.CompleteAdding();
+        var (results, _) = Drain(run);
+        long inProcess = GC.GetTotalAllocatedBytes(precise: true) - processBefore;
+
+        Assert.Equal(Enumerable.Range(0, 10), results.Select(r => r.Index).OrderBy(i => i));
+        Assert.All(results, r => Assert.Equal(CommandStatus.Succeeded, r.Status));
+        var slots = run.GetSlots();
+        Assert.InRange(slots.Length, 1, 10);
+        Assert.Equal(Enumerable.Range(0, slots.Length), slots.Select(s => s.Slot));
+        Assert.Equal(10, slots.Sum(s => s.Completed));
+        // Ten small commands cost well under a megabyte each; one array of 2^31 slots would be gigabytes.
+        Assert.True(onThisThread < 16 << 20, $"{onThisThread:N0} bytes allocated on the adding thread");
+        Assert.True(inProcess < 256 << 20, $"{inProcess:N0} bytes allocated in the process (other tests run meanwhile)");
     }
 }
