@@ -11,7 +11,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     # Loaded up front so scripts can name engine types ([ParallelJobs.QualityDistribution]) right after Import-Module.
-    RequiredAssemblies   = if ($PSEdition -eq 'Core') { @('bin/net8.0/ParallelJobs.Engine.dll') } else { @('bin/netstandard2.0/ParallelJobs.Engine.dll') }
+    RequiredAssemblies   = if ($PSEdition -eq 'Core') { @('bin/net8.0/ParallelJobs.Engine.dll', 'bin/net8.0/ParallelJobs.Quality.dll') } else { @('bin/netstandard2.0/ParallelJobs.Engine.dll', 'bin/netstandard2.0/ParallelJobs.Quality.dll') }
     FormatsToProcess     = @('bin/ParallelJobs.format.ps1xml')
     CmdletsToExport      = @(
         'Start-ParallelCommand'

@@ -40,7 +40,7 @@ New-Item -ItemType Directory -Path $bin, (Join-Path $out 'en-US') -Force | Out-N
 foreach ($framework in 'net8.0', 'netstandard2.0') {
     $built = Join-Path $root "src/ParallelJobs/bin/$Configuration/$framework"
     $target = New-Item -ItemType Directory -Path (Join-Path $bin $framework) -Force
-    foreach ($f in 'ParallelJobs.dll', 'ParallelJobs.Engine.dll', 'ParallelJobs.pdb', 'ParallelJobs.Engine.pdb') {
+    foreach ($f in 'ParallelJobs.dll', 'ParallelJobs.Engine.dll', 'ParallelJobs.Quality.dll', 'ParallelJobs.pdb', 'ParallelJobs.Engine.pdb', 'ParallelJobs.Quality.pdb') {
         Copy-Item (Join-Path $built $f) $target
     }
 }

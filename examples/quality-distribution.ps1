@@ -33,13 +33,18 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../ParallelJobs.psd1')
+# The seeded data generator is test support, not part of the module: `dotnet build` at the root builds it.
+$generator = Get-ChildItem (Join-Path $PSScriptRoot '../tests/ParallelJobs.TestSupport/bin/*/netstandard2.0/ParallelJobs.TestSupport.dll') -ErrorAction SilentlyContinue |
+    Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+if (-not $generator) { throw 'tests/ParallelJobs.TestSupport is not built: run dotnet build at the repository root first' }
+Add-Type -Path $generator.FullName
 
 $created = -not $DataPath
 if ($created) { $DataPath = Join-Path ([IO.Path]::GetTempPath()) ("quality-seed-" + [Guid]::NewGuid().ToString('N').Substring(0, 8)) }
 try {
     Write-Host "Generating t1_1..t6_2 under $DataPath (seed $Seed) ..."
     $generation = Measure-Command {
-        $null = [ParallelJobs.Quality.QualDataSetGenerator]::Write($DataPath, $Seed, $FilesPerDirectory, $ReadsPerFile, 300, 800)
+        $null = [ParallelJobs.TestSupport.QualDataSetGenerator]::Write($DataPath, $Seed, $FilesPerDirectory, $ReadsPerFile, 300, 800)
     }
     $dirs = Get-ChildItem $DataPath -Directory | Where-Object Name -Like 't*_*' | Sort-Object Name
     $bytes = ($dirs | Get-ChildItem -File -Filter *.qual | Measure-Object Length -Sum).Sum

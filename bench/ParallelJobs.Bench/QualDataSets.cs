@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading.Tasks;
 using ParallelJobs.Quality;
+using ParallelJobs.TestSupport;
 
 namespace ParallelJobs.Bench
 {

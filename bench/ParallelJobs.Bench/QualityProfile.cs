@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ParallelJobs.Quality;
+using ParallelJobs.Parsing;
+using ParallelJobs.Statistics;
 
 namespace ParallelJobs.Bench
 {

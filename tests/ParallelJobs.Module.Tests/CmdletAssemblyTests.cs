@@ -88,19 +88,20 @@ public class CmdletAssemblyTests : IClassFixture<ModuleAssembly>
     }
 
     [Fact]
-    public void EngineHasNoPowerShellReference()
+    public void EngineAndQualityHaveNoPowerShellReference()
     {
         Assert.DoesNotContain(_m.Engine.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
+        Assert.DoesNotContain(_m.Quality.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
         Assert.Contains(_m.Cmdlets.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
     }
 
     [Theory]
     [InlineData("net8.0", ".NETCoreApp,Version=v8.0")]
     [InlineData("netstandard2.0", ".NETStandard,Version=v2.0")]
-    public void BothAssemblies_InEachFolder_TargetThatFolderFramework(string framework, string frameworkName)
+    public void EveryModuleAssembly_InEachFolder_TargetsThatFolderFramework(string framework, string frameworkName)
     {
         using var m = new ModuleAssembly(framework);
-        foreach (var a in new[] { m.Engine, m.Cmdlets })
+        foreach (var a in m.ModuleAssemblies)
         {
             var tf = a.GetCustomAttributesData().Single(x => x.AttributeType.FullName == "System.Runtime.Versioning.TargetFrameworkAttribute");
             Assert.Equal(frameworkName, tf.ConstructorArguments[0].Value);

@@ -26,9 +26,12 @@ public sealed class ModuleAssembly : IDisposable
         paths.Add(sma);
         paths.Add(Path.Combine(BinDir, "ParallelJobs.dll"));
         paths.Add(Path.Combine(BinDir, "ParallelJobs.Engine.dll"));
+        paths.Add(Path.Combine(BinDir, "ParallelJobs.Quality.dll"));
+        if (File.Exists(Path.Combine(BinDir, "System.Numerics.Vectors.dll"))) paths.Add(Path.Combine(BinDir, "System.Numerics.Vectors.dll"));
         Context = new MetadataLoadContext(new PathAssemblyResolver(paths), "System.Private.CoreLib");
         Cmdlets = Context.LoadFromAssemblyPath(Path.Combine(BinDir, "ParallelJobs.dll"));
         Engine = Context.LoadFromAssemblyPath(Path.Combine(BinDir, "ParallelJobs.Engine.dll"));
+        Quality = Context.LoadFromAssemblyPath(Path.Combine(BinDir, "ParallelJobs.Quality.dll"));
         Automation = Context.LoadFromAssemblyPath(sma);
         CmdletTypes = Cmdlets.GetExportedTypes()
             .Where(t => !t.IsAbstract && IsCmdlet(t))
@@ -43,6 +46,10 @@ public sealed class ModuleAssembly : IDisposable
     public MetadataLoadContext Context { get; }
     public Assembly Cmdlets { get; }
     public Assembly Engine { get; }
+    public Assembly Quality { get; }
+
+    /// <summary>The module's own assemblies: cmdlets, engine, quality.</summary>
+    public IReadOnlyList<Assembly> ModuleAssemblies => new[] { Cmdlets, Engine, Quality };
     public Assembly Automation { get; }
     public IReadOnlyList<Type> CmdletTypes { get; }
 
@@ -65,7 +72,7 @@ public sealed class ModuleAssembly : IDisposable
         return a.ConstructorArguments[0].Value + "-" + a.ConstructorArguments[1].Value;
     }
 
-    public Type? FindType(string fullName) => Engine.GetType(fullName) ?? Cmdlets.GetType(fullName);
+    public Type? FindType(string fullName) => Engine.GetType(fullName) ?? Quality.GetType(fullName) ?? Cmdlets.GetType(fullName);
 
     private static bool IsCmdlet(Type t)
     {

@@ -81,7 +81,7 @@ public class ModuleFilesTests : IClassFixture<ModuleAssembly>
         var runtimeDir = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
         var platform = new[] { "netstandard", "System.Management.Automation" };
         var shippedNames = new List<string>();
-        foreach (var assembly in new[] { m.Cmdlets, m.Engine })
+        foreach (var assembly in m.ModuleAssemblies)
         {
             foreach (var reference in assembly.GetReferencedAssemblies())
             {
@@ -95,6 +95,7 @@ public class ModuleFilesTests : IClassFixture<ModuleAssembly>
             }
         }
         Assert.Contains("ParallelJobs.Engine", shippedNames);
+        Assert.Contains("ParallelJobs.Quality", shippedNames);
         if (framework == "netstandard2.0")
             Assert.Contains("System.Numerics.Vectors", shippedNames);
         else
@@ -107,6 +108,7 @@ public class ModuleFilesTests : IClassFixture<ModuleAssembly>
         using var ns = new ModuleAssembly("netstandard2.0");
         static List<string> Names(System.Reflection.Assembly a) => a.GetExportedTypes().Select(t => t.FullName!).OrderBy(x => x).ToList();
         Assert.Equal(Names(ns.Engine), Names(_m.Engine));
+        Assert.Equal(Names(ns.Quality), Names(_m.Quality));
         Assert.Equal(Names(ns.Cmdlets), Names(_m.Cmdlets));
         Assert.Equal(ns.CmdletTypes.Select(ModuleAssembly.CmdletName), _m.CmdletTypes.Select(ModuleAssembly.CmdletName));
     }

@@ -64,7 +64,8 @@ Describe 'Get-QualityDistribution' {
         It 'shares one large FASTQ between the workers and gives the numbers of one worker' {
             # 40 MB: large enough to be cut into byte ranges (32 MB and up), two per worker.
             $big = Join-Path $TestDrive 'big.fastq'
-            [ParallelJobs.Quality.QualDataSetGenerator]::WriteFastq($big, 7, 130000, 150)
+            . (Join-Path $PSScriptRoot 'TestSupport.ps1'); Import-TestSupport
+            [ParallelJobs.TestSupport.QualDataSetGenerator]::WriteFastq($big, 7, 130000, 150)
             (Get-Item $big).Length | Should -BeGreaterThan 32MB
             $one = Get-QualityDistribution -LiteralPath $big -ThrottleLimit 1
             $two = Get-QualityDistribution -LiteralPath $big -ThrottleLimit 2

@@ -25,3 +25,12 @@ function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
 function New-OtherJob {
     if (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue) { Start-ThreadJob { 1 } } else { Start-Job { 1 } }
 }
+
+# The seeded quality-data generator (tests/ParallelJobs.TestSupport, built by `dotnet build`/`dotnet test`;
+# not part of the shipped module). Returns the type [ParallelJobs.TestSupport.QualDataSetGenerator].
+function Import-TestSupport {
+    $dll = Get-ChildItem (Join-Path $PSScriptRoot '../ParallelJobs.TestSupport/bin/*/netstandard2.0/ParallelJobs.TestSupport.dll') -ErrorAction SilentlyContinue |
+        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+    if (-not $dll) { throw 'tests/ParallelJobs.TestSupport is not built: run dotnet build at the repository root' }
+    Add-Type -Path $dll.FullName
+}

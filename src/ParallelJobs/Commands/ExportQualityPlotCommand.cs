@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Text;
+using ParallelJobs.Plotting;
 
 namespace ParallelJobs.Commands
 {

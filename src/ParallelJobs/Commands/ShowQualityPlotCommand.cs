@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using ParallelJobs.Plotting;
 
 namespace ParallelJobs.Commands
 {

@@ -1,6 +1,6 @@
 using ParallelJobs.Output;
 using ParallelJobs.Scheduling;
-using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+using static ParallelJobs.Engine.Tests.RunDriver;
 
 namespace ParallelJobs.Engine.Tests.Output;
 

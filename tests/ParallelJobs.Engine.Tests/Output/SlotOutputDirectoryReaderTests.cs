@@ -1,8 +1,8 @@
 using System.Text;
 using ParallelJobs.Output;
 using ParallelJobs.Scheduling;
-using ParallelJobs.Engine.Tests.Scheduling;
-using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+using static ParallelJobs.Engine.Tests.RunDriver;
+using ParallelJobs.TestSupport;
 
 namespace ParallelJobs.Engine.Tests.Output;
 

@@ -1,5 +1,6 @@
 using ParallelJobs.Scheduling;
-using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+using static ParallelJobs.Engine.Tests.RunDriver;
+using ParallelJobs.TestSupport;
 
 namespace ParallelJobs.Engine.Tests.Scheduling;
 

@@ -1,6 +1,7 @@
 using ParallelJobs.Processes;
 using ParallelJobs.Scheduling;
-using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+using static ParallelJobs.Engine.Tests.RunDriver;
+using ParallelJobs.TestSupport;
 
 namespace ParallelJobs.Engine.Tests.Scheduling;
 

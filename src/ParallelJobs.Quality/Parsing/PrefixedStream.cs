@@ -1,0 +1,44 @@
+using System;
+using System.IO;
+
+namespace ParallelJobs.Parsing
+{
+    /// <summary>A read-only stream that first returns bytes already read (for format sniffing), then the rest of the source.</summary>
+    internal sealed class PrefixedStream : Stream
+    {
+        private readonly byte[] _prefix;
+        private readonly Stream _rest;
+        private int _position;
+        private readonly int _length;
+
+        public PrefixedStream(byte[] prefix, int length, Stream rest)
+        {
+            _prefix = new byte[length];
+            System.Buffer.BlockCopy(prefix, 0, _prefix, 0, length);
+            _length = length;
+            _rest = rest;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position < _length)
+            {
+                int n = Math.Min(count, _length - _position);
+                System.Buffer.BlockCopy(_prefix, _position, buffer, offset, n);
+                _position += n;
+                return n;
+            }
+            return _rest.Read(buffer, offset, count);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

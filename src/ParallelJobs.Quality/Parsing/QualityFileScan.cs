@@ -1,0 +1,26 @@
+namespace ParallelJobs.Parsing
+{
+    /// <summary>Outcome of reading one valid file into a histogram.</summary>
+    public sealed class QualityFileScan
+    {
+        public QualityFileScan(QualityFileFormat format, bool compressed, long records, int? phredOffset, long bytesRead)
+        {
+            Format = format;
+            Compressed = compressed;
+            Records = records;
+            PhredOffset = phredOffset;
+            BytesRead = bytesRead;
+        }
+
+        public QualityFileFormat Format { get; }
+        public bool Compressed { get; }
+        public long Records { get; }
+        /// <summary>FASTQ offset used; null for .qual and for FASTQ without any quality character.</summary>
+        public int? PhredOffset { get; }
+        /// <summary>Uncompressed bytes parsed.</summary>
+        public long BytesRead { get; }
+
+        /// <summary>What to subtract from the histogram indexes of this file to get scores (31 for Phred+64 FASTQ).</summary>
+        public int ScoreShift => Format == QualityFileFormat.Fastq && PhredOffset == 64 ? 31 : 0;
+    }
+}

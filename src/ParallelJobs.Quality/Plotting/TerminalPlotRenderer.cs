@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace ParallelJobs.Plotting
+{
+    /// <summary>
+    /// Draws mean quality per position as lines of text: the seed's matplotlib plot for a terminal. ASCII only,
+    /// so it reads the same in any console, code page or file; colour is optional ANSI on top.
+    /// </summary>
+    /// <remarks>
+    /// Layout, top to bottom: title, "Quality", the plot rows (y axis with ticks; dotted lines at the band limits
+    /// 20 and 28), the x axis with ticks, tick labels, the x axis label, the band key, and with several series
+    /// the legend. Every line is at most <see cref="TerminalPlotOptions.Width"/> visible characters and there
+    /// are exactly <see cref="TerminalPlotOptions.Height"/> lines.
+    /// </remarks>
+    public sealed class TerminalPlotRenderer
+    {
+        /// <summary>Markers of the series, in input order: distinct shapes, because colour is taken by the bands.</summary>
+        public const string SeriesMarkers = "*o+x#@%&";
+
+        public const string OverlayTitle = "Mean quality per position";
+
+        private const char BandLimitMark = '.';
+
+        public IReadOnlyList<string> Render(QualityDistribution distribution, TerminalPlotOptions options) =>
+            Render(new[] { distribution ?? throw new ArgumentNullException(nameof(distribution)) }, options);
+
+        /// <summary>One plot of all the distributions: one series alone is the seed's plot; several are overlaid with a legend.</summary>
+        public IReadOnlyList<string> Render(IReadOnlyList<QualityDistribution> distributions, TerminalPlotOptions options)
+        {
+            if (distributions == null || distributions.Count == 0 || distributions.Any(d => d == null))
+            {
+                throw new ArgumentException("At least one quality distribution is needed, and none may be null.", nameof(distributions));
+            }
+            if (options == null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+            if (options.Width < TerminalPlotOptions.MinimumWidth)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.Width, "A terminal plot needs at least " + TerminalPlotOptions.MinimumWidth + " columns.");
+            }
+            if (options.Height < TerminalPlotOptions.MinimumHeight)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.Height, "A terminal plot needs at least " + TerminalPlotOptions.MinimumHeight + " lines.");
+            }
+
+            int width = options.Width;
+            bool overlay = distributions.Count > 1;
+            int lastPosition = distributions.Max(d => PositionGrouping.LastPosition(d.Positions));
+            int binWidth = distributions.Max(d => Math.Max(1, d.BinWidth));
+            // A group's mean never exceeds the highest row mean, so the axis can be fixed before grouping.
+            double highest = distributions.SelectMany(d => d.Positions).Where(p => p != null && !double.IsNaN(p.Mean))
+                .Select(p => p.Mean).DefaultIfEmpty(0).Max();
+            double top = QualityAxis.Top(highest);
+
+            int labelWidth = FormatNumber(top).Length;
+            int gutter = labelWidth + 2;
+            int plotWidth = width - gutter - 1;
+            int span = PositionGrouping.ChooseSpan(lastPosition, binWidth, plotWidth);
+            var series = distributions.Select(d => PositionGrouping.Group(d.Positions, span)).ToList();
+
+            var legend = overlay ? LegendLines(distributions, series, width) : new List<string>();
+            int plotRows = options.Height - 6 - legend.Count;
+            if (plotRows < 3)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.Height,
+                    "The legend of " + distributions.Count + " series needs " + legend.Count + " lines; the plot needs a height of at least " + (9 + legend.Count) + ".");
+            }
+
+            var yScale = new LinearScale(QualityAxis.Bottom, top, plotRows - 1, 0);
+            int firstPosition = series.SelectMany(s => s).Select(g => g.Start).DefaultIfEmpty(1).Min();
+            var xScale = new LinearScale(firstPosition, Math.Max(firstPosition, lastPosition), 0, plotWidth - 1);
+
+            var cells = new char[plotRows][];
+            var colors = new string?[plotRows][];
+            for (int r = 0; r < plotRows; r++)
+            {
+                cells[r] = Enumerable.Repeat(' ', plotWidth).ToArray();
+                colors[r] = new string?[plotWidth];
+            }
+
+            foreach (double limit in new[] { QualityBandScheme.PoorBelow, QualityBandScheme.GoodAbove })
+            {
+                int row = RowOf(yScale, limit, plotRows);
+                for (int c = 0; c < plotWidth; c += 2)
+                {
+                    cells[row][c] = BandLimitMark;
+                }
+            }
+
+            for (int s = 0; s < series.Count; s++)
+            {
+                DrawSeries(series[s], SeriesMarkers[s % SeriesMarkers.Length], xScale, yScale, cells, colors, options.UseColor);
+            }
+
+            var lines = new List<string>(options.Height);
+            string title = overlay ? OverlayTitle : PlotTitle.Format(Printable(distributions[0].Name), series[0]);
+            lines.Add(Center(Truncate(title, width), width));
+            lines.Add("Quality");
+
+            var yTicks = YTickRows(yScale, top, plotRows);
+            for (int r = 0; r < plotRows; r++)
+            {
+                var line = new StringBuilder(width + 32);
+                line.Append((yTicks.TryGetValue(r, out string? label) ? label : "").PadLeft(labelWidth)).Append(' ');
+                QualityBand rowBand = QualityBandScheme.Classify(yScale.Invert(r));
+                AppendColored(line, yTicks.ContainsKey(r) ? '+' : '|', options.UseColor ? QualityBandScheme.AnsiColor(rowBand) : null);
+                AppendCells(line, cells[r], colors[r]);
+                lines.Add(line.ToString());
+            }
+
+            var xTicks = AxisTicks.Compute(firstPosition, Math.Max(firstPosition, lastPosition), Math.Max(2, plotWidth / 10), 1)
+                .Where(t => t >= firstPosition).ToList();
+            var axis = new StringBuilder(new string(' ', gutter - 1) + "+" + new string('-', plotWidth));
+            var tickLabels = new StringBuilder(new string(' ', width));
+            int previousEnd = -1;
+            foreach (double tick in xTicks)
+            {
+                int column = (int)Math.Round(xScale.Map(tick));
+                axis[gutter + column] = '+';
+                string text = FormatNumber(tick);
+                int start = gutter + column - text.Length / 2;
+                start = Math.Max(gutter - 1, Math.Min(start, width - text.Length));
+                if (start <= previousEnd + 1)
+                {
+                    continue;
+                }
+                for (int i = 0; i < text.Length; i++)
+                {
+                    tickLabels[start + i] = text[i];
+                }
+                previousEnd = start + text.Length - 1;
+            }
+            lines.Add(axis.ToString());
+            lines.Add(tickLabels.ToString().TrimEnd());
+            lines.Add(new string(' ', gutter) + Center(Truncate(PositionGrouping.AxisLabel(span), plotWidth), plotWidth));
+            lines.Add(BandKey(options.UseColor));
+            lines.AddRange(legend);
+            return lines;
+        }
+
+        private static void DrawSeries(IReadOnlyList<PositionGroup> groups, char marker, LinearScale xScale, LinearScale yScale,
+            char[][] cells, string?[][] colors, bool useColor)
+        {
+            var points = groups.Select(g => (Column: (int)Math.Round(xScale.Map(g.Center)), Value: g.Mean)).OrderBy(p => p.Column).ToList();
+            int plotRows = cells.Length;
+            void Put(int column, double value)
+            {
+                int row = RowOf(yScale, value, plotRows);
+                cells[row][column] = marker;
+                colors[row][column] = useColor ? QualityBandScheme.AnsiColor(QualityBandScheme.Classify(value)) : null;
+            }
+
+            if (points.Count == 1)
+            {
+                Put(points[0].Column, points[0].Value);
+            }
+            // Fill every column between neighbouring points by linear interpolation, so it reads as a line.
+            for (int i = 0; i + 1 < points.Count; i++)
+            {
+                var (c0, v0) = points[i];
+                var (c1, v1) = points[i + 1];
+                double ValueAt(int c) => c1 == c0 ? v1 : v0 + (v1 - v0) * (c - c0) / (c1 - c0);
+                for (int c = c0; c <= c1; c++)
+                {
+                    Put(c, ValueAt(c));
+                    if (c < c1)
+                    {
+                        BridgeSteepStep(c, ValueAt(c), ValueAt(c + 1));
+                    }
+                }
+            }
+
+            // A drop of several rows between two columns would leave the line broken: fill the rows between,
+            // the upper half in the left column and the lower half in the right one, as a staircase.
+            void BridgeSteepStep(int column, double from, double to)
+            {
+                int r0 = RowOf(yScale, from, plotRows);
+                int r1 = RowOf(yScale, to, plotRows);
+                int step = Math.Sign(r1 - r0);
+                for (int row = r0 + step; row != r1 && step != 0; row += step)
+                {
+                    int c = Math.Abs(row - r0) <= Math.Abs(r1 - r0) / 2 ? column : column + 1;
+                    double value = yScale.Invert(row);
+                    cells[row][c] = marker;
+                    colors[row][c] = useColor ? QualityBandScheme.AnsiColor(QualityBandScheme.Classify(value)) : null;
+                }
+            }
+        }
+
+        private static int RowOf(LinearScale yScale, double value, int plotRows)
+        {
+            int row = (int)Math.Round(yScale.Map(value));
+            return Math.Max(0, Math.Min(plotRows - 1, row));
+        }
+
+        private static Dictionary<int, string> YTickRows(LinearScale yScale, double top, int plotRows)
+        {
+            var rows = new Dictionary<int, string>();
+            foreach (double tick in AxisTicks.Compute(QualityAxis.Bottom, top, Math.Max(2, plotRows / 2 + 1), 1))
+            {
+                int row = RowOf(yScale, tick, plotRows);
+                if (!rows.ContainsKey(row))
+                {
+                    rows[row] = FormatNumber(tick);
+                }
+            }
+            return rows;
+        }
+
+        private static List<string> LegendLines(IReadOnlyList<QualityDistribution> distributions, IReadOnlyList<IReadOnlyList<PositionGroup>> series, int width)
+        {
+            var lines = new List<string>();
+            var current = new StringBuilder();
+            for (int s = 0; s < distributions.Count; s++)
+            {
+                string entry = Truncate(SeriesMarkers[s % SeriesMarkers.Length] + " " + PlotTitle.Format(Printable(distributions[s].Name), series[s]), width);
+                if (current.Length > 0 && current.Length + 3 + entry.Length > width)
+                {
+                    lines.Add(current.ToString());
+                    current.Clear();
+                }
+                if (current.Length > 0)
+                {
+                    current.Append("   ");
+                }
+                current.Append(entry);
+            }
+            lines.Add(current.ToString());
+            return lines;
+        }
+
+        private static string BandKey(bool useColor)
+        {
+            var key = new StringBuilder("Bands: ");
+            AppendColored(key, "<20 poor", useColor ? QualityBandScheme.AnsiRed : null);
+            key.Append("  ");
+            AppendColored(key, "20-28 fair", useColor ? QualityBandScheme.AnsiYellow : null);
+            key.Append("  ");
+            AppendColored(key, ">28 good", useColor ? QualityBandScheme.AnsiGreen : null);
+            return key.ToString();
+        }
+
+        private static void AppendCells(StringBuilder line, char[] cells, string?[] colors)
+        {
+            int last = cells.Length - 1;
+            while (last >= 0 && cells[last] == ' ')
+            {
+                last--;
+            }
+            string? current = null;
+            for (int c = 0; c <= last; c++)
+            {
+                string? color = colors[c];
+                if (color != current)
+                {
+                    if (current != null)
+                    {
+                        line.Append(QualityBandScheme.AnsiReset);
+                    }
+                    if (color != null)
+                    {
+                        line.Append(color);
+                    }
+                    current = color;
+                }
+                line.Append(cells[c]);
+            }
+            if (current != null)
+            {
+                line.Append(QualityBandScheme.AnsiReset);
+            }
+        }
+
+        private static void AppendColored(StringBuilder line, char text, string? color) => AppendColored(line, text.ToString(), color);
+
+        private static void AppendColored(StringBuilder line, string text, string? color)
+        {
+            if (color == null)
+            {
+                line.Append(text);
+                return;
+            }
+            line.Append(color).Append(text).Append(QualityBandScheme.AnsiReset);
+        }
+
+        /// <summary>A name with an escape or newline in it would break the layout or restyle the terminal: show '?' instead.</summary>
+        private static string Printable(string? name) =>
+            new string((name ?? "").Select(c => char.IsControl(c) ? '?' : c).ToArray());
+
+        private static string FormatNumber(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+        private static string Truncate(string text, int width) =>
+            text.Length <= width ? text : text.Substring(0, Math.Max(0, width - 3)) + "...";
+
+        private static string Center(string text, int width)
+        {
+            int left = Math.Max(0, (width - text.Length) / 2);
+            return new string(' ', left) + text;
+        }
+    }
+}

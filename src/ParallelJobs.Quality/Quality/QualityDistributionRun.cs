@@ -1,0 +1,434 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using ParallelJobs.Parsing;
+using ParallelJobs.Statistics;
+
+namespace ParallelJobs.Quality
+{
+    /// <summary>
+    /// Computes quality distributions in parallel: inputs arrive with <see cref="Add"/>, their files are queued,
+    /// and ThrottleLimit worker threads (slots 0..T-1, in this process) each take the next file, parse it into
+    /// their own histogram and, only if the whole file is valid, add it to its input's total. Results, errors and
+    /// progress come back through one thread-safe queue (<see cref="TryTake"/>), so a caller such as a cmdlet can
+    /// write them on its own thread. Histograms merge by addition, so the numbers do not depend on the number of
+    /// workers or on which worker read which file.
+    /// </summary>
+    public sealed class QualityDistributionRun : IDisposable
+    {
+        private readonly QualityRunOptions _options;
+        private readonly CancellationTokenSource _cancellation;
+        private readonly BlockingCollection<FileWork> _work = new BlockingCollection<FileWork>();
+        private readonly BlockingCollection<QualityRunEvent> _events = new BlockingCollection<QualityRunEvent>();
+        private readonly Thread[] _workers;
+        private readonly QualityInputAccumulator? _merged;
+        private readonly int _processId;
+        private readonly object _progressGate = new object();
+        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private int _liveWorkers;
+        private long _order;
+        private int _filesTotal, _filesCompleted, _filesFailed;
+        private long _bytesTotal, _bytesCompleted;
+        private bool _completed;
+
+        public QualityDistributionRun(QualityRunOptions options, CancellationToken cancellationToken = default)
+        {
+            _options = options ?? throw new ArgumentNullException(nameof(options));
+            if (options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
+            if (options.PhredOffset != null && options.PhredOffset != 33 && options.PhredOffset != 64)
+                throw new ArgumentOutOfRangeException(nameof(options), "PhredOffset must be 33 or 64.");
+            _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using (var self = Process.GetCurrentProcess()) _processId = self.Id;
+            if (options.Merge) _merged = new QualityInputAccumulator(options.MergedName, "");
+
+            _workers = new Thread[options.ThrottleLimit];
+            _liveWorkers = _workers.Length;
+            for (int slot = 0; slot < _workers.Length; slot++)
+            {
+                int workerSlot = slot;
+                _workers[slot] = new Thread(() => Work(workerSlot)) { IsBackground = true, Name = "QualityDistribution slot " + slot };
+                _workers[slot].Start();
+            }
+        }
+
+        /// <summary>Queues the files of an input. A directory without quality files gives a NoQualityFiles error event.</summary>
+        public void Add(QualityInput input)
+        {
+            if (input == null) throw new ArgumentNullException(nameof(input));
+            if (_completed) throw new InvalidOperationException("Complete() was called; no more inputs are accepted.");
+            if (input.Files.Count == 0)
+            {
+                Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.NoQualityFiles, input.Path, 0,
+                    "no quality files (.qual, .fastq, .fq, or their .gz forms) in the directory", 0)));
+                return;
+            }
+            var accumulator = _merged ?? new QualityInputAccumulator(input.Name, input.Path);
+            accumulator.AddFiles(input.Files);
+            foreach (string file in input.Files)
+            {
+                long size = 0;
+                try { size = new FileInfo(file).Length; } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                lock (_progressGate) { _filesTotal++; _bytesTotal += size; }
+                long order = Interlocked.Increment(ref _order);
+                try
+                {
+                    // A large plain file is shared by the workers in byte ranges; anything else is read whole by one.
+                    if (_workers.Length > 1 && QualityFileReader.CanSplit(file, size, _options.MinimumRangeBytes, out QualityFileFormat format))
+                    {
+                        var split = new SplitFile(format, size, RangeCount(size), _cancellation.Token);
+                        for (int range = 0; range < split.Ranges; range++) _work.Add(new FileWork(accumulator, file, size, order, split, range));
+                    }
+                    else _work.Add(new FileWork(accumulator, file, size, order, null, 0));
+                }
+                catch (InvalidOperationException) when (_cancellation.IsCancellationRequested) { return; }
+            }
+        }
+
+        /// <summary>No more inputs: the run finishes when the queued files are done.</summary>
+        public void Complete()
+        {
+            _completed = true;
+            _work.CompleteAdding();
+        }
+
+        /// <summary>Stops the workers promptly (they check between chunks of about a megabyte); no more results come.</summary>
+        public void Cancel()
+        {
+            try { _cancellation.Cancel(); } catch (ObjectDisposedException) { }
+        }
+
+        /// <summary>True when every event has been posted and taken.</summary>
+        public bool IsFinished => _events.IsCompleted;
+
+        /// <summary>Next event, waiting at most the timeout (0: don't wait; -1: wait). False on time-out or when finished.</summary>
+        public bool TryTake(out QualityRunEvent? runEvent, int millisecondsTimeout)
+        {
+            try
+            {
+                return _events.TryTake(out runEvent, millisecondsTimeout);
+            }
+            catch (InvalidOperationException)
+            {
+                runEvent = null;
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// The whole computation in one call, for scripts and benchmarks: every input, then the results (in
+        /// completion order) and errors.
+        /// </summary>
+        public static QualityRunSummary Compute(IEnumerable<QualityInput> inputs, QualityRunOptions options, CancellationToken cancellationToken = default)
+        {
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+            var distributions = new List<QualityDistribution>();
+            var errors = new List<QualityFileError>();
+            using (var run = new QualityDistributionRun(options, cancellationToken))
+            {
+                foreach (var input in inputs) run.Add(input);
+                run.Complete();
+                while (run.TryTake(out var runEvent, Timeout.Infinite))
+                {
+                    if (runEvent!.Kind == QualityRunEventKind.Result) distributions.Add(runEvent.Distribution!);
+                    else if (runEvent.Kind == QualityRunEventKind.Error) errors.Add(runEvent.Error!);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            return new QualityRunSummary(distributions, errors);
+        }
+
+        /// <summary>How long Dispose waits for workers to notice the cancellation before it leaves them behind.</summary>
+        private static readonly TimeSpan WorkerGrace = TimeSpan.FromSeconds(2);
+
+        /// <summary>
+        /// Cancels and waits for the workers, but not for ever: a worker blocked in the kernel (a FIFO, a hung
+        /// network share) cannot see the token, and Ctrl+C must still return. Such a worker is a background
+        /// thread; it ends by itself when its read returns, and nothing reads what it produces.
+        /// </summary>
+        public void Dispose()
+        {
+            Cancel();
+            try { _work.CompleteAdding(); } catch (ObjectDisposedException) { }
+            var deadline = DateTime.UtcNow + WorkerGrace;
+            bool allEnded = true;
+            foreach (var worker in _workers)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (!worker.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero)) allEnded = false;
+            }
+            // A worker still running may still look at the token; its source stays alive for it.
+            if (allEnded) _cancellation.Dispose();
+        }
+
+        private void Work(int slot)
+        {
+            var histogram = new QualityHistogram();
+            var buffer = RetainedArrays<byte>.Rent(QualityFileReader.BufferSize);
+            CancellationToken token = _cancellation.Token;
+            try
+            {
+                foreach (FileWork item in _work.GetConsumingEnumerable(token))
+                {
+                    if (item.Split != null) ReadRange(item, slot, histogram, buffer, token);
+                    else ReadFile(item, slot, histogram, buffer, token, item.Size);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                histogram.Release();
+                RetainedArrays<byte>.Return(buffer);
+                if (Interlocked.Decrement(ref _liveWorkers) == 0) Finish();
+            }
+        }
+
+        /// <summary>
+        /// Ranges per split file: as many as fit at least <see cref="QualityRunOptions.MinimumRangeBytes"/> each, up
+        /// to 16 per worker. Many small ranges, not one per worker, so that a worker slowed down (a busy machine,
+        /// a shared VM) leaves its share to the others instead of holding up the end of the file.
+        /// </summary>
+        private int RangeCount(long size) => (int)Math.Max(2, Math.Min(16L * _workers.Length, size / _options.MinimumRangeBytes));
+
+        /// <summary>For tests: files read in byte ranges whose ranges fit together, and files read whole again because they did not.</summary>
+        internal int FilesReadInRanges => Volatile.Read(ref _filesReadInRanges);
+        internal int FilesReadWholeAfterRanges => Volatile.Read(ref _filesReadWholeAfterRanges);
+        private int _filesReadInRanges, _filesReadWholeAfterRanges;
+
+        /// <summary>
+        /// One byte range of a split file, into this worker's histogram and then into the file's. The worker that
+        /// finishes the last range checks that the ranges fit together (each ends where the next one starts,
+        /// the first at 0, the last at the end) and that none failed; then the file counts as one valid file. If
+        /// not — a defect anywhere, a record layout the resynchronisation could not read, Solexa-looking
+        /// qualities — that worker reads the whole file as if it had never been split, which gives exactly the
+        /// numbers or the error (with its line) that an unsplit read gives.
+        /// </summary>
+        private void ReadRange(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token)
+        {
+            SplitFile split = item.Split!;
+            item.Accumulator.Started(Stopwatch.GetTimestamp());
+            histogram.Clear();
+            long nominalStart = split.NominalStart(item.Range);
+            long nominalEnd = split.NominalStart(item.Range + 1);
+            QualityFileReader.RangeScan? range = null;
+            try
+            {
+                range = QualityFileReader.ReadRange(item.Path, split.Format, nominalStart, item.Range == split.Ranges - 1 ? long.MaxValue : nominalEnd,
+                    histogram, buffer, _options.PhredOffset, split.Token);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException) || !token.IsCancellationRequested)
+            {
+                // A defect, an unreadable file, a bug, or another range that failed first (which stops this one):
+                // the whole-file read below says what and where (and, like every read on a worker, never lets an
+                // exception take the user's session down).
+            }
+            bool last = split.Add(item.Range, range, histogram, slot);
+            ReportProgress(nominalEnd - nominalStart, files: 0, failed: false, force: false);
+            if (!last) return;
+
+            try
+            {
+                if (token.IsCancellationRequested) return;
+                QualityFileScan? scan = split.Scan(item.Size, _options.PhredOffset);
+                if (scan == null)
+                {
+                    Interlocked.Increment(ref _filesReadWholeAfterRanges);
+                    ReadFile(item, slot, histogram, buffer, token, progressBytes: 0);
+                    return;
+                }
+                Interlocked.Increment(ref _filesReadInRanges);
+                foreach (int other in split.Slots) item.Accumulator.AddSlot(other);
+                int pending = item.Accumulator.Completed(split.Histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
+                FileDone(item.Accumulator, pending, progressBytes: 0, failed: false, token);
+            }
+            finally
+            {
+                split.Histogram.Release();
+                split.Dispose();
+            }
+        }
+
+        /// <summary>A file is in (valid or failed): its input's result when it was the input's last file, and progress.</summary>
+        private void FileDone(QualityInputAccumulator accumulator, int pending, long progressBytes, bool failed, CancellationToken token)
+        {
+            if (pending == 0 && _merged == null && !token.IsCancellationRequested)
+                Post(QualityRunEvent.ForResult(accumulator.TakeDistribution(_processId)));
+            ReportProgress(progressBytes, files: 1, failed, force: false);
+        }
+
+        private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token, long progressBytes)
+        {
+            item.Accumulator.Started(Stopwatch.GetTimestamp());
+            histogram.Clear();
+            int pending;
+            bool failed = true;
+            try
+            {
+                QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token);
+                pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
+                failed = false;
+            }
+            catch (QualityFormatException e)
+            {
+                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp());
+                Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, item.Path, e.Line, e.Message, e.RecordsBeforeError)));
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
+            {
+                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp());
+                Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.UnreadableFile, item.Path, 0, e.Message, 0)));
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                // A bug must not take the user's whole session down with an unhandled exception on a worker thread.
+                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp());
+                Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, item.Path, 0, "unexpected " + e.GetType().Name + ": " + e.Message, 0)));
+            }
+
+            FileDone(item.Accumulator, pending, progressBytes, failed, token);
+        }
+
+        private void ReportProgress(long bytes, int files, bool failed, bool force)
+        {
+            QualityRunProgress? progress = null;
+            lock (_progressGate)
+            {
+                _filesCompleted += files;
+                _bytesCompleted += bytes;
+                if (failed) _filesFailed++;
+                if (force || _sinceProgress.Elapsed >= _options.ProgressInterval)
+                {
+                    _sinceProgress.Restart();
+                    progress = new QualityRunProgress(_filesCompleted, _filesTotal, _filesFailed, _bytesCompleted, _bytesTotal);
+                }
+            }
+            if (progress != null) Post(QualityRunEvent.ForProgress(progress));
+        }
+
+        private void Finish()
+        {
+            if (!_cancellation.IsCancellationRequested)
+            {
+                if (_merged != null && _filesTotal > 0) Post(QualityRunEvent.ForResult(_merged.TakeDistribution(_processId)));
+                lock (_progressGate)
+                {
+                    Post(QualityRunEvent.ForProgress(new QualityRunProgress(_filesCompleted, _filesTotal, _filesFailed, _bytesCompleted, _bytesTotal)));
+                }
+            }
+            _events.CompleteAdding();
+        }
+
+        private void Post(QualityRunEvent runEvent)
+        {
+            try { _events.Add(runEvent); }
+            catch (InvalidOperationException) { }
+        }
+
+        private sealed class FileWork
+        {
+            public FileWork(QualityInputAccumulator accumulator, string path, long size, long order, SplitFile? split, int range)
+            {
+                Accumulator = accumulator;
+                Path = path;
+                Size = size;
+                Order = order;
+                Split = split;
+                Range = range;
+            }
+
+            public QualityInputAccumulator Accumulator { get; }
+            public string Path { get; }
+            public long Size { get; }
+            public long Order { get; }
+            /// <summary>For a file read in byte ranges: the file's shared state, and which range this is.</summary>
+            public SplitFile? Split { get; }
+            public int Range { get; }
+        }
+
+        /// <summary>
+        /// A file read in byte ranges by several workers: what the ranges found, gathered under a lock. The first
+        /// range to fail stops the others (<see cref="Token"/>): the file will be read whole anyway.
+        /// </summary>
+        private sealed class SplitFile : IDisposable
+        {
+            private readonly object _gate = new object();
+            private readonly CancellationTokenSource _abandon;
+            private readonly long[] _starts;
+            private readonly long[] _ends;
+            private int _remaining;
+            private bool _failed;
+            private long _records;
+            private byte _lowest = byte.MaxValue, _highest;
+
+            public SplitFile(QualityFileFormat format, long size, int ranges, CancellationToken runToken)
+            {
+                _abandon = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+                Token = _abandon.Token;
+                Format = format;
+                Size = size;
+                Ranges = ranges;
+                _starts = new long[ranges];
+                _ends = new long[ranges];
+                _remaining = ranges;
+            }
+
+            public QualityFileFormat Format { get; }
+            public long Size { get; }
+            public int Ranges { get; }
+            /// <summary>Cancelled when the run is, or when a range has failed.</summary>
+            public CancellationToken Token { get; }
+            public QualityHistogram Histogram { get; } = new QualityHistogram();
+            public SortedSet<int> Slots { get; } = new SortedSet<int>();
+
+            /// <summary>Where range i nominally starts (range Ranges: the end of the file).</summary>
+            public long NominalStart(int range) => range >= Ranges ? Size : Size / Ranges * range;
+
+            /// <summary>Adds a range's outcome (null: it failed); true for the last one.</summary>
+            public bool Add(int range, QualityFileReader.RangeScan? scan, QualityHistogram histogram, int slot)
+            {
+                lock (_gate)
+                {
+                    if (scan == null)
+                    {
+                        if (!_failed) _abandon.Cancel(); // the others stop: the whole file is read anyway
+                        _failed = true;
+                    }
+                    else if (!_failed)
+                    {
+                        var s = scan.Value;
+                        _starts[range] = s.Start;
+                        _ends[range] = s.End;
+                        _records += s.Records;
+                        if (s.Highest != 0)
+                        {
+                            if (s.Lowest < _lowest) _lowest = s.Lowest;
+                            if (s.Highest > _highest) _highest = s.Highest;
+                        }
+                        Histogram.Add(histogram);
+                    }
+                    Slots.Add(slot);
+                    return --_remaining == 0;
+                }
+            }
+
+            /// <summary>Once every range is in: the file's scan, or null when it must be read whole.</summary>
+            public QualityFileScan? Scan(long bytes, int? phredOffset)
+            {
+                lock (_gate)
+                {
+                    if (_failed || _starts[0] != 0 || _ends[Ranges - 1] != Size) return null;
+                    for (int i = 0; i + 1 < Ranges; i++)
+                        if (_ends[i] != _starts[i + 1]) return null;
+                    return QualityFileReader.FinishRanges(Format, _records, _highest == 0 ? (byte)0 : _lowest, _highest, phredOffset, bytes);
+                }
+            }
+
+            /// <summary>After the last range: no range looks at the token any more.</summary>
+            public void Dispose() => _abandon.Dispose();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+using ParallelJobs.Parsing;
+
+namespace ParallelJobs.Quality
+{
+    public sealed class QualityRunOptions
+    {
+        /// <summary>Worker threads (slots 0..ThrottleLimit-1); default: logical processors.</summary>
+        public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
+        /// <summary>FASTQ offset (33 or 64); null: detected per file.</summary>
+        public int? PhredOffset { get; set; }
+        /// <summary>One result for all inputs instead of one per input.</summary>
+        public bool Merge { get; set; }
+        /// <summary>Name of the merged result.</summary>
+        public string MergedName { get; set; } = "Merged";
+        /// <summary>
+        /// Smallest byte range a worker gets of a large plain file; files of at least twice this are shared
+        /// between the workers. Internal: tests make it small, so that small files are split into many ranges.
+        /// </summary>
+        internal long MinimumRangeBytes { get; set; } = QualityFileReader.MinimumRangeBytes;
+
+        /// <summary>Least time between two progress events.</summary>
+        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    }
+}

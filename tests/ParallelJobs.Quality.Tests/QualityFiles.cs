@@ -1,0 +1,66 @@
+using ParallelJobs.Quality;
+using ParallelJobs.Parsing;
+using ParallelJobs.Statistics;
+
+namespace ParallelJobs.Quality.Tests;
+
+/// <summary>Reads one file the way a worker does, with a chosen buffer size (small buffers split lines into many chunks).</summary>
+internal static class QualityFiles
+{
+    public static (QualityHistogram Histogram, QualityFileScan Scan) Read(string path, int? phredOffset = null, int bufferSize = QualityFileReader.BufferSize)
+    {
+        var histogram = new QualityHistogram();
+        var scan = QualityFileReader.Read(path, histogram, new byte[bufferSize], phredOffset, CancellationToken.None);
+        return (histogram, scan);
+    }
+
+    /// <summary>Scores per column, as a histogram holding real scores (FASTQ Phred+64 shifted).</summary>
+    public static QualityHistogram Scores(string path, int? phredOffset = null, int bufferSize = QualityFileReader.BufferSize)
+    {
+        var (raw, scan) = Read(path, phredOffset, bufferSize);
+        var scores = new QualityHistogram();
+        scores.Add(raw, scan.ScoreShift);
+        return scores;
+    }
+
+    public static QualityFormatException Failure(string path, int? phredOffset = null, int bufferSize = QualityFileReader.BufferSize) =>
+        Assert.Throws<QualityFormatException>(() => Read(path, phredOffset, bufferSize));
+
+    /// <summary>All counts as a flat list (column, score, count) for exact comparisons.</summary>
+    public static List<(int Column, int Score, long Count)> Cells(QualityHistogram histogram)
+    {
+        var cells = new List<(int, int, long)>();
+        for (int c = 0; c < histogram.ColumnCount; c++)
+            for (int s = 0; s < QualityHistogram.ScoreCount; s++)
+            {
+                long n = histogram.GetCount(c, s);
+                if (n != 0) cells.Add((c, s, n));
+            }
+        return cells;
+    }
+
+    public static void AssertSame(QualityHistogram expected, QualityHistogram actual)
+    {
+        Assert.Equal(expected.ReadCount, actual.ReadCount);
+        Assert.Equal(expected.BaseCount, actual.BaseCount);
+        Assert.Equal(expected.MinLength, actual.MinLength);
+        Assert.Equal(expected.MaxLength, actual.MaxLength);
+        Assert.Equal(expected.BinWidth, actual.BinWidth);
+        Assert.Equal(Cells(expected), Cells(actual));
+    }
+
+    /// <summary>The scores at each position of a single-record file: column c holds exactly one score.</summary>
+    public static int[] SingleReadScores(QualityHistogram histogram)
+    {
+        Assert.Equal(1, histogram.ReadCount);
+        var scores = new int[histogram.MaxLength];
+        for (int c = 0; c < scores.Length; c++)
+        {
+            int found = -1;
+            for (int s = 0; s < QualityHistogram.ScoreCount; s++)
+                if (histogram.GetCount(c, s) == 1) found = s;
+            scores[c] = found;
+        }
+        return scores;
+    }
+}

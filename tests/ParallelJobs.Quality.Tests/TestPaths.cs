@@ -1,0 +1,34 @@
+namespace ParallelJobs.Quality.Tests;
+
+/// <summary>Finds the repository (the folder holding ParallelJobs.sln), its fixtures, and ../shared/testdata.</summary>
+internal static class TestPaths
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string Fixture(params string[] parts) =>
+        Path.Combine(new[] { RepositoryRoot, "tests", "fixtures", "quality" }.Concat(parts).ToArray());
+
+    public static string SharedTestData => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "testdata"));
+
+    /// <summary>A file under ../shared/testdata/third-party; skips the test when the folder is absent.</summary>
+    public static string ThirdParty(string relative)
+    {
+        string root = Path.Combine(SharedTestData, "third-party");
+        if (!Directory.Exists(root)) Assert.Skip("../shared/testdata is absent (third-party test data is not shipped with the project)");
+        string path = Path.Combine(root, relative);
+        Assert.True(File.Exists(path) || Directory.Exists(path), "missing test data file " + path);
+        return path;
+    }
+
+    public const string BiopythonQuality = "biopython/Tests/Quality/";
+    public const string BioperlData = "bioperl-live/t/data/";
+    public const string BiojavaFastq = "biojava/biojava-genome/src/test/resources/org/biojava/nbio/genome/io/fastq/";
+    public const string Htsjdk = "htsjdk/src/test/resources/htsjdk/samtools/util/QualityEncodingDetectorTest/";
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory != null && !File.Exists(Path.Combine(directory.FullName, "ParallelJobs.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("ParallelJobs.sln not found above " + AppContext.BaseDirectory);
+    }
+}
