@@ -8,7 +8,6 @@ using System.IO.Pipes;
 using System.Threading;
 using System.Threading.Tasks;
 using ParallelJobs.Output;
-using ParallelJobs.Scheduling;
 using ParallelJobs.Processes;
 
 namespace ParallelJobs.Scheduling

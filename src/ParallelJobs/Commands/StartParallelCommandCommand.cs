@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ParallelJobs.Scheduling;
+using ParallelJobs.Jobs;
 
 namespace ParallelJobs.Commands
 {

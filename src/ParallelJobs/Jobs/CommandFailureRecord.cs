@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace ParallelJobs
+namespace ParallelJobs.Jobs
 {
     /// <summary>
     /// The error record for a command that did not succeed, as Start-ParallelCommand writes it: the stable

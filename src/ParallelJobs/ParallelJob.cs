@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using ParallelJobs.Output;
 using ParallelJobs.Scheduling;
+using ParallelJobs.Jobs;
 
 namespace ParallelJobs
 {
