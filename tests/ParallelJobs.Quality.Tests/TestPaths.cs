@@ -1,14 +1,14 @@
 namespace ParallelJobs.Quality.Tests;
 
-/// <summary>Finds the repository (the folder holding ParallelJobs.sln), its fixtures, and ../shared/testdata.</summary>
+/// <summary>The quality fixtures of the repository, and ../shared/testdata (skipping the test when it is absent).</summary>
 internal static class TestPaths
 {
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     public static string Fixture(params string[] parts) =>
         Path.Combine(new[] { RepositoryRoot, "tests", "fixtures", "quality" }.Concat(parts).ToArray());
 
-    public static string SharedTestData => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "testdata"));
+    public static string SharedTestData => RepositoryPaths.SharedTestData;
 
     /// <summary>A file under ../shared/testdata/third-party; skips the test when the folder is absent.</summary>
     public static string ThirdParty(string relative)
@@ -24,11 +24,4 @@ internal static class TestPaths
     public const string BioperlData = "bioperl-live/t/data/";
     public const string BiojavaFastq = "biojava/biojava-genome/src/test/resources/org/biojava/nbio/genome/io/fastq/";
     public const string Htsjdk = "htsjdk/src/test/resources/htsjdk/samtools/util/QualityEncodingDetectorTest/";
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory != null && !File.Exists(Path.Combine(directory.FullName, "ParallelJobs.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("ParallelJobs.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,6 +1,5 @@
-using ParallelJobs.Engine.Tests.Scheduling;
 using ParallelJobs.Scheduling;
-using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+using static ParallelJobs.Engine.Tests.RunDriver;
 
 namespace ParallelJobs.Engine.Tests.Output;
 

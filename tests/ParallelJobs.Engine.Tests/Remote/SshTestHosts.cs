@@ -27,7 +27,7 @@ internal static class SshTestHosts
     public static int Port =>
         int.TryParse(Environment.GetEnvironmentVariable("PJ_SSH_PORT"), out int p) ? p : 22022;
 
-    public static string Script => Path.Combine(ParallelJobs.Tests.Quality.TestPaths.RepositoryRoot, "tests", "infra", "ssh-hosts.sh");
+    public static string Script => Path.Combine(RepositoryPaths.Root, "tests", "infra", "ssh-hosts.sh");
 
     public static string HostLog(string address, int? port = null) =>
         Path.Combine(StateDirectory, "hosts", address + "-" + (port ?? Port), "sshd.log");
