@@ -15,8 +15,9 @@ namespace ParallelJobs
 
         private static string Describe(CommandResult r)
         {
-            string last = r.Error.Length > 0 ? " Last error line: " + r.Error[r.Error.Length - 1] : "";
-            return $"Command {r.Index} ({r.Command}) {StatusWords(r.Status)}: {r.Reason}{last}";
+            // Quoted text is shortened: the full command and lines stay on the result (Command, Error).
+            string last = r.Error.Length > 0 ? " Last error line: " + MessageText.Shorten(r.Error[r.Error.Length - 1]) : "";
+            return $"Command {r.Index} ({MessageText.Shorten(r.Command)}) {StatusWords(r.Status)}: {MessageText.Shorten(r.Reason)}{last}";
         }
 
         private static string StatusWords(CommandStatus s) => s switch

@@ -69,6 +69,6 @@ namespace ParallelJobs
             return _lines.Where(l => l.Stream == kind).Select(l => l.Line).ToArray();
         }
 
-        public override string ToString() => $"[{Index}] {Status} {Command}";
+        public override string ToString() => $"[{Index}] {Status} {MessageText.Shorten(Command)}";
     }
 }

@@ -104,6 +104,18 @@ Describe 'Start-ParallelCommand' {
             $r[1].Output | Should -Be 'still here'
         }
 
+        It 'quotes a few hundred characters of a 3 MB command in its error, and keeps all of it on the result' {
+            $command = 'echo ' + ('x' * (3MB - 5))
+            $r = Start-ParallelCommand $command -WorkingDirectory (Join-Path $TestDrive 'no-such-dir') -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r.Status | Should -Be 'FailedToStart'
+            $r.Command.Length | Should -Be 3MB
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CommandFailedToStart,*'
+            $errs[0].Exception.Message.Length | Should -BeLessThan 1000
+            $errs[0].Exception.Message | Should -Match 'no-such-dir'
+            ($errs[0] | Out-String).Length | Should -BeLessThan 5000 -Because 'the error as shown on the terminal stays readable'
+        }
+
         It 'times out a command and stops its whole process tree' -Skip:$IsWindows {
             $r = Start-ParallelCommand 'sleep 600 & echo $!; sleep 600' -TimeoutSeconds 1 -GracePeriodSeconds 0.5 -ErrorAction SilentlyContinue -ErrorVariable errs
             $r.Status | Should -Be 'TimedOut'

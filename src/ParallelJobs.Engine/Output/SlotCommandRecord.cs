@@ -55,6 +55,6 @@ namespace ParallelJobs.Output
         private static DateTime? ParseTime(string s) =>
             s.Length == 0 ? (DateTime?)null : DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-        public override string ToString() => $"[{Index}] slot {Slot} {Status} {Command}";
+        public override string ToString() => $"[{Index}] slot {Slot} {Status} {MessageText.Shorten(Command)}";
     }
 }

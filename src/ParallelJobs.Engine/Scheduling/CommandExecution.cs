@@ -121,8 +121,9 @@ namespace ParallelJobs.Scheduling
         private string DescribeStartFailure(LaunchInfo launch, Exception e)
         {
             if (_options.WorkingDirectory != null && !Directory.Exists(_options.WorkingDirectory))
-                return $"Cannot start '{launch.FileName}': working directory '{_options.WorkingDirectory}' does not exist.";
-            return $"Cannot start '{launch.FileName}': {e.Message}";
+                return $"Cannot start '{MessageText.Shorten(launch.FileName)}': working directory '{MessageText.Shorten(_options.WorkingDirectory)}' does not exist.";
+            // The runtime's message quotes the program (and working directory) in full.
+            return $"Cannot start '{MessageText.Shorten(launch.FileName)}': {MessageText.Shorten(e.Message, 2 * MessageText.DefaultLimit)}";
         }
 
         private async Task PumpAsync(Stream stream, StreamKind kind)
