@@ -7,7 +7,7 @@ public sealed class SlurmTestClusterTests
     public void BatchJobRunsAndItsExitCodeStaysReadableFromTheJobCompletionFile()
     {
         string conf = SlurmTestCluster.Require();
-        using var dir = new Scheduling.TempDir();
+        using var dir = new TempDir();
         // sbatch --wait ends with the job's own exit code.
         var submit = SlurmTestCluster.Run(conf, TimeSpan.FromSeconds(60), "sbatch", "--parsable", "--wait",
             "--output=" + dir.Combine("job.out"), "--wrap", "echo on $SLURMD_NODENAME; exit 3");
