@@ -1,5 +1,5 @@
 using ParallelJobs.Scheduling;
-using static ParallelJobs.Engine.Tests.Scheduling.RunDriver;
+using static ParallelJobs.Engine.Tests.RunDriver;
 
 namespace ParallelJobs.Engine.Tests.Scheduling;
 
