@@ -138,6 +138,32 @@ Describe 'Get-QualityDistribution' {
             $errs[0].Exception.Message | Should -BeLike '*b2_bad.fastq, line 5:*'
         }
 
+        It 'names a truncated .gz in its error, warns about bytes after the last member, and still returns the other inputs' {
+            $bytes = [IO.File]::ReadAllBytes((Join-Path $Fixtures 'small.fastq'))
+            $packed = [IO.MemoryStream]::new()
+            $gzip = [IO.Compression.GZipStream]::new($packed, [IO.Compression.CompressionMode]::Compress, $true)
+            $gzip.Write($bytes, 0, $bytes.Length)
+            $gzip.Dispose()
+            $whole = $packed.ToArray()
+            # Without its 8-byte trailer the deflate data is complete and ends on a record boundary: it looks valid.
+            $cut = Join-Path $TestDrive 'cut.fastq.gz'
+            [IO.File]::WriteAllBytes($cut, $whole[0..($whole.Length - 9)])
+            $tail = Join-Path $TestDrive 'tail.fastq.gz'
+            [IO.File]::WriteAllBytes($tail, $whole + [byte[]][char[]]'junk')
+
+            $results = Get-QualityDistribution $cut, $tail, $Good -ErrorVariable errs -WarningVariable warns -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            ($results | Where-Object Name -EQ 'tail.fastq.gz').ReadCount | Should -Be 3
+            ($results | Where-Object Name -EQ 'good').FileCount | Should -Be 3
+            ($results | Where-Object Name -EQ 'cut.fastq.gz').ReadCount | Should -Not -BeGreaterThan 0
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be 'InvalidQualityFile,ParallelJobs.Commands.GetQualityDistributionCommand'
+            $errs[0].TargetObject | Should -Be $cut
+            $errs[0].Exception.Message | Should -BeLike "$cut`: gzip data ends early (truncated?) at compressed byte $($whole.Length - 8)*"
+            $errs[0].Exception.Message | Should -Not -BeLike '*good records*'
+            $warns | Should -HaveCount 1
+            $warns[0].Message | Should -BeLike "$tail`: 4 bytes after the last gzip member*"
+        }
+
         It 'stops at the first bad file with -ErrorAction Stop' {
             { Get-QualityDistribution (Join-Path $Data 'run_b') -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidQualityFile,ParallelJobs.Commands.GetQualityDistributionCommand'

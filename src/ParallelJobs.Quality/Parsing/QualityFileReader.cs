@@ -1,7 +1,7 @@
 using System;
 using System.IO;
-using System.IO.Compression;
 using System.Threading;
+using ParallelJobs.Compression;
 using ParallelJobs.Statistics;
 
 namespace ParallelJobs.Parsing
@@ -37,19 +37,28 @@ namespace ParallelJobs.Parsing
             if (phredOffset != null && phredOffset != 33 && phredOffset != 64) throw new ArgumentOutOfRangeException(nameof(phredOffset), "PhredOffset must be 33 or 64.");
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
-                bool compressed = StartsWithGzipMagic(file);
-                Stream input = compressed ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : (Stream)file;
-                try
+                if (!StartsWithGzipMagic(file)) return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken);
+                using (var gzip = new GzipReader(file, leaveOpen: true))
                 {
-                    return Read(input, path, compressed, histogram, buffer, phredOffset, cancellationToken);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new QualityFormatException(0, "corrupt gzip data: " + e.Message, 0);
-                }
-                finally
-                {
-                    if (compressed) input.Dispose();
+                    try
+                    {
+                        QualityFileScan scan;
+                        try
+                        {
+                            scan = Read(gzip, path, true, histogram, buffer, phredOffset, cancellationToken);
+                        }
+                        catch (QualityFormatException)
+                        {
+                            // Invalid content from gzip data that is itself broken: the gzip defect is the cause.
+                            gzip.Verify(wholeFile: false, cancellationToken);
+                            throw;
+                        }
+                        return gzip.Warning == null ? scan : scan.WithWarning(gzip.Warning);
+                    }
+                    catch (GzipDataException e)
+                    {
+                        throw new QualityFormatException(0, e.Message, 0);
+                    }
                 }
             }
         }

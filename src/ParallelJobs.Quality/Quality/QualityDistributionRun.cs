@@ -126,6 +126,7 @@ namespace ParallelJobs.Quality
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
             var distributions = new List<QualityDistribution>();
             var errors = new List<QualityFileError>();
+            var warnings = new List<QualityFileWarning>();
             using (var run = new QualityDistributionRun(options, cancellationToken))
             {
                 foreach (var input in inputs) run.Add(input);
@@ -134,10 +135,11 @@ namespace ParallelJobs.Quality
                 {
                     if (runEvent!.Kind == QualityRunEventKind.Result) distributions.Add(runEvent.Distribution!);
                     else if (runEvent.Kind == QualityRunEventKind.Error) errors.Add(runEvent.Error!);
+                    else if (runEvent.Kind == QualityRunEventKind.Warning) warnings.Add(runEvent.Warning!);
                 }
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            return new QualityRunSummary(distributions, errors);
+            return new QualityRunSummary(distributions, errors, warnings);
         }
 
         /// <summary>How long Dispose waits for workers to notice the cancellation before it leaves them behind.</summary>
@@ -269,6 +271,7 @@ namespace ParallelJobs.Quality
             try
             {
                 QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token);
+                if (scan.Warning != null) Post(QualityRunEvent.ForWarning(new QualityFileWarning(item.Path, scan.Warning)));
                 pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
                 failed = false;
             }

@@ -1,10 +1,11 @@
 namespace ParallelJobs.Quality
 {
-    /// <summary>One thing a run reports: a result, an error or progress. Exactly one payload is set.</summary>
+    /// <summary>One thing a run reports: a result, an error, a warning or progress. Exactly one payload is set.</summary>
     public sealed class QualityRunEvent
     {
-        private QualityRunEvent(QualityRunEventKind kind, QualityDistribution? distribution, QualityFileError? error, QualityRunProgress? progress)
+        private QualityRunEvent(QualityRunEventKind kind, QualityDistribution? distribution, QualityFileError? error, QualityRunProgress? progress, QualityFileWarning? warning = null)
         {
+            Warning = warning;
             Kind = kind;
             Distribution = distribution;
             Error = error;
@@ -15,9 +16,11 @@ namespace ParallelJobs.Quality
         public QualityDistribution? Distribution { get; }
         public QualityFileError? Error { get; }
         public QualityRunProgress? Progress { get; }
+        public QualityFileWarning? Warning { get; }
 
         public static QualityRunEvent ForResult(QualityDistribution distribution) => new QualityRunEvent(QualityRunEventKind.Result, distribution, null, null);
         public static QualityRunEvent ForError(QualityFileError error) => new QualityRunEvent(QualityRunEventKind.Error, null, error, null);
+        public static QualityRunEvent ForWarning(QualityFileWarning warning) => new QualityRunEvent(QualityRunEventKind.Warning, null, null, null, warning);
         public static QualityRunEvent ForProgress(QualityRunProgress progress) => new QualityRunEvent(QualityRunEventKind.Progress, null, null, progress);
     }
 }

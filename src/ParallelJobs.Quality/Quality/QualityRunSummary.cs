@@ -2,16 +2,18 @@ using System.Collections.Generic;
 
 namespace ParallelJobs.Quality
 {
-    /// <summary>Everything a finished run produced: results and errors.</summary>
+    /// <summary>Everything a finished run produced: results, errors and warnings.</summary>
     public sealed class QualityRunSummary
     {
-        public QualityRunSummary(IReadOnlyList<QualityDistribution> distributions, IReadOnlyList<QualityFileError> errors)
+        public QualityRunSummary(IReadOnlyList<QualityDistribution> distributions, IReadOnlyList<QualityFileError> errors, IReadOnlyList<QualityFileWarning>? warnings = null)
         {
             Distributions = distributions;
             Errors = errors;
+            Warnings = warnings ?? new QualityFileWarning[0];
         }
 
         public IReadOnlyList<QualityDistribution> Distributions { get; }
         public IReadOnlyList<QualityFileError> Errors { get; }
+        public IReadOnlyList<QualityFileWarning> Warnings { get; }
     }
 }

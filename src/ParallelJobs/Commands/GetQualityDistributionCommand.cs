@@ -182,6 +182,9 @@ namespace ParallelJobs.Commands
                     case QualityRunEventKind.Error:
                         WriteError(ToErrorRecord(runEvent.Error!));
                         break;
+                    case QualityRunEventKind.Warning:
+                        WriteWarning(runEvent.Warning!.ToString());
+                        break;
                     case QualityRunEventKind.Progress:
                         var progress = runEvent.Progress!;
                         WriteProgress(new ProgressRecord(ProgressActivityId, "Get-QualityDistribution",
@@ -204,7 +207,10 @@ namespace ParallelJobs.Commands
                 case QualityErrorKind.UnreadableFile:
                     return new ErrorRecord(new IOException(where + ": " + error.Message), "QualityFileUnreadable", ErrorCategory.ReadError, error.Path);
                 default:
-                    var record = new ErrorRecord(new InvalidDataException(where + ": " + error.Message + "; the file was skipped (" + error.RecordsBeforeError + " good records before the error do not count)"),
+                    // A defect at a line: the records before it are good but do not count. A defect in the file as
+                    // a whole (corrupt or truncated gzip data) has no such count to give.
+                    string skipped = error.Line > 0 ? "; the file was skipped (" + error.RecordsBeforeError + " good records before the error do not count)" : "; the file was skipped (nothing from it counts)";
+                    var record = new ErrorRecord(new InvalidDataException(where + ": " + error.Message + skipped),
                         "InvalidQualityFile", ErrorCategory.InvalidData, error.Path);
                     record.ErrorDetails = new ErrorDetails(where + ": " + error.Message)
                     {
