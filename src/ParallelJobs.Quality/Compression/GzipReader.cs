@@ -233,19 +233,24 @@ namespace ParallelJobs.Compression
         }
 
         /// <summary>
-        /// Reads on to the end of the member being read (or, when <paramref name="wholeFile"/>, of the file) and
-        /// throws if its data is corrupt or truncated. For a reader whose content turned out invalid: when the gzip
-        /// data is broken, that is the cause to report, not the garbage it produced.
+        /// Reads on until the member being read has been checked against its trailer, or at most
+        /// <paramref name="maximumBytes"/> more uncompressed bytes, and throws if its data is corrupt or truncated.
+        /// For a reader whose content turned out invalid: when the gzip data is broken, that is the cause to report,
+        /// not the garbage it produced. Deflate data that is damaged almost always fails to decode within a few
+        /// kilobytes; the bound keeps a genuine content error early in a huge member from costing a full read.
         /// </summary>
-        public void Verify(bool wholeFile, System.Threading.CancellationToken cancellationToken)
+        public void Verify(long maximumBytes, System.Threading.CancellationToken cancellationToken)
         {
             if (_disposed) throw new ObjectDisposedException(nameof(GzipReader));
             var scratch = new byte[64 * 1024];
             int members = Members;
-            while (_state != State.End && (wholeFile || Members == members))
+            long read = 0;
+            while (_state == State.Data && Members == members && read < maximumBytes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Read(scratch, 0, scratch.Length) == 0) break;
+                int n = Read(scratch, 0, scratch.Length);
+                if (n == 0) break;
+                read += n;
             }
         }
 

@@ -17,6 +17,9 @@ namespace ParallelJobs.Parsing
         /// <summary>Size of the read buffer: large sequential reads, and lines up to this long arrive in one chunk.</summary>
         public const int BufferSize = 1 << 20;
 
+        /// <summary>How far a gzip member is read on after its content was found invalid, to see whether the gzip data is broken.</summary>
+        private const long VerifyAfterInvalidContentBytes = 32L << 20;
+
         /// <summary>Format implied by the file name, or null when the name says nothing.</summary>
         public static QualityFileFormat? FormatFromName(string path)
         {
@@ -50,7 +53,7 @@ namespace ParallelJobs.Parsing
                         catch (QualityFormatException)
                         {
                             // Invalid content from gzip data that is itself broken: the gzip defect is the cause.
-                            gzip.Verify(wholeFile: false, cancellationToken);
+                            gzip.Verify(VerifyAfterInvalidContentBytes, cancellationToken);
                             throw;
                         }
                         return gzip.Warning == null ? scan : scan.WithWarning(gzip.Warning);

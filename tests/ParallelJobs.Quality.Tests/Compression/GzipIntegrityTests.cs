@@ -129,6 +129,16 @@ public sealed class GzipIntegrityTests : IDisposable
     }
 
     [Fact]
+    public void InvalidContentInValidGzipIsStillReportedAtItsLine()
+    {
+        var data = Fastq(0, Records);
+        data[5 * RecordBytes + 200] = (byte)' '; // a space in record 6's quality line (line 24)
+        var error = QualityFiles.Failure(Write("bad.fastq.gz", Member(data)));
+        Assert.Equal(24, error.Line);
+        Assert.DoesNotContain("gzip", error.Message);
+    }
+
+    [Fact]
     public void TrailingGarbageIsAWarningAndEveryReadCounts()
     {
         var member = Member(Fastq(0, Records));
