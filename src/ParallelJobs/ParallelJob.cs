@@ -63,6 +63,7 @@ namespace ParallelJobs
         {
             get
             {
+                if (Warning.Count > 0) return true; // the run's own warnings (a job log line ignored, a file not written)
                 foreach (var child in ChildJobs)
                     if (child.HasMoreData) return true;
                 return false;
@@ -187,6 +188,10 @@ namespace ParallelJobs
                     if (e.Kind == RunEventKind.CommandStarted)
                     {
                         Child(e.Index)?.MarkStarted(e.Slot, e.ProcessId);
+                    }
+                    else if (e.Kind == RunEventKind.Warning)
+                    {
+                        Warning.Add(new WarningRecord(e.Message));
                     }
                     else if (e.Kind == RunEventKind.CommandFinished)
                     {

@@ -223,6 +223,25 @@ Describe 'Start-ParallelCommand' {
             ($retry | Sort-Object Index).Status | Should -Be @('Skipped', 'Failed', 'Skipped')
         }
 
+        It 'resumes from a job log whose last line was cut off, ignoring that line with a warning' {
+            $log = Join-Path $TestDrive 'cut-joblog.tsv'
+            $null = 'echo a', 'echo b' | Start-ParallelCommand -ThrottleLimit 1 -JobLog $log
+            # An interrupted run: the third line was being written when it stopped.
+            [System.IO.File]::AppendAllText($log, "3`t:`t17000")
+            $again = 'echo a', 'echo b', 'echo c' | Start-ParallelCommand -ThrottleLimit 1 -JobLog $log -Resume -WarningVariable warns -WarningAction SilentlyContinue
+            ($again | Sort-Object Index).Status | Should -Be @('Skipped', 'Skipped', 'Succeeded')
+            $warns | Should -HaveCount 1
+            $warns[0].Message | Should -BeLike "*$log*line 4 is incomplete*"
+            # The log was left whole: cut it again, and a job says so too.
+            [System.IO.File]::AppendAllText($log, "4`t:")
+            $job = 'echo a', 'echo b', 'echo c', 'echo d' | Start-ParallelCommand -ThrottleLimit 1 -JobLog $log -Resume -AsJob
+            $null = $job | Wait-Job
+            ($job | Receive-Job -WarningVariable jobWarns -WarningAction SilentlyContinue | Sort-Object Index).Status | Should -Be @('Skipped', 'Skipped', 'Skipped', 'Succeeded')
+            $jobWarns | Should -HaveCount 1
+            $jobWarns[0].Message | Should -BeLike "*line 5 is incomplete*"
+            $job | Remove-Job
+        }
+
         It 'rejects -Resume without -JobLog, and a file that is not a job log, before anything starts' {
             { Start-ParallelCommand 'echo x' -Resume } | Should -Throw -ErrorId 'ResumeWithoutJobLog,*'
             $bad = Join-Path $TestDrive 'not-a-log'

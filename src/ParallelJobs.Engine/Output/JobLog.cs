@@ -19,10 +19,15 @@ namespace ParallelJobs.Output
         private readonly object _lock = new object();
 
         /// <param name="append">Keep the lines of an earlier run (for resuming it).</param>
-        public JobLog(string path, bool append)
+        /// <param name="keepBytes">With append: keep only this many bytes, dropping an incomplete last line
+        /// (<see cref="JobLogContents.CompleteLength"/>), so the next line starts on a line of its own.</param>
+        public JobLog(string path, bool append, long? keepBytes = null)
         {
-            bool writeHeader = !append || !File.Exists(path) || new FileInfo(path).Length == 0;
-            _writer = new StreamWriter(new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+            var stream = new FileStream(path, append ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.Write, FileShare.Read);
+            if (append && keepBytes.HasValue && keepBytes.Value < stream.Length) stream.SetLength(keepBytes.Value);
+            stream.Seek(0, SeekOrigin.End);
+            bool writeHeader = stream.Length == 0;
+            _writer = new StreamWriter(stream, new UTF8Encoding(false));
             if (writeHeader) _writer.WriteLine(Header);
             _writer.Flush();
         }
@@ -54,30 +59,93 @@ namespace ParallelJobs.Output
         }
 
         /// <summary>
-        /// Sequence numbers (1-based) recorded in a job log: all of them, or with <paramref name="succeededOnly"/>
-        /// only those with Exitval 0 and no signal (GNU parallel's --resume and --resume-failed).
+        /// What a job log records: the sequence numbers (1-based) of its commands, all of them or with
+        /// <paramref name="succeededOnly"/> only those with Exitval 0 and no signal (GNU parallel's --resume
+        /// and --resume-failed). A last line without its newline is what a run interrupted while writing it
+        /// leaves: it is set aside (<see cref="JobLogContents.IncompleteLine"/>), as GNU parallel does, not
+        /// trusted. Any other line that is not a job log line is an error.
         /// </summary>
-        public static HashSet<int> ReadCompleted(string path, bool succeededOnly)
+        /// <exception cref="InvalidDataException">A complete line is not a job log line; the message names the file and line.</exception>
+        public static JobLogContents Read(string path, bool succeededOnly)
         {
-            var done = new HashSet<int>();
-            if (!File.Exists(path)) return done;
+            var contents = new JobLogContents();
+            if (!File.Exists(path)) return contents;
+            contents.CompleteLength = LengthOfCompleteLines(path, out bool incomplete);
             int lineNumber = 0;
+            string? pending = null;
             foreach (var line in File.ReadLines(path))
             {
+                if (pending != null) Parse(pending, lineNumber, path, succeededOnly, contents.Completed);
                 lineNumber++;
-                if (line.Length == 0 || line.StartsWith("Seq\t", StringComparison.Ordinal)) continue;
-                var f = line.Split('\t');
-                if (f.Length < 9 || !int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int seq))
-                    throw new InvalidDataException($"Job log '{path}' line {lineNumber} is not a job log line (expected 9 tab-separated fields starting with a sequence number).");
-                bool ok = f[6] == "0" && f[7] == "0";
-                if (!succeededOnly || ok) done.Add(seq);
+                pending = line;
             }
-            return done;
+            if (pending == null) return contents;
+            if (incomplete)
+            {
+                contents.IncompleteLine = pending;
+                contents.IncompleteLineNumber = lineNumber;
+            }
+            else Parse(pending, lineNumber, path, succeededOnly, contents.Completed);
+            return contents;
+        }
+
+        private static void Parse(string line, int lineNumber, string path, bool succeededOnly, HashSet<int> done)
+        {
+            if (line.Length == 0 || line.StartsWith("Seq\t", StringComparison.Ordinal)) return;
+            var f = line.Split('\t');
+            if (f.Length < 9 || !int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int seq))
+                throw new InvalidDataException($"Job log '{path}' line {lineNumber} is not a job log line (expected 9 tab-separated fields starting with a sequence number).");
+            bool ok = f[6] == "0" && f[7] == "0";
+            if (!succeededOnly || ok) done.Add(seq);
+        }
+
+        /// <summary>Bytes up to and including the last newline; <paramref name="incomplete"/> when more follow it.</summary>
+        private static long LengthOfCompleteLines(string path, out bool incomplete)
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            long end = fs.Length;
+            var buffer = new byte[64 * 1024];
+            long pos = end;
+            while (pos > 0)
+            {
+                int n = (int)Math.Min(buffer.Length, pos);
+                pos -= n;
+                fs.Position = pos;
+                int read = 0;
+                while (read < n)
+                {
+                    int r = fs.Read(buffer, read, n - read);
+                    if (r <= 0) throw new EndOfStreamException($"Job log '{path}' became shorter while it was read.");
+                    read += r;
+                }
+                int nl = Array.LastIndexOf(buffer, (byte)'\n', n - 1, n);
+                if (nl >= 0)
+                {
+                    long complete = pos + nl + 1;
+                    incomplete = complete < end;
+                    return complete;
+                }
+            }
+            incomplete = end > 0;
+            return 0;
         }
 
         public void Dispose()
         {
             lock (_lock) _writer.Dispose();
         }
+    }
+
+    /// <summary>What <see cref="JobLog.Read"/> found in a job log.</summary>
+    internal sealed class JobLogContents
+    {
+        /// <summary>Sequence numbers (1-based) of the commands to skip.</summary>
+        public HashSet<int> Completed { get; } = new HashSet<int>();
+        /// <summary>A last line without its newline (ignored); null when the log ends with a whole line.</summary>
+        public string? IncompleteLine { get; set; }
+        /// <summary>1-based line number of <see cref="IncompleteLine"/>.</summary>
+        public int IncompleteLineNumber { get; set; }
+        /// <summary>Bytes of the log up to the end of its last whole line.</summary>
+        public long CompleteLength { get; set; }
     }
 }

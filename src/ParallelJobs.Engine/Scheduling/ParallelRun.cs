@@ -61,8 +61,20 @@ namespace ParallelJobs.Scheduling
             _order = new ResultOrderGate(options.KeepOrder);
             if (options.JobLogPath != null)
             {
-                if (options.Resume != ResumeMode.None) _alreadyRun = JobLog.ReadCompleted(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
-                _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None);
+                long? keep = null;
+                if (options.Resume != ResumeMode.None)
+                {
+                    var log = JobLog.Read(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
+                    _alreadyRun = log.Completed;
+                    if (log.IncompleteLine != null)
+                    {
+                        keep = log.CompleteLength;
+                        Post(new RunEvent($"Job log '{options.JobLogPath}' line {log.IncompleteLineNumber} is incomplete " +
+                            $"('{MessageText.Shorten(SlotFileSet.EscapeField(log.IncompleteLine), 80)}'), as a run interrupted while writing it leaves: " +
+                            "that line was ignored and removed from the log, so a command it recorded runs again."));
+                    }
+                }
+                _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None, keep);
             }
             try
             {

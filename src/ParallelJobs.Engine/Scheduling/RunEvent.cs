@@ -13,6 +13,12 @@ namespace ParallelJobs.Scheduling
             Result = result;
         }
 
+        internal RunEvent(string warning)
+            : this(RunEventKind.Warning, -1, -1, 0, null, null)
+        {
+            Message = warning;
+        }
+
         public RunEventKind Kind { get; }
         public int Index { get; }
         public int Slot { get; }
@@ -20,6 +26,8 @@ namespace ParallelJobs.Scheduling
         public string? Command { get; }
         /// <summary>Set for CommandFinished.</summary>
         public CommandResult? Result { get; }
+        /// <summary>Set for Warning: what happened, naming the file concerned.</summary>
+        public string? Message { get; }
 
         public override string ToString() => Kind + " #" + Index;
     }

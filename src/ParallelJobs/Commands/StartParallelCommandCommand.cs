@@ -281,6 +281,9 @@ namespace ParallelJobs.Commands
                     case RunEventKind.CommandFinished:
                         Emit(e.Result!);
                         break;
+                    case RunEventKind.Warning:
+                        WriteWarning(e.Message);
+                        break;
                     case RunEventKind.RunCompleted:
                         return;
                 }

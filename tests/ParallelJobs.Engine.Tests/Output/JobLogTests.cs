@@ -1,3 +1,4 @@
+using ParallelJobs.Output;
 using ParallelJobs.Scheduling;
 using static ParallelJobs.Engine.Tests.RunDriver;
 using ParallelJobs.TestSupport;
@@ -56,5 +57,66 @@ public class JobLogTests
         var e = Assert.ThrowsAny<Exception>(() => new ParallelRun(new RunOptions { JobLogPath = log, Resume = ResumeMode.Resume }));
         Assert.Contains(log, e.Message);
         Assert.Contains("line 2", e.Message);
+    }
+
+    private const string Row1 = "1\t:\t1700000000.000\t0.010\t0\t2\t0\t0\techo a";
+    private const string Row2 = "2\t:\t1700000000.010\t0.010\t0\t2\t0\t0\techo b";
+
+    [Theory]
+    [InlineData("3\t:\t17000")]                                          // cut inside the fields
+    [InlineData("3\t:\t1700000000.020\t0.010\t0\t2\t0\t0\techo")]  // cut inside the command
+    public void Resume_IgnoresAFinalLineCutOff_WithAWarning_AndLeavesAValidLog(string partial)
+    {
+        using var dir = new TempDir();
+        string log = dir.Combine("joblog");
+        string counter = dir.Combine("runs");
+        File.WriteAllText(log, JobLog.Header + "\n" + Row1 + "\n" + Row2 + "\n" + partial);
+        var specs = new[] { "a", "b", "c" }.Select(x => Sh($"echo {x} >> '{counter}'")).ToList();
+
+        var (results, events) = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume }, specs);
+
+        Assert.Equal(new[] { CommandStatus.Skipped, CommandStatus.Skipped, CommandStatus.Succeeded }, results.OrderBy(r => r.Index).Select(r => r.Status));
+        Assert.Equal(new[] { "c" }, File.ReadAllLines(counter));
+        var warning = Assert.Single(events, e => e.Kind == RunEventKind.Warning);
+        Assert.Contains(log, warning.Message);
+        Assert.Contains("line 4", warning.Message);
+        Assert.Contains("incomplete", warning.Message);
+        // The cut line is gone and the new one starts on its own line: the log reads back whole.
+        var lines = File.ReadAllLines(log);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("3\t:\t", lines[3]);
+        Assert.Equal(9, lines[3].Split('\t').Length);
+
+        var (again, againEvents) = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume }, specs);
+        Assert.All(again, r => Assert.Equal(CommandStatus.Skipped, r.Status));
+        Assert.DoesNotContain(againEvents, e => e.Kind == RunEventKind.Warning);
+    }
+
+    [Fact]
+    public void Resume_OfALogCutInsideItsHeader_StartsItAgain()
+    {
+        using var dir = new TempDir();
+        string log = dir.Combine("joblog");
+        File.WriteAllText(log, "Seq\tHost\tStart");
+        var (results, events) = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume }, new[] { Sh("true") });
+        Assert.Equal(CommandStatus.Succeeded, results.Single().Status);
+        Assert.Single(events, e => e.Kind == RunEventKind.Warning);
+        var lines = File.ReadAllLines(log);
+        Assert.Equal(JobLog.Header, lines[0]);
+        Assert.Equal(2, lines.Length);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ALineCutOffInTheMiddle_IsStillRejected(bool endsWithPartialLine)
+    {
+        using var dir = new TempDir();
+        string log = dir.Combine("joblog");
+        File.WriteAllText(log, JobLog.Header + "\n" + Row1 + "\n3\t:\t17000\n" + Row2 + "\n" + (endsWithPartialLine ? "4\t:" : ""));
+        var e = Assert.Throws<InvalidDataException>(() => new ParallelRun(new RunOptions { JobLogPath = log, Resume = ResumeMode.Resume }));
+        Assert.Contains(log, e.Message);
+        Assert.Contains("line 3", e.Message);
+        Assert.Throws<InvalidDataException>(() => JobLogCheck.Validate(log));
     }
 }
