@@ -1,0 +1,251 @@
+using System.Text;
+using ParallelJobs.Processes;
+using ParallelJobs.Remote;
+
+namespace ParallelJobs.Engine.Tests.Remote;
+
+/// <summary>
+/// Remote commands through the system ssh client against the real loopback sshd hosts
+/// (tests/infra/ssh-hosts.sh): one sshd per address, so a test can kill one host alone.
+/// </summary>
+[Collection(nameof(SshHostsCollection))]
+public class RemoteExecutionTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private sealed class Captured
+    {
+        private readonly MemoryStream _out = new(), _err = new();
+        public void Add(StreamKind kind, byte[] b, int o, int c)
+        {
+            var target = kind == StreamKind.Output ? _out : _err;
+            lock (target) target.Write(b, o, c);
+        }
+        public byte[] Out { get { lock (_out) return _out.ToArray(); } }
+        public string OutText => Encoding.UTF8.GetString(Out);
+        public string ErrText { get { lock (_err) return Encoding.UTF8.GetString(_err.ToArray()); } }
+    }
+
+    private static SshConnections Connections(bool share = true) =>
+        new(new SshSettings { ConfigFile = SshTestHosts.ConfigFile, ShareConnections = share });
+
+    private static (RemoteOutcome Outcome, Captured Output) RunOn(SshConnections ssh, string host, IReadOnlyList<string> argv,
+        string? dir = null, IDictionary<string, string?>? env = null)
+    {
+        var captured = new Captured();
+        using var remote = new RemoteProcess(ssh, SshHost.Parse(host), argv, RemoteStdin.Lifeline, TimeSpan.FromSeconds(2), dir, env, captured.Add);
+        var done = remote.Start();
+        Assert.True(done.Wait(Deadline), "the remote command did not end");
+        return (done.Result, captured);
+    }
+
+    private static RemoteProcess StartOn(SshConnections ssh, string host, IReadOnlyList<string> argv, Captured captured, double graceSeconds = 2)
+    {
+        var remote = new RemoteProcess(ssh, SshHost.Parse(host), argv, RemoteStdin.Lifeline, TimeSpan.FromSeconds(graceSeconds), null, null, captured.Add);
+        remote.Start();
+        return remote;
+    }
+
+    private static int AwaitRemotePid(RemoteProcess remote)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!remote.RemotePid.HasValue)
+        {
+            if (remote.Completion.IsCompleted) Assert.Fail("ended before it started: " + remote.Completion.GetAwaiter().GetResult());
+            if (watch.Elapsed > Deadline) Assert.Fail("no remote pid within the deadline");
+            Thread.Sleep(10);
+        }
+        return remote.RemotePid.Value;
+    }
+
+    [Fact]
+    public void ACommand_RunsOnTheNamedHost()
+    {
+        SshTestHosts.Require();
+        using var ssh = Connections();
+        var (outcome, output) = RunOn(ssh, "127.0.0.2", RemoteWrapper.ShellLine("echo \"$SSH_CONNECTION\"; id -un"));
+        Assert.Equal(RemoteOutcomeKind.Exited, outcome.Kind);
+        Assert.Equal(0, outcome.ExitCode);
+        var lines = output.OutText.Split('\n');
+        Assert.Equal("127.0.0.2", lines[0].Split(' ')[2]);
+        Assert.Equal("pjtest", lines[1]);
+        Assert.Equal("", output.ErrText);
+    }
+
+    [Theory]
+    [InlineData("exit 0", 0)]
+    [InlineData("exit 1", 1)]
+    [InlineData("exit 42", 42)]
+    // 255 is also ssh's own failure status: the exit marker tells the command's 255 apart.
+    [InlineData("exit 255", 255)]
+    [InlineData("kill -s USR1 $$", 128 + 10)]
+    [InlineData("kill -s KILL $$", 128 + 9)]
+    [InlineData("kill -s TERM $$", 128 + 15)]
+    public void ExitStatusesAndSignals_ComeBackExactly(string line, int expected)
+    {
+        SshTestHosts.Require();
+        using var ssh = Connections();
+        var (outcome, _) = RunOn(ssh, "127.0.0.3", RemoteWrapper.ShellLine(line));
+        Assert.Equal(RemoteOutcomeKind.Exited, outcome.Kind);
+        Assert.Equal(expected, outcome.ExitCode);
+        Assert.Equal(expected > 128 && expected < 160 ? expected - 128 : null, outcome.Signal);
+    }
+
+    [Fact]
+    public void HostileArguments_ArriveByteExact()
+    {
+        SshTestHosts.Require();
+        using var ssh = Connections();
+        var values = RemoteWrapperTests.HostileValues;
+        var argv = new List<string> { "/bin/sh", "-c", "printf '%s\\0' \"$@\"", "sh" };
+        argv.AddRange(values);
+        var (outcome, output) = RunOn(ssh, "127.0.0.2", argv);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(values, output.OutText.Split('\0').SkipLast(1));
+        Assert.Equal("", output.ErrText);
+    }
+
+    [Fact]
+    public void HostileValues_QuotedIntoAShellLine_ArriveByteExact()
+    {
+        // As a replacement token does: each value quoted once for the command's own shell.
+        SshTestHosts.Require();
+        using var ssh = Connections();
+        var values = RemoteWrapperTests.HostileValues;
+        string line = "printf '%s\\0' " + string.Join(" ", values.Select(PosixShellQuoter.Quote));
+        var (outcome, output) = RunOn(ssh, "127.0.0.2", RemoteWrapper.ShellLine(line));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(values, output.OutText.Split('\0').SkipLast(1));
+    }
+
+    [Fact]
+    public void StdoutAndStderr_StayApart_AndStderrIsExactWithoutMarkers()
+    {
+        SshTestHosts.Require();
+        using var ssh = Connections();
+        var (outcome, output) = RunOn(ssh, "127.0.0.1",
+            RemoteWrapper.ShellLine("printf 'o1\\n'; printf 'e1\\ne2 no newline' >&2; printf 'o2'; exit 3"));
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.Equal("o1\no2", output.OutText);
+        Assert.Equal("e1\ne2 no newline", output.ErrText);
+    }
+
+    [Fact]
+    public void EnvironmentAndWorkingDirectory_AreAppliedRemotely()
+    {
+        SshTestHosts.Require();
+        using var ssh = Connections();
+        var env = new Dictionary<string, string?> { ["PJ_VALUE"] = "a 'b' $(c)\n", ["PARALLELJOBS_SLOT"] = "1" };
+        var (outcome, output) = RunOn(ssh, "127.0.0.2", RemoteWrapper.ShellLine("printf '%s|%s|%s' \"$PJ_VALUE\" \"$PARALLELJOBS_SLOT\" \"$(pwd)\""), "/tmp", env);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("a 'b' $(c)\n|1|/tmp", output.OutText);
+
+        var (missing, _) = RunOn(ssh, "127.0.0.2", RemoteWrapper.ShellLine("true"), "/no/such/dir");
+        Assert.Equal(RemoteOutcomeKind.NoWorkingDirectory, missing.Kind);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task KillingTheLocalSshClient_StopsTheWholeRemoteTree(bool shareConnections)
+    {
+        SshTestHosts.Require();
+        using var ssh = Connections(shareConnections);
+        string marker = RemoteProcessProbe.NewMarker();
+        var captured = new Captured();
+        using var remote = StartOn(ssh, "127.0.0.2",
+            RemoteWrapper.ShellLine($"sh -c 'sleep 1000; true' {marker}-a & sh -c 'sh -c \"sleep 1000; true\" {marker}-c; true' {marker}-b & wait"), captured);
+        int pgid = AwaitRemotePid(remote);
+        RemoteProcessProbe.AwaitGroupSize(pgid, 6, Deadline);
+
+        remote.KillClient();
+        await remote.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Stop_ClosesTheLifeline_TheRemoteGroupStops_AndTheStatusComesBack()
+    {
+        SshTestHosts.Require();
+        using var ssh = Connections();
+        string marker = RemoteProcessProbe.NewMarker();
+        var captured = new Captured();
+        using var remote = StartOn(ssh, "127.0.0.3", RemoteWrapper.ShellLine($"sh -c 'sleep 1000; true' {marker} & wait"), captured);
+        int pgid = AwaitRemotePid(remote);
+        RemoteProcessProbe.AwaitRunning(marker, Deadline);
+
+        remote.Stop();
+        var outcome = await remote.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.Equal(RemoteOutcomeKind.Exited, outcome.Kind);
+        Assert.Equal(128 + 15, outcome.ExitCode);
+        RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public void OneConnectionPerHost_IsReusedByEveryCommand()
+    {
+        SshTestHosts.Require();
+        string log = SshTestHosts.HostLog("127.0.0.1");
+        int Accepted() => File.ReadAllLines(log).Count(l => l.Contains("Accepted publickey"));
+
+        using var ssh = Connections();
+        var host = SshHost.Parse("127.0.0.1");
+        int before = Accepted();
+        var check = ssh.Check(host, Deadline);
+        Assert.True(check.IsReachable, check.Reason);
+        // 20 commands, four at a time.
+        Parallel.For(0, 20, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var (outcome, output) = RunOn(ssh, "127.0.0.1", RemoteWrapper.ShellLine("echo " + i));
+            Assert.Equal(0, outcome.ExitCode);
+            Assert.Equal(i + "\n", output.OutText);
+        });
+        Assert.Equal(1, Accepted() - before);
+        Assert.Equal(0, SshTestHosts.Run("ssh", ssh.ControlArguments(host, "check").ToArray()).ExitCode);
+    }
+
+    [Fact]
+    public async Task AKilledHost_IsAHostFailure_NotACommandFailure_BeforeAndDuringACommand()
+    {
+        SshTestHosts.Require();
+        const string address = "127.0.0.3";
+        int port = SshTestHosts.Port + 2;
+        string host = address + ":" + port;
+        SshTestHosts.RunScript("start-host", address, port.ToString());
+        try
+        {
+            using var ssh = Connections();
+            Assert.True(ssh.Check(SshHost.Parse(host), Deadline).IsReachable);
+
+            // The host dies while a command runs on it.
+            string marker = RemoteProcessProbe.NewMarker();
+            var captured = new Captured();
+            using var remote = StartOn(ssh, host, RemoteWrapper.ShellLine($"echo started; sh -c 'sleep 1000; true' {marker} & wait"), captured);
+            int pgid = AwaitRemotePid(remote);
+            RemoteProcessProbe.AwaitRunning(marker, Deadline);
+            SshTestHosts.RunScript("stop-host", address, port.ToString());
+
+            var during = await remote.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+            Assert.Equal(RemoteOutcomeKind.HostFailure, during.Kind);
+            Assert.Equal(255, during.SshExitCode);
+            Assert.True(during.StartedRemotely);
+            Assert.Contains("may have run in part", during.Reason);
+            // Its sshd is gone, and so is the command: the wrapper saw its lifeline end.
+            RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(15));
+
+            // A new command on the dead host.
+            var (after, _) = RunOn(ssh, host, RemoteWrapper.ShellLine("echo should not run"));
+            Assert.Equal(RemoteOutcomeKind.HostFailure, after.Kind);
+            Assert.Equal(255, after.SshExitCode);
+            Assert.False(after.StartedRemotely);
+            Assert.Contains("Connection refused", after.Reason);
+            var recheck = ssh.Check(SshHost.Parse(host), Deadline);
+            Assert.False(recheck.IsReachable);
+            Assert.Contains("Connection refused", recheck.Reason);
+        }
+        finally
+        {
+            SshTestHosts.RunScript("stop-host", address, port.ToString());
+        }
+    }
+}
