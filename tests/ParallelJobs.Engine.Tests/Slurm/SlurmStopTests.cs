@@ -46,22 +46,22 @@ public sealed class SlurmStopTests
         for (int i = 0; i < 6; i++) run.Add("echo running " + i + "; sleep 600");
         run.CompleteAdding();
 
-        int started = 0;
+        // Stopped once a command runs (the cluster has 2 CPUs, but another test may hold one of them).
         var results = SlurmRunTests.Drain(run, onEvent: e =>
         {
-            if (e.Kind == SlurmRunEventKind.CommandStarted && ++started == 2) run.Cancel();
+            if (e.Kind == SlurmRunEventKind.CommandStarted) run.Cancel();
         });
 
         Assert.Equal(6, results.Count);
         Assert.All(results, r => Assert.Equal(CommandStatus.Cancelled, r.Result.Status));
         var ran = results.Where(r => r.Result.Reason!.Contains("while the command ran")).ToList();
-        Assert.Equal(2, ran.Count);
+        Assert.InRange(ran.Count, 1, 2);
         Assert.All(ran, r =>
         {
             Assert.Equal(new[] { "running " + r.Result.Index }, r.Result.Output);
             Assert.Equal("pjnode", r.Result.ComputerName);
         });
-        Assert.Equal(4, results.Count(r => r.Result.Reason!.Contains("before the command started")));
+        Assert.Equal(6 - ran.Count, results.Count(r => r.Result.Reason!.Contains("before the command started")));
         // The run's tasks, pending and running, are gone once the run has completed.
         Assert.Empty(SlurmRunTests.Queue(conf, run.JobName));
         Assert.Empty(System.Diagnostics.Process.GetProcessesByName("sleep").Where(p => CommandLineOf(p.Id).Contains("600") && EnvironOf(p.Id).Contains(run.JobName)));
