@@ -2,6 +2,9 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+#if NET
+using System.Runtime.InteropServices;
+#endif
 using System.Threading;
 using ParallelJobs.Output;
 using ParallelJobs.Processes;
@@ -42,14 +45,47 @@ namespace ParallelJobs.Scheduling
         private int _failed;
         private int _completedSignalled;
 
+#if NET
+        // Kept for the life of the process: a registration that is collected stops watching its signal.
+        private static readonly PosixSignalRegistration[] SessionEndSignals;
+#endif
+
         static ParallelRun()
         {
             // Closing the session (or the process) must not leave commands running behind it.
-            AppDomain.CurrentDomain.ProcessExit += (_, __) =>
-            {
-                foreach (var run in LiveRuns.Keys) run.Cancel(TimeSpan.Zero);
-            };
+            AppDomain.CurrentDomain.ProcessExit += (_, __) => KillEveryLiveRun();
+#if NET
+            SessionEndSignals = WatchSessionEndSignals();
+#endif
         }
+
+        /// <summary>
+        /// Kills the process tree of every running command of every run in this process (no grace period: the
+        /// process is ending), and ends the commands not yet started as Cancelled.
+        /// </summary>
+        internal static void KillEveryLiveRun()
+        {
+            foreach (var run in LiveRuns.Keys) run.Cancel(TimeSpan.Zero);
+        }
+
+#if NET
+        /// <summary>
+        /// SIGHUP (the terminal closed; on Windows, the console window) and SIGTERM (kill, systemd, a logout) end the
+        /// process without the runtime's ProcessExit event, which would leave every command running. The handler
+        /// kills the live runs' trees before it returns, and does not cancel the signal, so the default handling
+        /// goes on and the process still ends.
+        /// </summary>
+        private static PosixSignalRegistration[] WatchSessionEndSignals()
+        {
+            var registrations = new List<PosixSignalRegistration>();
+            foreach (var signal in new[] { PosixSignal.SIGHUP, PosixSignal.SIGTERM })
+            {
+                try { registrations.Add(PosixSignalRegistration.Create(signal, _ => KillEveryLiveRun())); }
+                catch (PlatformNotSupportedException) { } // a platform without this signal: ProcessExit still covers a normal exit
+            }
+            return registrations.ToArray();
+        }
+#endif
 
         /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
         /// <exception cref="IOException">The output directory cannot be created or written.</exception>
