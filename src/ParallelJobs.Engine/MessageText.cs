@@ -7,7 +7,7 @@ namespace ParallelJobs
     /// megabyte command line gives a readable error rather than a megabyte one. The full text stays
     /// where it belongs (a result's Command, the option itself).
     /// </summary>
-    public static class MessageText
+    internal static class MessageText
     {
         /// <summary>Most characters of quoted text in a message.</summary>
         public const int DefaultLimit = 300;

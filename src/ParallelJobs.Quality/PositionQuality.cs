@@ -7,18 +7,18 @@ namespace ParallelJobs
     public sealed class PositionQuality
     {
         /// <summary>Name of the distribution this row belongs to, so rows from several inputs can be exported together.</summary>
-        public string Name { get; set; } = "";
-        public int Position { get; set; }
-        public int EndPosition { get; set; }
-        public long Count { get; set; }
-        public double Mean { get; set; }
-        public int Median { get; set; }
-        public int LowerQuartile { get; set; }
-        public int UpperQuartile { get; set; }
-        public int Percentile10 { get; set; }
-        public int Percentile90 { get; set; }
-        public int Minimum { get; set; }
-        public int Maximum { get; set; }
+        public string Name { get; internal set; } = "";
+        public int Position { get; internal set; }
+        public int EndPosition { get; internal set; }
+        public long Count { get; internal set; }
+        public double Mean { get; internal set; }
+        public int Median { get; internal set; }
+        public int LowerQuartile { get; internal set; }
+        public int UpperQuartile { get; internal set; }
+        public int Percentile10 { get; internal set; }
+        public int Percentile90 { get; internal set; }
+        public int Minimum { get; internal set; }
+        public int Maximum { get; internal set; }
 
         public override string ToString() => Position == EndPosition ? Position.ToString() : Position + "-" + EndPosition;
     }

@@ -9,32 +9,32 @@ namespace ParallelJobs
     public sealed class QualityDistribution
     {
         /// <summary>Directory or file name (the seed's plot title).</summary>
-        public string Name { get; set; } = "";
+        public string Name { get; internal set; } = "";
         /// <summary>Full path of the input this result describes (empty for -Merge).</summary>
-        public string Path { get; set; } = "";
+        public string Path { get; internal set; } = "";
         /// <summary>Quality files read (including failed ones, which contribute no reads).</summary>
-        public int FileCount { get; set; }
+        public int FileCount { get; internal set; }
         /// <summary>Files that were rejected as invalid; they contribute nothing.</summary>
-        public int FailedFileCount { get; set; }
-        public long ReadCount { get; set; }
-        public long BaseCount { get; set; }
-        public int MinLength { get; set; }
-        public int MaxLength { get; set; }
+        public int FailedFileCount { get; internal set; }
+        public long ReadCount { get; internal set; }
+        public long BaseCount { get; internal set; }
+        public int MinLength { get; internal set; }
+        public int MaxLength { get; internal set; }
         /// <summary>Mean over every base of every read.</summary>
-        public double MeanQuality { get; set; }
+        public double MeanQuality { get; internal set; }
         /// <summary>FASTQ offset used (33 or 64); null when only .qual files (plain integers) were read, or when FASTQ files disagreed.</summary>
-        public int? PhredOffset { get; set; }
+        public int? PhredOffset { get; internal set; }
         /// <summary>Positions per row of <see cref="Positions"/>: 1 means exact positions; larger for very long reads.</summary>
-        public int BinWidth { get; set; } = 1;
-        public PositionQuality[] Positions { get; set; } = Array.Empty<PositionQuality>();
+        public int BinWidth { get; internal set; } = 1;
+        public PositionQuality[] Positions { get; internal set; } = Array.Empty<PositionQuality>();
         /// <summary>Operating-system process that computed this result.</summary>
-        public int ProcessId { get; set; }
+        public int ProcessId { get; internal set; }
         /// <summary>Worker slot (0-based) that computed it; for merged results, the slot of the first part.</summary>
-        public int Slot { get; set; }
+        public int Slot { get; internal set; }
         /// <summary>Every worker slot that read a file of this result (work is split by file).</summary>
-        public int[] Slots { get; set; } = Array.Empty<int>();
-        public TimeSpan Duration { get; set; }
-        public string[] Files { get; set; } = Array.Empty<string>();
+        public int[] Slots { get; internal set; } = Array.Empty<int>();
+        public TimeSpan Duration { get; internal set; }
+        public string[] Files { get; internal set; } = Array.Empty<string>();
 
         public override string ToString() => Name;
     }

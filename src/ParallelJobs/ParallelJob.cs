@@ -47,7 +47,7 @@ namespace ParallelJobs
         /// <summary>Where slot-&lt;k&gt;.out / .err and commands.tsv are written; null when the run keeps output in memory only.</summary>
         public string? OutputDirectory => _run.Options.OutputDirectory;
         /// <summary>How far the run has got now.</summary>
-        public RunProgress GetProgress() => _run.GetProgress();
+        internal RunProgress GetProgress() => _run.GetProgress();
 
         internal SlotOutputBuffer SlotOutput { get; }
 

@@ -11,17 +11,10 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
 
+    # The result types have no public setters: hand-made distributions come from the test-support assembly.
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1'); Import-TestSupport
     function New-TestDistribution([string] $Name, [int] $Length = 60, [int] $BinWidth = 1) {
-        $rows = foreach ($i in 0..($Length - 1)) {
-            $m = 36 - 24 * $i / [Math]::Max(1, $Length - 1)
-            $start = $i * $BinWidth + 1
-            [ParallelJobs.PositionQuality]@{
-                Name = $Name; Position = $start; EndPosition = $start + $BinWidth - 1; Count = 100; Mean = $m
-                Median = [int]$m; LowerQuartile = [int]$m - 4; UpperQuartile = [int]$m + 2
-                Percentile10 = [int]$m - 8; Percentile90 = [int]$m + 4; Minimum = 2; Maximum = 41
-            }
-        }
-        [ParallelJobs.QualityDistribution]@{ Name = $Name; BinWidth = $BinWidth; ReadCount = 100; Positions = [ParallelJobs.PositionQuality[]]@($rows) }
+        [ParallelJobs.TestSupport.QualitySamples]::Falling($Name, $Length, $BinWidth)
     }
 }
 

@@ -11,18 +11,10 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
 
+    # The result types have no public setters: hand-made distributions come from the test-support assembly.
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1'); Import-TestSupport
     function New-TestDistribution([string] $Name, [double[]] $Means, [int] $BinWidth = 1) {
-        $i = 0
-        $rows = foreach ($m in $Means) {
-            $start = $i * $BinWidth + 1
-            $i++
-            [ParallelJobs.PositionQuality]@{
-                Name = $Name; Position = $start; EndPosition = $start + $BinWidth - 1; Count = 100; Mean = $m
-                Median = [int]$m; LowerQuartile = [int]$m - 4; UpperQuartile = [int]$m + 2
-                Percentile10 = [int]$m - 8; Percentile90 = [int]$m + 4; Minimum = 2; Maximum = 41
-            }
-        }
-        [ParallelJobs.QualityDistribution]@{ Name = $Name; BinWidth = $BinWidth; Positions = [ParallelJobs.PositionQuality[]]@($rows) }
+        [ParallelJobs.TestSupport.QualitySamples]::FromMeans($Name, $Means, $BinWidth, 100)
     }
 
     function Get-Falling([int] $Length) { 0..($Length - 1) | ForEach-Object { 36 - 24 * $_ / ($Length - 1) } }

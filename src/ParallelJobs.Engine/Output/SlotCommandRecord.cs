@@ -8,7 +8,7 @@ namespace ParallelJobs.Output
     /// One row of an output directory's commands.tsv: which slot ran a command, how it ended, and where
     /// its bytes sit in that slot's slot-&lt;k&gt;.out and slot-&lt;k&gt;.err.
     /// </summary>
-    public sealed class SlotCommandRecord
+    internal sealed class SlotCommandRecord
     {
         public int Index { get; private set; }
         public int Slot { get; private set; }

@@ -12,7 +12,7 @@ namespace ParallelJobs.Output
     /// When bounded, a slot holds at most that many unread lines and drops the oldest (counted), so a
     /// job nobody reads does not grow without limit; the bytes are safe in the slot files then.
     /// </summary>
-    public sealed class SlotOutputBuffer
+    internal sealed class SlotOutputBuffer
     {
         // Made when a slot prints its first line: the slot count is the run's throttle limit, which may be huge.
         private readonly Dictionary<int, SlotQueue> _slots = new Dictionary<int, SlotQueue>();

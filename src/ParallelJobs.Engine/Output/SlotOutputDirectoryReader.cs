@@ -15,7 +15,7 @@ namespace ParallelJobs.Output
     /// streams interleaved). A line's timestamp is its command's start time. Bytes of a command that has
     /// not finished yet (no row in commands.tsv) are not returned.
     /// </summary>
-    public sealed class SlotOutputDirectoryReader
+    internal sealed class SlotOutputDirectoryReader
     {
         private readonly Dictionary<int, List<SlotCommandRecord>> _bySlot;
 

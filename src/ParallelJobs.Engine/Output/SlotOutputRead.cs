@@ -1,7 +1,7 @@
 namespace ParallelJobs.Output
 {
     /// <summary>What one read of a <see cref="SlotOutputBuffer"/> slot returned.</summary>
-    public sealed class SlotOutputRead
+    internal sealed class SlotOutputRead
     {
         internal SlotOutputRead(int slot, SlotOutputLine[] lines, long lastSequence, long droppedLines)
         {

@@ -6,7 +6,7 @@ namespace ParallelJobs.Processes
     /// Quotes a value for /bin/sh so it is always one word and never code: anything outside a small safe
     /// set goes inside single quotes, and a single quote becomes '\'' (close, escaped quote, reopen).
     /// </summary>
-    public static class PosixShellQuoter
+    internal static class PosixShellQuoter
     {
         public static string Quote(string value)
         {

@@ -16,7 +16,7 @@ namespace ParallelJobs.Processes
     /// the netstandard2.0 build (Windows PowerShell 5.1, .NET Framework) has only Process.Kill(), which stops
     /// the top process.
     /// </summary>
-    public static class ProcessTreeKiller
+    internal static class ProcessTreeKiller
     {
 
         public static void Stop(Process process, TimeSpan grace, ICollection<string>? pipeLinks = null)

@@ -8,7 +8,7 @@ namespace ParallelJobs.Processes
     /// that the C runtime (and .NET on Unix, which parses Arguments the same way) uses to split it back:
     /// so a list of arguments round-trips exactly, spaces, quotes and backslashes included.
     /// </summary>
-    public static class WindowsCommandLine
+    internal static class WindowsCommandLine
     {
         public static string Join(IEnumerable<string> arguments)
         {

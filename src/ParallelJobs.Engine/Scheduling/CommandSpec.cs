@@ -10,7 +10,7 @@ namespace ParallelJobs.Scheduling
     /// One unit of work: a command line for the platform shell, or a program with its arguments, either
     /// possibly holding replacement tokens filled from an input value.
     /// </summary>
-    public sealed class CommandSpec
+    internal sealed class CommandSpec
     {
         private readonly CommandTemplate? _shellCommand;
         private readonly CommandTemplate? _filePath;

@@ -9,7 +9,7 @@ namespace ParallelJobs.Scheduling
     /// extension, {/} file name, {//} directory, {/.} file name without extension, {#} sequence number
     /// (1-based), {%} slot number (1-based). Values can be passed through a quoter (for the shell).
     /// </summary>
-    public sealed class CommandTemplate
+    internal sealed class CommandTemplate
     {
         private static readonly string[] Tokens = { "{}", "{.}", "{/}", "{//}", "{/.}", "{#}", "{%}" };
 

@@ -4,7 +4,7 @@ using ParallelJobs.Output;
 namespace ParallelJobs.Scheduling
 {
     /// <summary>Lets a caller check a job log before a run starts (so a bad one is reported before any command runs).</summary>
-    public static class JobLogCheck
+    internal static class JobLogCheck
     {
         /// <exception cref="InvalidDataException">A line is not a job log line; the message names the file and line.
         /// A last line cut off without its newline is not an error: the run ignores it with a warning.</exception>

@@ -17,7 +17,7 @@ namespace ParallelJobs.Scheduling
     /// through one thread-safe queue for a single consumer to drain. Every added command gets exactly one
     /// result, whatever happens to it.
     /// </summary>
-    public sealed class ParallelRun : IDisposable
+    internal sealed class ParallelRun : IDisposable
     {
         private static readonly ConcurrentDictionary<ParallelRun, byte> LiveRuns = new ConcurrentDictionary<ParallelRun, byte>();
 

@@ -1,7 +1,7 @@
 namespace ParallelJobs.Scheduling
 {
     /// <summary>What a run does with commands an earlier run's job log already records (GNU parallel's --resume).</summary>
-    public enum ResumeMode
+    internal enum ResumeMode
     {
         /// <summary>Run everything; the job log starts afresh.</summary>
         None,

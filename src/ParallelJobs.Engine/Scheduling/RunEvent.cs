@@ -1,7 +1,7 @@
 namespace ParallelJobs.Scheduling
 {
     /// <summary>What a run hands back to the one thread that drains it (the pipeline thread, in a cmdlet).</summary>
-    public sealed class RunEvent
+    internal sealed class RunEvent
     {
         internal RunEvent(RunEventKind kind, int index, int slot, int processId, string? command, CommandResult? result)
         {

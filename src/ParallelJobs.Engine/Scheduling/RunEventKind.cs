@@ -1,6 +1,6 @@
 namespace ParallelJobs.Scheduling
 {
-    public enum RunEventKind
+    internal enum RunEventKind
     {
         /// <summary>A command got a slot and its process started.</summary>
         CommandStarted,

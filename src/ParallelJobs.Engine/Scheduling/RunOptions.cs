@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ParallelJobs.Scheduling
 {
     /// <summary>How a <see cref="ParallelRun"/> runs its commands.</summary>
-    public sealed class RunOptions
+    internal sealed class RunOptions
     {
         /// <summary>Most commands running at once; also the number of slots.</summary>
         public int ThrottleLimit { get; set; } = System.Environment.ProcessorCount;

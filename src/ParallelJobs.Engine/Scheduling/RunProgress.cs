@@ -3,7 +3,7 @@ using System;
 namespace ParallelJobs.Scheduling
 {
     /// <summary>A snapshot of how far a run has got, for Write-Progress.</summary>
-    public sealed class RunProgress
+    internal sealed class RunProgress
     {
         public int Total { get; internal set; }
         public int Completed { get; internal set; }

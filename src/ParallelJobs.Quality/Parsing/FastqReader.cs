@@ -22,7 +22,7 @@ namespace ParallelJobs.Parsing
     /// memory: a 2 Mbp read streams through in chunks.
     /// </para>
     /// </summary>
-    public static class FastqReader
+    internal static class FastqReader
     {
         private enum State { ExpectTitle, Title, Sequence, Plus, Quality }
 

@@ -1,7 +1,7 @@
 namespace ParallelJobs.Parsing
 {
     /// <summary>What <see cref="FastqReader"/> saw in a file: records and the range of quality characters.</summary>
-    public readonly struct FastqScan
+    internal readonly struct FastqScan
     {
         public FastqScan(long records, byte lowestCharacter, byte highestCharacter)
         {

@@ -8,7 +8,7 @@ namespace ParallelJobs.Parsing
     /// allocates nothing per line. A line longer than the buffer (a 2 Mbp nanopore read) arrives as several
     /// chunks, which is why memory does not depend on read length. A trailing '\r' (CRLF files) is dropped.
     /// </summary>
-    public sealed class LineChunkReader
+    internal sealed class LineChunkReader
     {
         private readonly Stream _stream;
         private readonly byte[] _buffer;

@@ -12,7 +12,7 @@ namespace ParallelJobs.Parsing
     /// </list>
     /// A Phred+33 file whose every score is 31 or more looks like Phred+64; -PhredOffset 33 settles it.
     /// </summary>
-    public static class PhredOffsetDetection
+    internal static class PhredOffsetDetection
     {
         /// <summary>Offset (33 or 64), or null when the file has no quality characters; solexa is true for Solexa-looking data.</summary>
         public static int? Detect(byte lowestCharacter, byte highestCharacter, out bool solexa)

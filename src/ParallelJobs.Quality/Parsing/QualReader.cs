@@ -16,7 +16,7 @@ namespace ParallelJobs.Parsing
     /// </list>
     /// Scores go straight into the histogram; numbers are parsed from bytes, nothing is allocated per line.
     /// </summary>
-    public static class QualReader
+    internal static class QualReader
     {
         /// <summary>Reads every record into <paramref name="histogram"/>; returns the number of records.</summary>
         public static long Read(LineChunkReader reader, QualityHistogram histogram, CancellationToken cancellationToken) =>

@@ -1,6 +1,6 @@
 namespace ParallelJobs.Parsing
 {
-    public enum QualityFileFormat
+    internal enum QualityFileFormat
     {
         /// <summary>FASTA-like .qual: '>' header, whitespace-separated integer scores.</summary>
         Qual,

@@ -12,7 +12,7 @@ namespace ParallelJobs.Parsing
     /// Format: by name (.qual → .qual; .fastq/.fq → FASTQ, each optionally .gz); for other names by the first
     /// non-blank character ('>' → .qual, '@' → FASTQ).
     /// </summary>
-    public static class QualityFileReader
+    internal static class QualityFileReader
     {
         /// <summary>Size of the read buffer: large sequential reads, and lines up to this long arrive in one chunk.</summary>
         public const int BufferSize = 1 << 20;

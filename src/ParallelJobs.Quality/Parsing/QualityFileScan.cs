@@ -1,7 +1,7 @@
 namespace ParallelJobs.Parsing
 {
     /// <summary>Outcome of reading one valid file into a histogram.</summary>
-    public sealed class QualityFileScan
+    internal sealed class QualityFileScan
     {
         public QualityFileScan(QualityFileFormat format, bool compressed, long records, int? phredOffset, long bytesRead, string? warning = null)
         {

@@ -3,7 +3,7 @@ using System;
 namespace ParallelJobs.Parsing
 {
     /// <summary>A quality file is not valid: where (line) and what (message), and how many records were good before.</summary>
-    public sealed class QualityFormatException : Exception
+    internal sealed class QualityFormatException : Exception
     {
         public QualityFormatException(long line, string message, long recordsBeforeError)
             : base(message)

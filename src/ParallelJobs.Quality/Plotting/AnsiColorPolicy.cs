@@ -7,7 +7,7 @@ namespace ParallelJobs.Plotting
     /// (PowerShell 7.2+): Ansi always, PlainText never, Host only when the output goes straight to a terminal that
     /// understands escape sequences. Without $PSStyle (Windows PowerShell 5.1) the Host rule applies.
     /// </summary>
-    public static class AnsiColorPolicy
+    internal static class AnsiColorPolicy
     {
         public static bool ShouldUseColor(string? outputRendering, bool outputGoesToHost, bool hostSupportsVirtualTerminal)
         {

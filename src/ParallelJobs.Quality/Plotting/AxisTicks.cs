@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace ParallelJobs.Plotting
 {
     /// <summary>Round tick values (1, 2 or 5 times a power of ten) for an axis, as plotting libraries choose them.</summary>
-    public static class AxisTicks
+    internal static class AxisTicks
     {
         /// <summary>The smallest step of the form 1, 2, 5 × 10^k that is at least <paramref name="rawStep"/>.</summary>
         public static double NiceStep(double rawStep)

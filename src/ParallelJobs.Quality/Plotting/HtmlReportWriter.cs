@@ -10,7 +10,7 @@ namespace ParallelJobs.Plotting
     /// One self-contained HTML page with a box plot per distribution: SVG inline, style inline, no scripts and
     /// nothing fetched from the network, so the file can be mailed or archived and still open.
     /// </summary>
-    public sealed class HtmlReportWriter
+    internal sealed class HtmlReportWriter
     {
         private readonly SvgBoxPlotRenderer _renderer;
 

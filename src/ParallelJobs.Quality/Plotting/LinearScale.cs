@@ -1,7 +1,7 @@
 namespace ParallelJobs.Plotting
 {
     /// <summary>Maps a data interval onto a drawing interval (pixels or character cells), either way round.</summary>
-    public sealed class LinearScale
+    internal sealed class LinearScale
     {
         public LinearScale(double domainStart, double domainEnd, double rangeStart, double rangeEnd)
         {

@@ -3,7 +3,7 @@ using System.Text;
 namespace ParallelJobs.Plotting
 {
     /// <summary>Escapes text for SVG and HTML (both parse it as XML-ish markup), so any file or directory name is safe to show.</summary>
-    public static class MarkupText
+    internal static class MarkupText
     {
         public static string Escape(string? text)
         {

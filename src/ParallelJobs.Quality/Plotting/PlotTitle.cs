@@ -6,7 +6,7 @@ using System.Linq;
 namespace ParallelJobs.Plotting
 {
     /// <summary>The seed's title, <c>"%s [%d, %d]" % (title, min(plot_mean), max(plot_mean))</c>.</summary>
-    public static class PlotTitle
+    internal static class PlotTitle
     {
         /// <summary>
         /// <c>name [min, max]</c> of the plotted means. Python's <c>%d</c> of a float truncates toward zero

@@ -5,7 +5,7 @@ namespace ParallelJobs.Plotting
     /// the mean is exact (count-weighted) and the other statistics are count-weighted averages of the rows'
     /// values, an approximation, because the rows carry no histograms to merge.
     /// </summary>
-    public sealed class PositionGroup
+    internal sealed class PositionGroup
     {
         public int Start { get; set; }
         public int End { get; set; }

@@ -9,7 +9,7 @@ namespace ParallelJobs.Plotting
     /// Groups read positions into bins so that a plot of any read length fits its width: 150 bp reads in a
     /// 70-column terminal become bins of 5 positions, 2 Mbp nanopore reads become bins of 50,000.
     /// </summary>
-    public static class PositionGrouping
+    internal static class PositionGrouping
     {
         /// <summary>Last position covered by the rows (rows may be bins; EndPosition 0 means a single position).</summary>
         public static int LastPosition(IEnumerable<PositionQuality> rows)

@@ -6,7 +6,7 @@ namespace ParallelJobs.Plotting
     /// The quality axis always starts at 0 and reaches at least 40, as FastQC's does, so that all three bands
     /// are visible and plots of different inputs can be compared by eye.
     /// </summary>
-    public static class QualityAxis
+    internal static class QualityAxis
     {
         public const double Bottom = 0;
         public const double MinimumTop = 40;

@@ -1,7 +1,7 @@
 namespace ParallelJobs.Plotting
 {
     /// <summary>FastQC's quality bands: below 20 poor, 20 to 28 reasonable, above 28 good.</summary>
-    public enum QualityBand
+    internal enum QualityBand
     {
         Poor,
         Reasonable,

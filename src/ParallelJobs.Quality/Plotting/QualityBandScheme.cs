@@ -4,7 +4,7 @@ namespace ParallelJobs.Plotting
     /// Where the bands start and how each is drawn. One place, so the terminal plot, the SVG and the tests
     /// agree on the thresholds and the colours.
     /// </summary>
-    public static class QualityBandScheme
+    internal static class QualityBandScheme
     {
         /// <summary>Scores strictly below this are <see cref="QualityBand.Poor"/>.</summary>
         public const double PoorBelow = 20;

@@ -15,7 +15,7 @@ namespace ParallelJobs.Plotting
     /// Numbers are written with the invariant culture: a comma as decimal separator makes SVG unreadable.
     /// Text is escaped with <see cref="MarkupText"/>. The output needs no fonts, scripts or network.
     /// </remarks>
-    public sealed class SvgBoxPlotRenderer
+    internal sealed class SvgBoxPlotRenderer
     {
         public const string BoxFill = "#ffe34d";
         public const string BoxStroke = "#3c3c3c";

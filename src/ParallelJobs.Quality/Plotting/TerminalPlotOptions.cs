@@ -1,7 +1,7 @@
 namespace ParallelJobs.Plotting
 {
     /// <summary>Size and colour of a terminal plot. Width and Height count characters and lines of the whole plot.</summary>
-    public sealed class TerminalPlotOptions
+    internal sealed class TerminalPlotOptions
     {
         public const int MinimumWidth = 40;
         public const int MinimumHeight = 10;

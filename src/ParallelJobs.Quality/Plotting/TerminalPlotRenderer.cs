@@ -16,7 +16,7 @@ namespace ParallelJobs.Plotting
     /// the legend. Every line is at most <see cref="TerminalPlotOptions.Width"/> visible characters and there
     /// are exactly <see cref="TerminalPlotOptions.Height"/> lines.
     /// </remarks>
-    public sealed class TerminalPlotRenderer
+    internal sealed class TerminalPlotRenderer
     {
         /// <summary>Markers of the series, in input order: distinct shapes, because colour is taken by the bands.</summary>
         public const string SeriesMarkers = "*o+x#@%&";

@@ -17,7 +17,7 @@ namespace ParallelJobs.Quality
     /// write them on its own thread. Histograms merge by addition, so the numbers do not depend on the number of
     /// workers or on which worker read which file.
     /// </summary>
-    public sealed class QualityDistributionRun : IDisposable
+    internal sealed class QualityDistributionRun : IDisposable
     {
         private readonly QualityRunOptions _options;
         private readonly CancellationTokenSource _cancellation;

@@ -1,7 +1,7 @@
 namespace ParallelJobs.Quality
 {
     /// <summary>Why an input produced an error; the cmdlet maps each to a stable ErrorId.</summary>
-    public enum QualityErrorKind
+    internal enum QualityErrorKind
     {
         /// <summary>The file's content is not valid .qual/FASTQ (or is Solexa-scaled); it contributes nothing.</summary>
         InvalidFile,

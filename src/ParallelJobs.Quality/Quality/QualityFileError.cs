@@ -1,7 +1,7 @@
 namespace ParallelJobs.Quality
 {
     /// <summary>An error about one file or directory, delivered as data through the run's events.</summary>
-    public sealed class QualityFileError
+    internal sealed class QualityFileError
     {
         public QualityFileError(QualityErrorKind kind, string path, long line, string message, long recordsBeforeError)
         {

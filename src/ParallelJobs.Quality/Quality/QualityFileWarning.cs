@@ -4,7 +4,7 @@ namespace ParallelJobs.Quality
     /// Something about a file that was read and counted which the user should still hear about (e.g. bytes after
     /// the last gzip member that are not gzip data), delivered through the run's events.
     /// </summary>
-    public sealed class QualityFileWarning
+    internal sealed class QualityFileWarning
     {
         public QualityFileWarning(string path, string message)
         {

@@ -5,7 +5,7 @@ using System.IO;
 namespace ParallelJobs.Quality
 {
     /// <summary>One input of a run: a directory (its quality files) or a single file. Gets one result unless the run merges.</summary>
-    public sealed class QualityInput
+    internal sealed class QualityInput
     {
         public QualityInput(string name, string path, IReadOnlyList<string> files, bool isDirectory)
         {

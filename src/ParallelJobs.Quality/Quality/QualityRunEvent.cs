@@ -1,7 +1,7 @@
 namespace ParallelJobs.Quality
 {
     /// <summary>One thing a run reports: a result, an error, a warning or progress. Exactly one payload is set.</summary>
-    public sealed class QualityRunEvent
+    internal sealed class QualityRunEvent
     {
         private QualityRunEvent(QualityRunEventKind kind, QualityDistribution? distribution, QualityFileError? error, QualityRunProgress? progress, QualityFileWarning? warning = null)
         {

@@ -1,6 +1,6 @@
 namespace ParallelJobs.Quality
 {
-    public enum QualityRunEventKind
+    internal enum QualityRunEventKind
     {
         /// <summary><see cref="QualityRunEvent.Distribution"/> is a finished result.</summary>
         Result,

@@ -3,7 +3,7 @@ using ParallelJobs.Parsing;
 
 namespace ParallelJobs.Quality
 {
-    public sealed class QualityRunOptions
+    internal sealed class QualityRunOptions
     {
         /// <summary>Worker threads (slots 0..ThrottleLimit-1); default: logical processors.</summary>
         public int ThrottleLimit { get; set; } = Environment.ProcessorCount;

@@ -1,7 +1,7 @@
 namespace ParallelJobs.Quality
 {
     /// <summary>Counters of a run at one moment.</summary>
-    public sealed class QualityRunProgress
+    internal sealed class QualityRunProgress
     {
         public QualityRunProgress(int filesCompleted, int filesTotal, int filesFailed, long bytesCompleted, long bytesTotal)
         {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace ParallelJobs.Quality
 {
     /// <summary>Everything a finished run produced: results, errors and warnings.</summary>
-    public sealed class QualityRunSummary
+    internal sealed class QualityRunSummary
     {
         public QualityRunSummary(IReadOnlyList<QualityDistribution> distributions, IReadOnlyList<QualityFileError> errors, IReadOnlyList<QualityFileWarning>? warnings = null)
         {

@@ -9,7 +9,7 @@ namespace ParallelJobs.Statistics
     /// every position of 100 or fewer scores, so it never shows such a value) the target is 1 instead, so the
     /// answer is always a score that occurs.
     /// </summary>
-    public static class PositionStatistics
+    internal static class PositionStatistics
     {
         public static PositionQuality FromCounts(long[] counts)
         {

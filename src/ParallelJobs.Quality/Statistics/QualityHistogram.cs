@@ -13,7 +13,7 @@ namespace ParallelJobs.Statistics
     /// result does not depend on the order of reads or on how files were split between workers.
     /// </para>
     /// </summary>
-    public sealed class QualityHistogram
+    internal sealed class QualityHistogram
     {
         /// <summary>Scores 0..93, the whole Sanger range (Phred+33 '!'..'~').</summary>
         public const int ScoreCount = 94;

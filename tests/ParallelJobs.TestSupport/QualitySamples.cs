@@ -1,9 +1,14 @@
-using ParallelJobs;
+using System;
+using System.Collections.Generic;
+using System.Linq;
 
-namespace ParallelJobs.Quality.Tests.Plotting;
+namespace ParallelJobs.TestSupport;
 
-/// <summary>Quality distributions built by hand, shaped like Illumina reads: high at the start, falling off at the end.</summary>
-internal static class QualitySamples
+/// <summary>
+/// Quality distributions built by hand, shaped like Illumina reads: high at the start, falling off at the end. The
+/// result types have no public setters, so the plot tests (xunit and Pester) make their inputs here.
+/// </summary>
+public static class QualitySamples
 {
     public static QualityDistribution FromMeans(string name, IReadOnlyList<double> means, int binWidth = 1, long count = 100)
     {
