@@ -25,8 +25,16 @@ namespace ParallelJobs
         public int Slot { get; internal set; } = -1;
         /// <summary>Process id of the command's top process; 0 if it never started.</summary>
         public int ProcessId { get; internal set; }
-        /// <summary>Exit code; null if the process never started or its code is unknown.</summary>
+        /// <summary>
+        /// Exit code; null if the process never started or its code is unknown. A command killed by signal n
+        /// shows 128 + n, as the shell's $? and $LASTEXITCODE do; <see cref="Signal"/> tells the two apart.
+        /// </summary>
         public int? ExitCode { get; internal set; }
+        /// <summary>
+        /// The signal that killed the command's process (9 for SIGKILL), from its wait status; null when it
+        /// exited by itself, never started, or where the system does not say (Windows).
+        /// </summary>
+        public int? Signal { get; internal set; }
         public CommandStatus Status { get; internal set; }
         public bool Succeeded => Status == CommandStatus.Succeeded;
         /// <summary>Why it did not succeed, in words; null on success.</summary>
@@ -59,6 +67,14 @@ namespace ParallelJobs
         public bool OutputTruncated => OutputLineCount > Output.Length || ErrorLineCount > Error.Length || CutLines > 0;
         /// <summary>Lines of Output and Error cut at the run's longest kept line (they end with "…").</summary>
         internal long CutLines { get; set; }
+        /// <summary>
+        /// True when, after the command's own process had exited, something it left running in the background
+        /// still held its stdout or stderr open when the drain period ended: the result did not wait for it, and
+        /// what it writes afterwards is not recorded.
+        /// </summary>
+        public bool OutputLeftOpen { get; internal set; }
+        /// <summary>The processes that held the output open then (from /proc on Linux; empty where the system cannot tell).</summary>
+        public int[] BackgroundProcessIds { get; internal set; } = Array.Empty<int>();
         /// <summary>Slot files holding every byte of this command's output, when the run had an output directory.</summary>
         public string? OutputPath { get; internal set; }
         public string? ErrorPath { get; internal set; }

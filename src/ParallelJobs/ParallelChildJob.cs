@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using ParallelJobs.Jobs;
 
 namespace ParallelJobs
 {
@@ -69,6 +70,8 @@ namespace ParallelJobs
             PSEndTime = result.EndTime ?? DateTime.Now;
             // Data first, state last: whoever wakes on the state change finds the result there.
             Output.Add(PSObject.AsPSObject(result));
+            var warning = CommandWarnings.For(result);
+            if (warning != null) Warning.Add(new WarningRecord(warning));
             if (error != null) Error.Add(error);
             SetJobState(StateFor(result.Status));
         }

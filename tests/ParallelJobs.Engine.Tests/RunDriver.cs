@@ -52,4 +52,15 @@ internal static class RunDriver
         }
         catch (IOException) { return false; }
     }
+
+    /// <summary>Waits for a process that is not this one's child to end: no event says so, so /proc is polled.</summary>
+    public static void WaitForEnd(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (IsAlive(pid))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"process {pid} was not stopped");
+            Thread.Sleep(20);
+        }
+    }
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using ParallelJobs.Processes;
 
 namespace ParallelJobs.Output
 {
@@ -36,9 +35,7 @@ namespace ParallelJobs.Output
         {
             if (r.Status == CommandStatus.Skipped) return;
             double start = r.StartTime.HasValue ? (r.StartTime.Value.ToUniversalTime() - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds : 0;
-            int exit = r.ExitCode ?? -1;
-            // parallel logs the signal in its own column.
-            int signal = r.Status == CommandStatus.Succeeded ? 0 : ExitSignal.Of(r.ExitCode) ?? 0;
+            ExitColumns(r, out int exit, out int signal);
             string line = string.Join("\t", new[]
             {
                 (r.Index + 1).ToString(CultureInfo.InvariantCulture),
@@ -55,6 +52,30 @@ namespace ParallelJobs.Output
             {
                 _writer.WriteLine(line);
                 _writer.Flush();
+            }
+        }
+
+        /// <summary>
+        /// Exitval and Signal as GNU parallel writes them: the exit code and 0 for a command that exited;
+        /// 0 and the signal's number for one a signal killed; -1 (and the signal, if one killed it) for one
+        /// the run stopped itself (time-out, cancellation) or that never ran.
+        /// </summary>
+        internal static void ExitColumns(CommandResult r, out int exit, out int signal)
+        {
+            if (r.Status == CommandStatus.TimedOut || r.Status == CommandStatus.Cancelled || !r.ExitCode.HasValue)
+            {
+                exit = -1;
+                signal = r.Signal ?? 0;
+            }
+            else if (r.Signal.HasValue)
+            {
+                exit = 0;
+                signal = r.Signal.Value;
+            }
+            else
+            {
+                exit = r.ExitCode.Value;
+                signal = 0;
             }
         }
 

@@ -16,12 +16,14 @@ namespace ParallelJobs.Processes
 
         public readonly struct ProcInfo
         {
-            public ProcInfo(int pid, int parent, long startTime, char state)
+            public ProcInfo(int pid, int parent, int group, long startTime, char state)
             {
-                Pid = pid; Parent = parent; StartTime = startTime; State = state;
+                Pid = pid; Parent = parent; Group = group; StartTime = startTime; State = state;
             }
             public int Pid { get; }
             public int Parent { get; }
+            /// <summary>The process group.</summary>
+            public int Group { get; }
             public long StartTime { get; }
             public char State { get; }
         }
@@ -51,8 +53,9 @@ namespace ParallelJobs.Processes
             if (fields.Length < 20) return null;
             char state = fields[0].Length > 0 ? fields[0][0] : '?';
             int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int ppid);
+            int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int pgrp);
             long.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out long start);
-            return new ProcInfo(pid, ppid, start, state);
+            return new ProcInfo(pid, ppid, pgrp, start, state);
         }
 
         /// <summary>True while the process exists and is not a zombie (a zombie has ended; it only awaits reaping).</summary>
@@ -97,7 +100,7 @@ namespace ParallelJobs.Processes
         {
             var result = new List<ProcInfo>();
             if (pipeLinks.Count == 0) return result;
-            int self = System.Diagnostics.Process.GetCurrentProcess().Id;
+            int self = UnixNative.GetPid();
             foreach (var p in table)
             {
                 if (p.Pid == self) continue;

@@ -9,27 +9,35 @@ namespace ParallelJobs.Processes
 {
     /// <summary>
     /// Stops a command and everything it started, so no child outlives a time-out or a cancellation.
-    /// On Linux: the tree is read from /proc (plus any process still holding the command's output pipes,
-    /// which finds background children re-parented to init), each member gets SIGTERM (and SIGCONT, so
-    /// a stopped one can act on it), then, after the grace period, SIGKILL goes to every survivor and to
-    /// anything they started meanwhile. Elsewhere: Process.Kill(entireProcessTree: true) in the net8.0 build;
-    /// the netstandard2.0 build (Windows PowerShell 5.1, .NET Framework) has only Process.Kill(), which stops
-    /// the top process.
+    /// On Linux: the members are read from /proc — the command's tree, every process of its process group
+    /// and their trees, and any process still holding the command's output pipes (which finds background
+    /// children re-parented to init, even in a new session) — each gets SIGTERM (and SIGCONT, so a stopped
+    /// one can act on it), then, after the grace period, SIGKILL goes to every survivor and to anything
+    /// they started meanwhile. Other Unix: the same two signals to the process group. Windows (.NET's
+    /// Process): Process.Kill(entireProcessTree: true) in the net8.0 build; the netstandard2.0 build (Windows
+    /// PowerShell 5.1, .NET Framework) has only Process.Kill(), which stops the top process.
     /// </summary>
     internal static class ProcessTreeKiller
     {
-
+        /// <summary>Stops a process started with .NET's Process, its tree, and whatever holds the given pipes.</summary>
         public static void Stop(Process process, TimeSpan grace, ICollection<string>? pipeLinks = null)
         {
             int pid;
-            try { pid = process.Id; }
+            bool exited;
+            try
+            {
+                pid = process.Id;
+                exited = process.HasExited;
+            }
             catch (InvalidOperationException) { return; }
 
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && ProcFs.Available)
             {
-                StopLinux(pid, grace, pipeLinks ?? Array.Empty<string>());
+                // Once it has exited its PID may belong to someone else: then only the pipes lead to what it left.
+                StopLinux(exited ? (int?)null : pid, null, null, pipeLinks ?? Array.Empty<string>(), grace);
                 return;
             }
+            if (exited) return;
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && grace > TimeSpan.Zero)
             {
                 // macOS and other Unix: a polite signal to the top process first.
@@ -53,10 +61,15 @@ namespace ParallelJobs.Processes
             catch (System.ComponentModel.Win32Exception) { }
         }
 
-        private static void StopLinux(int rootPid, TimeSpan grace, ICollection<string> pipeLinks)
+        /// <summary>
+        /// Linux: stops the tree under <paramref name="rootPid"/> (only while it is the process that started
+        /// at <paramref name="rootStartTime"/>, when given), every member of process group
+        /// <paramref name="group"/> with its tree, and every process holding one of <paramref name="pipeLinks"/>.
+        /// </summary>
+        internal static void StopLinux(int? rootPid, long? rootStartTime, int? group, ICollection<string> pipeLinks, TimeSpan grace)
         {
             var table = ProcFs.Snapshot();
-            var members = Members(rootPid, table, pipeLinks);
+            var members = Members(rootPid, rootStartTime, group, table, pipeLinks);
             if (members.Count == 0) return;
 
             if (grace > TimeSpan.Zero)
@@ -71,7 +84,7 @@ namespace ParallelJobs.Processes
                     Thread.Sleep(10); // no event tells when a non-child process ends; poll briefly
             }
 
-            // Survivors, and anything they (or the pipe holders) started during the grace period.
+            // Survivors, and anything they (or the group, or the pipe holders) started during the grace period.
             for (int round = 0; round < 3; round++)
             {
                 table = ProcFs.Snapshot();
@@ -81,7 +94,8 @@ namespace ParallelJobs.Processes
                     if (!ProcFs.IsAlive(p.Pid, p.StartTime)) continue;
                     foreach (var d in ProcFs.Tree(p.Pid, table)) alive[d.Pid] = d;
                 }
-                foreach (var d in ProcFs.HoldersOf(pipeLinks, table)) alive[d.Pid] = d;
+                foreach (var d in Members(null, null, group, table, pipeLinks)) alive[d.Pid] = d;
+                alive.Remove(UnixNative.GetPid());
                 if (alive.Count == 0) return;
                 foreach (var p in alive.Values) UnixNative.Kill(p.Pid, UnixNative.SIGKILL);
                 members = alive.Values.ToList();
@@ -91,13 +105,43 @@ namespace ParallelJobs.Processes
             }
         }
 
-        private static List<ProcFs.ProcInfo> Members(int rootPid, List<ProcFs.ProcInfo> table, ICollection<string> pipeLinks)
+        private static List<ProcFs.ProcInfo> Members(int? rootPid, long? rootStartTime, int? group, List<ProcFs.ProcInfo> table, ICollection<string> pipeLinks)
         {
             var byPid = new Dictionary<int, ProcFs.ProcInfo>();
-            foreach (var p in ProcFs.Tree(rootPid, table)) byPid[p.Pid] = p;
+            if (rootPid.HasValue)
+            {
+                var root = table.FirstOrDefault(p => p.Pid == rootPid.Value);
+                if (root.Pid == rootPid.Value && (!rootStartTime.HasValue || root.StartTime == rootStartTime.Value))
+                    foreach (var p in ProcFs.Tree(rootPid.Value, table)) byPid[p.Pid] = p;
+            }
+            if (group.HasValue && group.Value > 1)
+            {
+                foreach (var member in table.Where(p => p.Group == group.Value).ToList())
+                    foreach (var p in ProcFs.Tree(member.Pid, table)) byPid[p.Pid] = p;
+            }
             foreach (var holder in ProcFs.HoldersOf(pipeLinks, table))
                 foreach (var p in ProcFs.Tree(holder.Pid, table)) byPid[p.Pid] = p;
+            byPid.Remove(UnixNative.GetPid());
             return byPid.Values.Where(p => p.State != 'Z' && p.State != 'X').ToList();
+        }
+
+        /// <summary>
+        /// Unix without /proc (macOS): SIGTERM and SIGCONT to every member of the process group, up to the
+        /// grace period for them to go, then SIGKILL to whoever is left. A member that left the group
+        /// (setsid) is out of reach here.
+        /// </summary>
+        internal static void StopGroup(int group, TimeSpan grace)
+        {
+            if (group <= 1 || group == UnixNative.GetProcessGroup()) return; // never this process's own group
+            if (grace > TimeSpan.Zero)
+            {
+                if (UnixNative.Kill(-group, UnixNative.SIGTERM) != 0) return; // no member left
+                UnixNative.Kill(-group, UnixNative.SigCont);
+                var deadline = DateTime.UtcNow + grace;
+                while (DateTime.UtcNow < deadline && UnixNative.Kill(-group, 0) == 0)
+                    Thread.Sleep(10); // no event tells when a group has emptied; poll briefly
+            }
+            UnixNative.Kill(-group, UnixNative.SIGKILL);
         }
     }
 }

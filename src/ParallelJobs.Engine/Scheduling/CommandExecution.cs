@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.IO.Pipes;
 using System.Threading;
 using System.Threading.Tasks;
 using ParallelJobs.Output;
@@ -13,10 +10,11 @@ using ParallelJobs.Processes;
 namespace ParallelJobs.Scheduling
 {
     /// <summary>
-    /// One command in one slot: starts its process with stdin closed, reads stdout and stderr
-    /// concurrently as bytes (to the slot files and to lines), enforces the time-out, stops the whole
-    /// tree when asked, retries when allowed, and builds the result once the process has exited and
-    /// both pipes are at end of file.
+    /// One command in one slot: starts its process with stdin empty, reads stdout and stderr concurrently
+    /// as bytes (to the slot files and to lines), enforces the time-out, stops the whole tree when asked,
+    /// retries when allowed, and builds the result once the process has exited and both pipes are at end
+    /// of file — or, when something it left in the background keeps a pipe open, once the drain period
+    /// after its exit has passed.
     /// </summary>
     internal sealed class CommandExecution
     {
@@ -32,12 +30,11 @@ namespace ParallelJobs.Scheduling
         private readonly CommandResult _result = new CommandResult();
         private readonly long _outOffset;
         private readonly long _errOffset;
-        private Process? _process;
-        private LineCollector? _lines;
-        private Timer? _timer;
-        private int _stopReason;
-        private int _pendingParts;
-        private string? _startError;
+        private readonly object _leftoverGate = new object();
+        private List<Attempt>? _leftovers;
+        private Attempt? _attempt;
+        // Set once the run stops this command; unlike an attempt's stop reason it outlives retries.
+        private int _cancelRequested;
 
         public CommandExecution(int index, int slot, CommandSpec spec, RunOptions options, SlotFiles? files,
             Action<SlotOutputLine>? lineObserver, Action<CommandExecution>? onStarted, Action<CommandExecution, CommandResult> onFinished)
@@ -66,211 +63,359 @@ namespace ParallelJobs.Scheduling
         public long OutOffset => _outOffset;
         public long ErrOffset => _errOffset;
 
+        /// <summary>True once a finished attempt left background processes holding its output (see <see cref="StopBackground"/>).</summary>
+        public bool LeftBackgroundProcesses
+        {
+            get { lock (_leftoverGate) return _leftovers != null; }
+        }
+
         public void Start()
         {
             var launch = _spec.Resolve(_index, _slot);
             _result.Command = launch.Display;
             _result.Attempts++;
             _result.StartTime ??= DateTime.Now;
-            _lines = new LineCollector(_index, _slot, _files != null, _options.TailLines, _options.MaxLineLength, _lineObserver);
-
-            var psi = new ProcessStartInfo(launch.FileName, launch.Arguments)
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                CreateNoWindow = true,
-            };
-            if (_options.WorkingDirectory != null) psi.WorkingDirectory = _options.WorkingDirectory;
-            foreach (var kv in _options.Environment)
-            {
-                if (kv.Value == null) psi.Environment.Remove(kv.Key);
-                else psi.Environment[kv.Key] = kv.Value;
-            }
-            psi.Environment["PARALLELJOBS_SLOT"] = _slot.ToString(CultureInfo.InvariantCulture);
-            psi.Environment["PARALLELJOBS_INDEX"] = _index.ToString(CultureInfo.InvariantCulture);
-
-            var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-            _pendingParts = 3; // exit, stdout EOF, stderr EOF
-            process.Exited += (_, __) => PartDone();
-            try
-            {
-                process.Start();
-            }
-            catch (Exception e) when (e is Win32Exception || e is InvalidOperationException || e is IOException || e is UnauthorizedAccessException || e is PlatformNotSupportedException)
-            {
-                process.Dispose();
-                _startError = DescribeStartFailure(launch, e);
-                Finish();
-                return;
-            }
-            _process = process;
-            _result.ProcessId = process.Id;
-            try { process.StandardInput.Close(); } catch (IOException) { /* already gone */ }
-
-            if (_options.Timeout.HasValue)
-                _timer = new Timer(_ => RequestStop(StopTimeout), null, _options.Timeout.Value, System.Threading.Timeout.InfiniteTimeSpan);
-            _onStarted?.Invoke(this);
-            if (Volatile.Read(ref _stopReason) != StopNone) StopTree(); // cancelled between dispatch and start
-
-            _ = PumpAsync(process.StandardOutput.BaseStream, StreamKind.Output);
-            _ = PumpAsync(process.StandardError.BaseStream, StreamKind.Error);
+            var attempt = new Attempt(this);
+            Volatile.Write(ref _attempt, attempt);
+            attempt.Start(launch);
         }
 
-        private string DescribeStartFailure(LaunchInfo launch, Exception e)
+        /// <summary>Stops the command's process tree because the run is stopped: the command ends as Cancelled.</summary>
+        public void Cancel()
         {
-            if (_options.WorkingDirectory != null && !Directory.Exists(_options.WorkingDirectory))
-                return $"Cannot start '{MessageText.Shorten(launch.FileName)}': working directory '{MessageText.Shorten(_options.WorkingDirectory)}' does not exist.";
-            // The runtime's message quotes the program (and working directory) in full.
-            return $"Cannot start '{MessageText.Shorten(launch.FileName)}': {MessageText.Shorten(e.Message, 2 * MessageText.DefaultLimit)}";
+            Interlocked.Exchange(ref _cancelRequested, 1);
+            Volatile.Read(ref _attempt)?.RequestStop(StopCancel, _options.GracePeriod);
         }
-
-        private async Task PumpAsync(Stream stream, StreamKind kind)
-        {
-            var buffer = new byte[16 * 1024];
-            try
-            {
-                while (true)
-                {
-                    int n = await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
-                    if (n <= 0) break;
-                    _files?.Write(kind, buffer, n);
-                    _lines!.Append(kind, buffer, n);
-                }
-            }
-            catch (IOException) { }
-            catch (ObjectDisposedException) { }
-            _lines!.Complete(kind);
-            PartDone();
-        }
-
-        private void PartDone()
-        {
-            if (Interlocked.Decrement(ref _pendingParts) == 0) Finish();
-        }
-
-        /// <summary>Stops the command's process tree because of a time-out or a cancellation.</summary>
-        public void Cancel() => RequestStop(StopCancel);
 
         /// <summary>Kills the tree at once, on this thread: for process exit, where no grace period is left.</summary>
         public void KillNow()
         {
-            Interlocked.CompareExchange(ref _stopReason, StopCancel, StopNone);
-            var process = _process;
-            if (process != null) ProcessTreeKiller.Stop(process, TimeSpan.Zero, PipeLinks(process));
+            Interlocked.Exchange(ref _cancelRequested, 1);
+            Volatile.Read(ref _attempt)?.RequestStop(StopCancel, TimeSpan.Zero);
+            StopBackground(TimeSpan.Zero);
         }
 
-        private void RequestStop(int reason)
+        /// <summary>Stops what finished attempts left running in the background (the run is being stopped).</summary>
+        public void StopBackground(TimeSpan grace)
         {
-            if (Interlocked.CompareExchange(ref _stopReason, reason, StopNone) != StopNone) return;
-            if (_process != null) ThreadPool.QueueUserWorkItem(_ => StopTree());
+            List<Attempt>? leftovers;
+            lock (_leftoverGate) leftovers = _leftovers == null ? null : new List<Attempt>(_leftovers);
+            if (leftovers == null) return;
+            foreach (var a in leftovers) a.StopLeftovers(grace);
         }
 
-        private void StopTree()
+        private void AddLeftover(Attempt attempt)
         {
-            var process = _process;
-            if (process == null) return;
-            try
+            lock (_leftoverGate) (_leftovers ??= new List<Attempt>()).Add(attempt);
+        }
+
+        /// <summary>One start of the command (there are more with retries): its process, output, timer and end.</summary>
+        private sealed class Attempt
+        {
+            private readonly CommandExecution _x;
+            private readonly LineCollector _lines;
+            // One lock per stream: taken to write a chunk, and to close the output once the drain period
+            // is over, after which a chunk still arriving is dropped instead of landing in the slot files
+            // where the next command's bytes go.
+            private readonly object _outGate = new object();
+            private readonly object _errGate = new object();
+            private bool _outputClosed;
+            // Set when the drain period ended with the output still held open, before the output is abandoned.
+            private volatile bool _outputLeftOpen;
+            private ILaunchedProcess? _process;
+            private Timer? _timer;
+            private Timer? _drainTimer;
+            private int _stopReason;
+            private int _stopIssued;
+            private int _stopAtExit;
+            private ProcessExit _exit;
+            // The process's end and the two pipes' end of file.
+            private int _pending = 3;
+            private int _completed;
+            private string? _startError;
+            private IReadOnlyList<int> _holders = Array.Empty<int>();
+
+            public Attempt(CommandExecution execution)
             {
-                if (process.HasExited && !PipesOpen()) return;
-                ProcessTreeKiller.Stop(process, _options.GracePeriod, PipeLinks(process));
+                _x = execution;
+                var o = execution._options;
+                _lines = new LineCollector(execution._index, execution._slot, execution._files != null, o.TailLines, o.MaxLineLength, execution._lineObserver);
             }
-            // The command finished (and its Process was disposed) while the stop was on its way: nothing to stop.
-            catch (InvalidOperationException) { }
-        }
 
-        private bool PipesOpen() => Volatile.Read(ref _pendingParts) > 0;
-
-        /// <summary>The "pipe:[inode]" names of this command's stdout and stderr, to find processes still writing to them.</summary>
-        private static ICollection<string> PipeLinks(Process process)
-        {
-            var links = new List<string>(2);
-            if (!ProcFs.Available) return links;
-            foreach (var s in new[] { process.StandardOutput.BaseStream, process.StandardError.BaseStream })
+            public void Start(LaunchInfo launch)
             {
-                if (s is PipeStream pipe)
+                var x = _x;
+                if (Volatile.Read(ref x._cancelRequested) != 0)
                 {
-                    try
+                    // Stopped between getting its slot and starting: it never runs.
+                    Interlocked.Exchange(ref _stopReason, StopCancel);
+                    Complete();
+                    return;
+                }
+                var request = new ProcessStartRequest(launch.FileName, launch.Arguments)
+                {
+                    WindowsArguments = launch.WindowsArguments,
+                    WorkingDirectory = x._options.WorkingDirectory,
+                };
+                foreach (var kv in x._options.Environment) request.Environment.Add(kv);
+                request.Environment.Add(new KeyValuePair<string, string?>("PARALLELJOBS_SLOT", x._slot.ToString(CultureInfo.InvariantCulture)));
+                request.Environment.Add(new KeyValuePair<string, string?>("PARALLELJOBS_INDEX", x._index.ToString(CultureInfo.InvariantCulture)));
+
+                ILaunchedProcess process;
+                try
+                {
+                    process = x._options.Launcher.Start(request);
+                }
+                catch (ProcessStartException e)
+                {
+                    _startError = e.Message;
+                    Complete();
+                    return;
+                }
+                x._result.ProcessId = process.Id;
+                // A full fence: a stop requested meanwhile either sees the process or is seen just below.
+                Interlocked.Exchange(ref _process, process);
+
+                if (x._options.Timeout.HasValue)
+                    _timer = new Timer(_ => OnTimeout(), null, x._options.Timeout.Value, Timeout.InfiniteTimeSpan);
+                x._onStarted?.Invoke(x);
+                if (Volatile.Read(ref x._cancelRequested) != 0) RequestStop(StopCancel, x._options.GracePeriod);
+                if (Volatile.Read(ref _stopReason) != StopNone) IssueStop(x._options.GracePeriod);
+
+                _ = PumpAsync(process.StandardOutput, StreamKind.Output, _outGate);
+                _ = PumpAsync(process.StandardError, StreamKind.Error, _errGate);
+                process.Exited.ContinueWith(t => OnExited(t.Result), TaskContinuationOptions.ExecuteSynchronously);
+            }
+
+            private void OnTimeout()
+            {
+                // After the result, the timer is still there only for what the command left running.
+                if (Volatile.Read(ref _completed) != 0) StopLeftovers(_x._options.GracePeriod);
+                else RequestStop(StopTimeout, _x._options.GracePeriod);
+            }
+
+            /// <summary>
+            /// Records why the module stops this attempt before any signal is sent, so a process that dies of
+            /// that signal (or exits with 130 or 143 on receiving it) is reported as stopped, not as failed.
+            /// </summary>
+            public void RequestStop(int reason, TimeSpan grace)
+            {
+                Interlocked.CompareExchange(ref _stopReason, reason, StopNone);
+                IssueStop(grace);
+            }
+
+            private void IssueStop(TimeSpan grace)
+            {
+                var process = Volatile.Read(ref _process);
+                if (process == null || Volatile.Read(ref _completed) != 0) return;
+                // A kill without grace (process exit) goes out even while a polite stop is under way.
+                if (Interlocked.Exchange(ref _stopIssued, 1) != 0 && grace != TimeSpan.Zero) return;
+                if (grace == TimeSpan.Zero) process.Stop(grace);
+                else ThreadPool.QueueUserWorkItem(_ => process.Stop(grace));
+            }
+
+            /// <summary>Stops what this finished attempt left running (its time-out came, or the run is stopped).</summary>
+            public void StopLeftovers(TimeSpan grace)
+            {
+                var process = Volatile.Read(ref _process);
+                if (process == null) return;
+                if (grace == TimeSpan.Zero) process.Stop(grace);
+                else ThreadPool.QueueUserWorkItem(_ => process.Stop(grace));
+            }
+
+            private async Task PumpAsync(Stream stream, StreamKind kind, object gate)
+            {
+                var buffer = new byte[16 * 1024];
+                try
+                {
+                    while (true)
                     {
-                        var fd = pipe.SafePipeHandle.DangerousGetHandle().ToInt64();
-                        var link = UnixNative.TryReadLink("/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture));
-                        if (link != null && link.StartsWith("pipe:", StringComparison.Ordinal)) links.Add(link);
+                        int n = await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
+                        if (n <= 0) break;
+                        lock (gate)
+                        {
+                            // After the drain period: read on (so a writer never blocks on a full pipe) but keep nothing.
+                            if (_outputClosed) continue;
+                            _x._files?.Write(kind, buffer, n);
+                            _lines.Append(kind, buffer, n);
+                        }
                     }
-                    catch (ObjectDisposedException) { }
                 }
+                catch (IOException) { }
+                catch (ObjectDisposedException) { }
+                lock (gate)
+                {
+                    if (!_outputClosed) _lines.Complete(kind);
+                }
+                stream.Dispose();
+                PartDone();
             }
-            return links;
-        }
 
-        private void Finish()
-        {
-            _timer?.Dispose();
-            var process = _process;
-            int stop = Volatile.Read(ref _stopReason);
-            if (process == null)
+            private void OnExited(ProcessExit exit)
             {
-                _result.Status = stop == StopCancel ? CommandStatus.Cancelled : CommandStatus.FailedToStart;
-                _result.Reason = _startError;
+                _exit = exit;
+                Volatile.Write(ref _stopAtExit, Volatile.Read(ref _stopReason));
+                if (Interlocked.Decrement(ref _pending) == 0)
+                {
+                    Complete();
+                    return;
+                }
+                // The process has ended but its pipes are still open: something it started holds them.
+                _drainTimer = new Timer(_ => OnDrainExpired(), null, _x._options.OutputDrainPeriod, Timeout.InfiniteTimeSpan);
+                if (Volatile.Read(ref _completed) != 0) _drainTimer.Dispose();
             }
-            else
+
+            private void PartDone()
             {
-                int code;
-                try { code = process.ExitCode; }
-                catch (InvalidOperationException) { code = -1; }
-                _result.ExitCode = code;
-                if (stop == StopCancel)
+                if (Interlocked.Decrement(ref _pending) == 0) Complete();
+            }
+
+            /// <summary>
+            /// The process exited a drain period ago and its output is still held open: the result is made
+            /// now, naming the holders, and the output is closed (where the launcher can: the holders then
+            /// get a broken pipe on their next write, as when a shell pipeline's reader is gone).
+            /// </summary>
+            private void OnDrainExpired()
+            {
+                if (Volatile.Read(ref _completed) != 0) return;
+                var process = _process!;
+                try { _holders = process.OutputHolders(); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+                lock (_outGate)
                 {
-                    _result.Status = CommandStatus.Cancelled;
-                    _result.Reason = "The run was stopped while the command ran; its process tree was stopped.";
+                    lock (_errGate)
+                    {
+                        _outputClosed = true;
+                        _lines.Complete(StreamKind.Output);
+                        _lines.Complete(StreamKind.Error);
+                    }
                 }
-                else if (stop == StopTimeout)
+                // Before the readers are woken: whichever of them or this thread completes, it says so.
+                _outputLeftOpen = true;
+                process.AbandonOutput();
+                Complete();
+            }
+
+            private void Complete()
+            {
+                if (Interlocked.Exchange(ref _completed, 1) != 0) return;
+                _drainTimer?.Dispose();
+                bool outputLeftOpen = _outputLeftOpen;
+                var x = _x;
+                var r = x._result;
+                var process = _process;
+                if (process == null)
                 {
-                    _result.Status = CommandStatus.TimedOut;
-                    _result.Reason = $"Timed out after {_options.Timeout!.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; its process tree was stopped.";
-                }
-                else if (code == 0)
-                {
-                    _result.Status = CommandStatus.Succeeded;
-                    _result.Reason = null;
+                    bool cancelled = Volatile.Read(ref _stopReason) == StopCancel;
+                    r.Status = cancelled ? CommandStatus.Cancelled : CommandStatus.FailedToStart;
+                    r.Reason = cancelled ? "The run was stopped before the command started." : _startError;
+                    r.ExitCode = null;
+                    r.Signal = null;
                 }
                 else
                 {
-                    _result.Status = CommandStatus.Failed;
-                    _result.Reason = DescribeExit(code);
+                    Describe(r, _exit, Volatile.Read(ref _stopAtExit), x._options);
                 }
-                process.Dispose();
-            }
-            _process = null;
+                r.OutputLeftOpen = outputLeftOpen;
+                r.BackgroundProcessIds = outputLeftOpen ? ToArray(_holders) : Array.Empty<int>();
 
-            var lines = _lines;
-            if (lines != null)
+                r.Lines = _lines.ToLines();
+                r.OutputLineCount = _lines.OutputLines;
+                r.ErrorLineCount = _lines.ErrorLines;
+                r.CutLines = _lines.CutLines;
+                r.OutputBytes += _lines.OutputBytes;
+                r.ErrorBytes += _lines.ErrorBytes;
+                x._files?.Flush();
+
+                if (outputLeftOpen)
+                {
+                    // What it left running is stopped like the command itself would have been: when the
+                    // time-out comes (the timer stays), or when the run is stopped.
+                    x.AddLeftover(this);
+                    if (Volatile.Read(ref _stopReason) != StopNone) StopLeftovers(x._options.GracePeriod); // a stop came during the drain
+                }
+                else
+                {
+                    _timer?.Dispose();
+                }
+                process?.Dispose();
+
+                bool retry = (r.Status == CommandStatus.Failed || r.Status == CommandStatus.TimedOut)
+                             && r.Attempts <= x._options.Retries;
+                if (retry && Volatile.Read(ref x._cancelRequested) == 0)
+                {
+                    x.Start();
+                    return;
+                }
+                if (retry) r.Reason += " Not retried: the run was stopped.";
+                r.EndTime = DateTime.Now;
+                x._onFinished(x, r);
+            }
+
+            private static int[] ToArray(IReadOnlyList<int> list)
             {
-                _result.Lines = lines.ToLines();
-                _result.OutputLineCount = lines.OutputLines;
-                _result.ErrorLineCount = lines.ErrorLines;
-                _result.CutLines = lines.CutLines;
-                _result.OutputBytes += lines.OutputBytes;
-                _result.ErrorBytes += lines.ErrorBytes;
+                var a = new int[list.Count];
+                for (int i = 0; i < a.Length; i++) a[i] = list[i];
+                return a;
             }
-            _files?.Flush();
 
-            bool retry = (_result.Status == CommandStatus.Failed || _result.Status == CommandStatus.TimedOut)
-                         && _result.Attempts <= _options.Retries;
-            if (retry)
+            /// <summary>The status and reason: a stop the module asked for before the process ended decides; otherwise its exit does.</summary>
+            private static void Describe(CommandResult r, ProcessExit exit, int stop, RunOptions options)
             {
-                Interlocked.Exchange(ref _stopReason, StopNone);
-                Start();
-                return;
+                r.ExitCode = exit.ExitCode;
+                r.Signal = exit.Signal;
+                if (stop == StopCancel)
+                {
+                    r.Status = CommandStatus.Cancelled;
+                    r.Reason = "The run was stopped while the command ran; its process tree was stopped.";
+                }
+                else if (stop == StopTimeout)
+                {
+                    r.Status = CommandStatus.TimedOut;
+                    r.Reason = $"Timed out after {options.Timeout!.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; its process tree was stopped.";
+                }
+                else if (exit.ExitCode == 0 && exit.Signal == null)
+                {
+                    r.Status = CommandStatus.Succeeded;
+                    r.Reason = null;
+                }
+                else
+                {
+                    r.Status = CommandStatus.Failed;
+                    r.Reason = DescribeExit(exit);
+                }
             }
-            _result.EndTime = DateTime.Now;
-            _onFinished(this, _result);
-        }
 
-        private static string DescribeExit(int code)
-        {
-            int? signal = ExitSignal.Of(code);
-            return signal.HasValue ? $"Exited with code {code} (killed by signal {signal}?)." : $"Exited with code {code}.";
+            private static string DescribeExit(ProcessExit exit)
+            {
+                if (exit.Signal.HasValue) return $"Killed by signal {exit.Signal.Value}{SignalName(exit.Signal.Value)}.";
+                if (!exit.ExitCode.HasValue) return "Its exit status could not be read (something else in this process collected it).";
+                int code = exit.ExitCode.Value;
+                if (!exit.Exact && code > 128 && code < 160)
+                    return $"Exited with code {code} (killed by signal {code - 128}{SignalName(code - 128)}?).";
+                return $"Exited with code {code}.";
+            }
+
+            /// <summary>The name of a signal whose number is the same on Linux and macOS.</summary>
+            private static string SignalName(int signal)
+            {
+                switch (signal)
+                {
+                    case 1: return " (SIGHUP)";
+                    case 2: return " (SIGINT)";
+                    case 3: return " (SIGQUIT)";
+                    case 4: return " (SIGILL)";
+                    case 5: return " (SIGTRAP)";
+                    case 6: return " (SIGABRT)";
+                    case 8: return " (SIGFPE)";
+                    case 9: return " (SIGKILL)";
+                    case 11: return " (SIGSEGV)";
+                    case 13: return " (SIGPIPE)";
+                    case 14: return " (SIGALRM)";
+                    case 15: return " (SIGTERM)";
+                    default: return "";
+                }
+            }
         }
     }
 }

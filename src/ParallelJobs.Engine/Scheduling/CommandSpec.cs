@@ -66,16 +66,16 @@ namespace ParallelJobs.Scheduling
                 if (windows)
                 {
                     string comspec = Environment.GetEnvironmentVariable("ComSpec") ?? "cmd.exe";
-                    return new LaunchInfo(comspec, "/d /s /c \"" + line + "\"", line);
+                    return new LaunchInfo(comspec, new[] { "/d", "/s", "/c", line }, "/d /s /c \"" + line + "\"", line);
                 }
-                return new LaunchInfo("/bin/sh", WindowsCommandLine.Join(new[] { "-c", line }), line);
+                return new LaunchInfo("/bin/sh", new[] { "-c", line }, null, line);
             }
 
             var args = _arguments.Select(a => a.Expand(Input, index, slot, null)).ToList();
             if (_appendInput) args.Add(Input!);
             string file = _filePath!.Expand(Input, index, slot, null);
             string display = args.Count == 0 ? file : file + " " + WindowsCommandLine.Join(args);
-            return new LaunchInfo(file, WindowsCommandLine.Join(args), display);
+            return new LaunchInfo(file, args, null, display);
         }
     }
 }

@@ -30,6 +30,8 @@ namespace ParallelJobs.Scheduling
         private readonly List<bool> _slotBusy = new List<bool>();
         private readonly List<ParallelSlot> _slots = new List<ParallelSlot>();
         private readonly Dictionary<int, CommandExecution> _running = new Dictionary<int, CommandExecution>();
+        // Finished commands that left background processes holding their output: stopped with the run.
+        private readonly List<CommandExecution> _background = new List<CommandExecution>();
         private readonly BlockingCollection<RunEvent> _events = new BlockingCollection<RunEvent>();
         private readonly ResultOrderGate _order;
         private readonly SlotFileSet? _slotFiles;
@@ -198,6 +200,7 @@ namespace ParallelJobs.Scheduling
         {
             List<int> waiting;
             List<CommandExecution> running;
+            List<CommandExecution> background;
             lock (_gate)
             {
                 if (_cancelled && grace > TimeSpan.Zero) return;
@@ -205,6 +208,7 @@ namespace ParallelJobs.Scheduling
                 waiting = new List<int>(_waiting);
                 _waiting.Clear();
                 running = new List<CommandExecution>(_running.Values);
+                background = new List<CommandExecution>(_background);
             }
             foreach (int i in waiting)
             {
@@ -220,6 +224,7 @@ namespace ParallelJobs.Scheduling
             {
                 foreach (var e in running) e.Cancel();
             }
+            foreach (var e in background) e.StopBackground(grace);
             CheckCompleted();
         }
 
@@ -375,6 +380,7 @@ namespace ParallelJobs.Scheduling
             lock (_gate)
             {
                 _running.Remove(exec.Index);
+                if (exec.LeftBackgroundProcesses) _background.Add(exec);
                 _slotBusy[exec.Slot] = false;
                 var s = _slots[exec.Slot];
                 s.State = SlotActivity.Idle;

@@ -32,6 +32,21 @@ namespace ParallelJobs.Scheduling
         /// <summary>How often progress updates are offered at most.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+        /// <summary>
+        /// After a command's own process has exited, how long its output pipes may stay open (held by a
+        /// background process it started) before the result is made without waiting for them.
+        /// </summary>
+        internal TimeSpan OutputDrainPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>How commands are started; the local machine's launcher unless a test or another transport sets one.</summary>
+        internal Processes.IProcessLauncher Launcher
+        {
+            get => _launcher ?? Processes.LocalLauncher.Default;
+            set => _launcher = value;
+        }
+
+        private Processes.IProcessLauncher? _launcher;
+
         /// <summary>Checks every option; throws before anything of a run is made or started.</summary>
         /// <exception cref="ArgumentException">An option is out of range or malformed; ParamName says which.</exception>
         public void Validate()

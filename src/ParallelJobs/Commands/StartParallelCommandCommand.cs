@@ -295,6 +295,8 @@ namespace ParallelJobs.Commands
         {
             WriteObject(result);
             // The same error record a job writes; with -ErrorAction Stop this throws, and Dispose stops what still runs.
+            var warning = CommandWarnings.For(result);
+            if (warning != null) WriteWarning(warning);
             var error = CommandFailureRecord.For(result);
             if (error != null) WriteError(error);
         }
