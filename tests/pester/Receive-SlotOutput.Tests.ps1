@@ -8,6 +8,17 @@ BeforeAll {
     # The seed: commands that print which command they were, in a few slots.
     $script:commands = 0..9 | ForEach-Object { "echo 'Command number - $_.'; echo 'warn $_' >&2" }
 
+    # The same commands, the first three of which wait for each other (each leaves a marker file, then
+    # waits for three), so three slots are in use however quickly a command starts and ends.
+    function New-SeedCommands {
+        $barrier = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $barrier
+        0..9 | ForEach-Object {
+            $wait = if ($_ -lt 3) { "touch '$barrier/$_'; until [ `$(ls '$barrier' | wc -l) -ge 3 ]; do sleep 0.01; done; " } else { '' }
+            "$wait$($commands[$_])"
+        }
+    }
+
     function Get-ExpectedSlotLines($Results, [int] $Slot) {
         $Results | Where-Object Slot -eq $Slot | Sort-Object StartTime | ForEach-Object { $_.Lines }
     }
@@ -20,7 +31,7 @@ AfterAll {
 
 Describe 'Receive-SlotOutput from CommandResult objects' {
     BeforeAll {
-        $script:results = Start-ParallelCommand -Command $commands -ThrottleLimit 3 -ErrorAction SilentlyContinue
+        $script:results = Start-ParallelCommand -Command (New-SeedCommands) -ThrottleLimit 3 -ErrorAction SilentlyContinue
     }
 
     It 'emits SlotOutputLine objects slot by slot, in the order each slot ran its commands' {
@@ -55,7 +66,7 @@ Describe 'Receive-SlotOutput from CommandResult objects' {
 Describe 'Receive-SlotOutput -Path' {
     BeforeAll {
         $script:dir = Join-Path $TestDrive 'slots'
-        $script:pathResults = Start-ParallelCommand -Command $commands -ThrottleLimit 3 -OutputDirectory $dir
+        $script:pathResults = Start-ParallelCommand -Command (New-SeedCommands) -ThrottleLimit 3 -OutputDirectory $dir
     }
 
     It 'reads the per-slot files back (the seed''s output.file.N), attributed to commands' {
