@@ -112,6 +112,7 @@ public class ExitStatusTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void StartFailures_SayWhatIsWrong()
     {
         UnixOnly();
@@ -140,6 +141,7 @@ public class ExitStatusTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void ARelativeProgramPath_IsTakenFromTheWorkingDirectory_AndPathComesFromTheCommandsEnvironment()
     {
         UnixOnly();
