@@ -113,6 +113,25 @@ namespace ParallelJobs.Remote
         }
 
         /// <summary>
+        /// Checks every remote host at once (a handshake each, so together they take as long as the slowest,
+        /// not the sum). The local entry ':' is always reachable and reports this machine's processor count.
+        /// Results come in the order of <paramref name="hosts"/>.
+        /// </summary>
+        public IReadOnlyList<SshHostCheck> CheckAll(IReadOnlyList<SshHost> hosts, TimeSpan timeout)
+        {
+            var checks = new Task<SshHostCheck>[hosts.Count];
+            for (int i = 0; i < hosts.Count; i++)
+            {
+                var host = hosts[i];
+                checks[i] = host.IsLocal
+                    ? Task.FromResult(SshHostCheck.Reachable(host, Environment.ProcessorCount, TimeSpan.Zero))
+                    : Task.Factory.StartNew(() => Check(host, timeout), TaskCreationOptions.LongRunning);
+            }
+            Task.WaitAll(checks);
+            return checks.Select(t => t.Result).ToList();
+        }
+
+        /// <summary>
         /// Connects to the host (opening its shared connection), runs the wrapper with a tiny command, and reads
         /// the host's processor count. Never throws for a bad host: the result says why it failed.
         /// </summary>

@@ -79,3 +79,20 @@ public class SshHostCheckTests
         }
     }
 }
+
+[Collection(nameof(SshHostsCollection))]
+public class SshHostCheckAllTests
+{
+    [Fact]
+    public void CheckAll_ChecksEveryHost_InOrder_TheLocalEntryWithoutSsh()
+    {
+        SshTestHosts.Require();
+        using var ssh = new SshConnections(new SshSettings { ConfigFile = SshTestHosts.ConfigFile });
+        var hosts = SshHost.ParseAll(new[] { "127.0.0.1", ":", "127.0.0.3:" + (SshTestHosts.Port + 7), "127.0.0.2" });
+        var checks = ssh.CheckAll(hosts, TimeSpan.FromSeconds(60));
+        Assert.Equal(hosts, checks.Select(c => c.Host));
+        Assert.Equal(new[] { true, true, false, true }, checks.Select(c => c.IsReachable));
+        Assert.Equal(Environment.ProcessorCount, checks[1].Processors);
+        Assert.Contains("Connection refused", checks[2].Reason);
+    }
+}
