@@ -74,6 +74,47 @@ public sealed class SlurmRunTests
         Assert.True(tasks.Count() > throttle, "the run should have used more tasks than the throttle, to test it");
     }
 
+    [Fact]
+    public void AFailedCommandIsRetriedInALaterArrayWhenRetriesAreAllowed()
+    {
+        string conf = SlurmTestCluster.Require();
+        using var temp = new TempDir();
+        using var run = NewRun(conf, temp, throttle: 2, o => o.Retries = 1);
+        string marker = temp.Combine("tried-once");
+        run.Add($"if [ -f {marker} ]; then echo second; else touch {marker}; exit 7; fi");
+        run.Add("exit 4");
+        run.CompleteAdding();
+
+        var results = Drain(run).ToDictionary(r => r.Result.Index);
+
+        Assert.Equal((CommandStatus.Succeeded, 2), (results[0].Result.Status, results[0].Result.Attempts));
+        Assert.Equal(new[] { "second" }, results[0].Result.Output);
+        Assert.Equal((CommandStatus.Failed, 2, (int?)4), (results[1].Result.Status, results[1].Result.Attempts, results[1].Result.ExitCode));
+        Assert.Equal(2, run.ArrayJobIds.Count);
+    }
+
+    [Fact]
+    public void ABatchSbatchRefusesEndsAsFailedToStartWithSbatchsMessage()
+    {
+        string conf = SlurmTestCluster.Require();
+        using var temp = new TempDir();
+        using var run = NewRun(conf, temp, throttle: 2, o => o.SlurmOptions.Add("--partition=no-such-partition"));
+        run.Add("true");
+        run.Add("true");
+        run.CompleteAdding();
+
+        var results = Drain(run, seconds: 60);
+
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r =>
+        {
+            Assert.Equal(CommandStatus.FailedToStart, r.Result.Status);
+            Assert.Contains("sbatch", r.Result.Reason);
+            Assert.Contains("partition", r.Result.Reason, StringComparison.OrdinalIgnoreCase);
+        });
+        Assert.Empty(run.ArrayJobIds);
+    }
+
     internal static SlurmRun NewRun(string conf, TempDir temp, int throttle, Action<SlurmRunOptions>? configure = null)
     {
         var options = new SlurmRunOptions
