@@ -3,7 +3,7 @@
 .SYNOPSIS
     Builds ParallelJobs into a self-contained module folder, and optionally runs the tests.
 .DESCRIPTION
-    Publishes the cmdlet and engine assemblies in the chosen configuration and lays out
+    Publishes (dotnet publish) the cmdlet, engine and quality assemblies in the chosen configuration and lays out
     out/ParallelJobs/<version>/ with the manifest, the DLLs, the format file and the help, so that
     the folder imports on its own from any directory (copy it into a $env:PSModulePath folder to
     install). Then imports it in a fresh pwsh to prove it. -Test runs the whole suite (dotnet test).
@@ -27,26 +27,19 @@ $manifestPath = Join-Path $root 'ParallelJobs.psd1'
 # module manifest may do.
 $version = (Test-ModuleManifest $manifestPath -ErrorAction Stop).Version.ToString(3)
 
-Write-Host "Building ParallelJobs $version ($Configuration)"
-dotnet build (Join-Path $root 'src/ParallelJobs/ParallelJobs.csproj') -c $Configuration --nologo
-if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
-
+Write-Host "Publishing ParallelJobs $version ($Configuration)"
 $out = Join-Path $root "out/ParallelJobs/$version"
 if (Test-Path $out) { Remove-Item $out -Recurse -Force }
 $bin = Join-Path $out 'bin'
 New-Item -ItemType Directory -Path $bin, (Join-Path $out 'en-US') -Force | Out-Null
 
-# One folder per build: net8.0 for PowerShell 7.4+, netstandard2.0 for Windows PowerShell 5.1.
+# One folder per build, each what `dotnet publish` says the cmdlet assembly needs: net8.0 for PowerShell 7.4+,
+# netstandard2.0 (with System.Numerics.Vectors, which .NET Framework lacks) for Windows PowerShell 5.1.
 foreach ($framework in 'net8.0', 'netstandard2.0') {
-    $built = Join-Path $root "src/ParallelJobs/bin/$Configuration/$framework"
-    $target = New-Item -ItemType Directory -Path (Join-Path $bin $framework) -Force
-    foreach ($f in 'ParallelJobs.dll', 'ParallelJobs.Engine.dll', 'ParallelJobs.Quality.dll', 'ParallelJobs.pdb', 'ParallelJobs.Engine.pdb', 'ParallelJobs.Quality.pdb') {
-        Copy-Item (Join-Path $built $f) $target
-    }
+    dotnet publish (Join-Path $root 'src/ParallelJobs/ParallelJobs.csproj') -c $Configuration -f $framework --nologo `
+        --output (Join-Path $bin $framework) -p:GenerateDependencyFile=false
+    if ($LASTEXITCODE) { throw "dotnet publish -f $framework failed ($LASTEXITCODE)" }
 }
-# A dependency of the netstandard2.0 engine that .NET Framework lacks (Vector<T>): the build lays it out in the
-# repo's bin/netstandard2.0/. The net8.0 build uses the runtime's own.
-Copy-Item (Join-Path $root 'bin/netstandard2.0/System.Numerics.Vectors.dll') (Join-Path $bin 'netstandard2.0')
 # The manifest is the same file as at the root: it loads bin/<framework>/ParallelJobs.dll relative to itself.
 Copy-Item $manifestPath $out
 Copy-Item (Join-Path $root 'Module/*.ps1xml') $bin
