@@ -78,6 +78,12 @@ namespace ParallelJobs
         /// <summary>Slot files holding every byte of this command's output, when the run had an output directory.</summary>
         public string? OutputPath { get; internal set; }
         public string? ErrorPath { get; internal set; }
+        /// <summary>
+        /// Why some of the command's output is not in its slot files (a full disk, a deleted output directory),
+        /// naming the file; null when every byte was written or the run had no output directory. Status still
+        /// says how the process itself ended.
+        /// </summary>
+        public string? OutputWriteError { get; internal set; }
 
         private string[] Select(StreamKind kind)
         {

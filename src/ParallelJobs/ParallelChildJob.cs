@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using ParallelJobs.Jobs;
 
@@ -58,7 +59,7 @@ namespace ParallelJobs
             if (JobStateInfo.State == JobState.NotStarted) SetJobState(JobState.Running);
         }
 
-        internal void Finish(CommandResult result, ErrorRecord? error)
+        internal void Finish(CommandResult result, IEnumerable<ErrorRecord> errors)
         {
             if (IsFinishedState(JobStateInfo.State)) return;
             Status = result.Status;
@@ -72,7 +73,7 @@ namespace ParallelJobs
             Output.Add(PSObject.AsPSObject(result));
             var warning = CommandWarnings.For(result);
             if (warning != null) Warning.Add(new WarningRecord(warning));
-            if (error != null) Error.Add(error);
+            foreach (var error in errors) Error.Add(error);
             SetJobState(StateFor(result.Status));
         }
 

@@ -210,6 +210,40 @@ Describe 'Start-ParallelCommand' {
         }
     }
 
+    Context 'a full disk' {
+        It 'still gives every input its result, and names the file and the reason for output it could not write' -Skip:(-not $IsLinux) {
+            $mnt = Join-Path ([System.IO.Path]::GetTempPath()) "pj-pester-tmpfs-$([guid]::NewGuid().ToString('N'))"
+            $null = New-Item -ItemType Directory -Path $mnt
+            $mountOutput = & mount -t tmpfs -o size=1m tmpfs $mnt 2>&1
+            if ($LASTEXITCODE -ne 0) {
+                Remove-Item $mnt
+                if ($env:CI -eq 'true') { throw "CI=true, yet a 1 MB tmpfs cannot be mounted: $mountOutput" }
+                Set-ItResult -Skipped -Because "mounting a 1 MB tmpfs needs root: $mountOutput"
+                return
+            }
+            try {
+                $dir = Join-Path $mnt 'out'
+                # 600 KB each: the second command already fills the disk.
+                $r = 1..4 | Start-ParallelCommand 'head -c 600000 /dev/zero; echo # {}' -ThrottleLimit 2 -OutputDirectory $dir -ErrorVariable errs -ErrorAction SilentlyContinue
+                $r | Should -HaveCount 4
+                $r.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded', 'Succeeded')
+                $lost = @($r | Where-Object OutputWriteError)
+                $lost.Count | Should -BeGreaterThan 0
+                $errs.Count | Should -Be $lost.Count
+                foreach ($e in $errs) {
+                    $e.FullyQualifiedErrorId | Should -BeLike 'OutputNotWritten,*'
+                    $e.CategoryInfo.Category | Should -Be 'WriteError'
+                    $e.TargetObject | Should -BeOfType ([ParallelJobs.CommandResult])
+                    $e.Exception.Message | Should -BeLike "*'$dir/slot-$($e.TargetObject.Slot).out'*no space left on device*"
+                }
+            }
+            finally {
+                & umount -l $mnt
+                Remove-Item $mnt
+            }
+        }
+    }
+
     Context 'job log and resume' {
         It 'writes a GNU parallel job log, and -Resume skips what it records' {
             $log = Join-Path $TestDrive 'joblog.tsv'

@@ -14,21 +14,33 @@ namespace ParallelJobs.Output
     internal sealed class JobLog : IDisposable
     {
         public const string Header = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand";
-        private readonly StreamWriter _writer;
-        private readonly object _lock = new object();
+        private readonly LineFile _file;
 
         /// <param name="append">Keep the lines of an earlier run (for resuming it).</param>
         /// <param name="keepBytes">With append: keep only this many bytes, dropping an incomplete last line
         /// (<see cref="JobLogContents.CompleteLength"/>), so the next line starts on a line of its own.</param>
-        public JobLog(string path, bool append, long? keepBytes = null)
+        /// <param name="warn">Told once if a line cannot be written later (a full disk): recording never throws into the run.</param>
+        /// <exception cref="IOException">The log cannot be opened, or its header written: the run does not start.</exception>
+        public JobLog(string path, bool append, long? keepBytes = null, Action<string>? warn = null)
         {
-            var stream = new FileStream(path, append ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.Write, FileShare.Read);
-            if (append && keepBytes.HasValue && keepBytes.Value < stream.Length) stream.SetLength(keepBytes.Value);
-            stream.Seek(0, SeekOrigin.End);
-            bool writeHeader = stream.Length == 0;
-            _writer = new StreamWriter(stream, new UTF8Encoding(false));
-            if (writeHeader) _writer.WriteLine(Header);
-            _writer.Flush();
+            var stream = new FileStream(path, append ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.Write, FileShare.Read, 1);
+            try
+            {
+                if (append && keepBytes.HasValue && keepBytes.Value < stream.Length) stream.SetLength(keepBytes.Value);
+                stream.Seek(0, SeekOrigin.End);
+                if (stream.Length == 0)
+                {
+                    var header = new UTF8Encoding(false).GetBytes(Header + Environment.NewLine);
+                    stream.Write(header, 0, header.Length);
+                }
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+            _file = new LineFile(stream, path, reason =>
+                $"Could not write to job log '{path}': {reason}. Commands that finish from now on are not recorded in it, so -Resume would run them again.", warn);
         }
 
         public void Record(CommandResult r)
@@ -48,11 +60,7 @@ namespace ParallelJobs.Output
                 signal.ToString(CultureInfo.InvariantCulture),
                 SlotFileSet.EscapeField(r.Command),
             });
-            lock (_lock)
-            {
-                _writer.WriteLine(line);
-                _writer.Flush();
-            }
+            _file.WriteLine(line);
         }
 
         /// <summary>
@@ -153,7 +161,7 @@ namespace ParallelJobs.Output
 
         public void Dispose()
         {
-            lock (_lock) _writer.Dispose();
+            _file.Dispose();
         }
     }
 

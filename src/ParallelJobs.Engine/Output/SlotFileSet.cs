@@ -17,11 +17,16 @@ namespace ParallelJobs.Output
         public const string IndexFileName = "commands.tsv";
         private readonly string _directory;
         private readonly Dictionary<int, SlotFiles> _slots = new Dictionary<int, SlotFiles>();
-        private readonly StreamWriter _index;
-        private readonly object _indexLock = new object();
+        private readonly LineFile _index;
+        private readonly Action<string>? _warn;
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
-        public SlotFileSet(string directory)
+        /// <param name="warn">Told, once each, about what the run cannot write (a deleted directory, commands.tsv
+        /// on a full disk): the files' problems never throw into the run.</param>
+        /// <exception cref="IOException">The directory cannot be made, or its files cannot be created.</exception>
+        public SlotFileSet(string directory, Action<string>? warn = null)
         {
+            _warn = warn;
             _directory = Path.GetFullPath(directory);
             Directory.CreateDirectory(_directory);
             // A new run replaces the slot files of an earlier one, like the seed's open(..., 'w');
@@ -31,9 +36,15 @@ namespace ParallelJobs.Output
                 string ext = Path.GetExtension(old);
                 if (ext == ".out" || ext == ".err") File.Delete(old);
             }
-            _index = new StreamWriter(new FileStream(Path.Combine(_directory, IndexFileName), FileMode.Create, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false));
-            _index.WriteLine("Index\tSlot\tStatus\tExitCode\tStartTime\tEndTime\tOutOffset\tOutLength\tErrOffset\tErrLength\tCommand");
-            _index.Flush();
+            string indexPath = Path.Combine(_directory, IndexFileName);
+            var stream = new FileStream(indexPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1);
+            // The header is written here, where a failure still stops the run before it starts.
+            var header = new UTF8Encoding(false).GetBytes("Index\tSlot\tStatus\tExitCode\tStartTime\tEndTime\tOutOffset\tOutLength\tErrOffset\tErrLength\tCommand" + Environment.NewLine);
+            try { stream.Write(header, 0, header.Length); }
+            catch { stream.Dispose(); throw; }
+            _index = new LineFile(stream, indexPath, reason =>
+                $"Could not write to '{indexPath}': {reason}. Commands that finish from now on are not recorded in it, " +
+                "so Receive-SlotOutput -Path cannot attribute their output (the slot files still hold what could be written).", warn);
         }
 
         public static string OutPath(string directory, int slot) => Path.Combine(directory, "slot-" + slot.ToString(CultureInfo.InvariantCulture) + ".out");
@@ -45,15 +56,49 @@ namespace ParallelJobs.Output
             {
                 if (!_slots.TryGetValue(slot, out var files))
                 {
-                    files = new SlotFiles(OutPath(_directory, slot), ErrPath(_directory, slot));
+                    files = new SlotFiles(OutPath(_directory, slot), ErrPath(_directory, slot), OnFileLost);
                     _slots.Add(slot, files);
                 }
                 return files;
             }
         }
 
+        /// <summary>A slot file could not be opened, or was deleted: say so once (per file, or once for the whole directory).</summary>
+        private void OnFileLost(string path, Exception? error)
+        {
+            string key, message;
+            if (!Directory.Exists(_directory))
+            {
+                key = _directory;
+                message = $"Output directory '{_directory}' was removed during the run: output written from now on is lost " +
+                          "(each command concerned says so in OutputWriteError).";
+            }
+            else
+            {
+                key = path;
+                message = error != null
+                    ? $"Could not create '{path}': {WriteFailure.Reason(error, path)}. That slot's output is lost (each command concerned says so in OutputWriteError)."
+                    : $"'{path}' was deleted during the run: that slot's output from then on is lost (each command concerned says so in OutputWriteError).";
+            }
+            lock (_warned)
+            {
+                if (!_warned.Add(key)) return;
+            }
+            _warn?.Invoke(message);
+        }
+
+        /// <summary>Records a finished command's row; its byte ranges are what its slot files really received.</summary>
         public void Record(CommandResult r, long outOffset, long errOffset)
         {
+            long outLength = r.OutputBytes, errLength = r.ErrorBytes;
+            lock (_slots)
+            {
+                if (_slots.TryGetValue(r.Slot, out var files))
+                {
+                    outLength = files.OutPosition - outOffset;
+                    errLength = files.ErrPosition - errOffset;
+                }
+            }
             string line = string.Join("\t", new[]
             {
                 r.Index.ToString(CultureInfo.InvariantCulture),
@@ -63,16 +108,12 @@ namespace ParallelJobs.Output
                 r.StartTime?.ToString("o", CultureInfo.InvariantCulture) ?? "",
                 r.EndTime?.ToString("o", CultureInfo.InvariantCulture) ?? "",
                 outOffset.ToString(CultureInfo.InvariantCulture),
-                r.OutputBytes.ToString(CultureInfo.InvariantCulture),
+                outLength.ToString(CultureInfo.InvariantCulture),
                 errOffset.ToString(CultureInfo.InvariantCulture),
-                r.ErrorBytes.ToString(CultureInfo.InvariantCulture),
+                errLength.ToString(CultureInfo.InvariantCulture),
                 EscapeField(r.Command),
             });
-            lock (_indexLock)
-            {
-                _index.WriteLine(line);
-                _index.Flush();
-            }
+            _index.WriteLine(line);
         }
 
         /// <summary>Tabs, newlines and backslashes escaped so one command stays one field of one line.</summary>
@@ -101,7 +142,7 @@ namespace ParallelJobs.Output
                 foreach (var f in _slots.Values) f.Dispose();
                 _slots.Clear();
             }
-            lock (_indexLock) _index.Dispose();
+            _index.Dispose();
         }
     }
 }

@@ -47,6 +47,7 @@ namespace ParallelJobs.Scheduling
             _lineObserver = lineObserver;
             _onStarted = onStarted;
             _onFinished = onFinished;
+            files?.BeginCommand();
             _outOffset = files?.OutPosition ?? 0;
             _errOffset = files?.ErrPosition ?? 0;
             _result.Index = index;
@@ -325,7 +326,7 @@ namespace ParallelJobs.Scheduling
                 r.CutLines = _lines.CutLines;
                 r.OutputBytes += _lines.OutputBytes;
                 r.ErrorBytes += _lines.ErrorBytes;
-                x._files?.Flush();
+                if (x._files != null) r.OutputWriteError = x._files.EndCommand();
 
                 if (outputLeftOpen)
                 {

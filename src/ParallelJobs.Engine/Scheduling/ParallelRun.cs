@@ -112,11 +112,11 @@ namespace ParallelJobs.Scheduling
                             "that line was ignored and removed from the log, so a command it recorded runs again."));
                     }
                 }
-                _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None, keep);
+                _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None, keep, Warn);
             }
             try
             {
-                if (options.OutputDirectory != null) _slotFiles = new SlotFileSet(options.OutputDirectory);
+                if (options.OutputDirectory != null) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn);
             }
             catch
             {
@@ -442,6 +442,8 @@ namespace ParallelJobs.Scheduling
             LiveRuns.TryRemove(this, out _);
             _done.Set();
         }
+
+        private void Warn(string message) => Post(new RunEvent(message));
 
         private void Post(RunEvent e)
         {

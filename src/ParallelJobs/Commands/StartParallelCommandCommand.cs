@@ -294,11 +294,10 @@ namespace ParallelJobs.Commands
         private void Emit(CommandResult result)
         {
             WriteObject(result);
-            // The same error record a job writes; with -ErrorAction Stop this throws, and Dispose stops what still runs.
+            // The same records a job writes; with -ErrorAction Stop this throws, and Dispose stops what still runs.
             var warning = CommandWarnings.For(result);
             if (warning != null) WriteWarning(warning);
-            var error = CommandFailureRecord.For(result);
-            if (error != null) WriteError(error);
+            foreach (var error in CommandFailureRecord.For(result)) WriteError(error);
         }
 
         private void ReportProgress(ParallelRun run)
