@@ -40,9 +40,10 @@ namespace ParallelJobs.Processes
         void Stop(TimeSpan grace);
 
         /// <summary>
-        /// Stops reading the output: pending and later reads return 0 and the pipes' read ends are closed,
-        /// so a process still writing to them gets a broken pipe. False where a blocked read cannot be
-        /// interrupted (.NET's Process); its reads then end only when the last writer closes the pipe.
+        /// Stops reading the output: reads return what the pipes hold at this moment, then end of file, and
+        /// the read ends are closed, so a process still writing to them gets a broken pipe. False where a
+        /// blocked read cannot be interrupted (.NET's Process); its reads end only when the last writer
+        /// closes the pipe.
         /// </summary>
         bool AbandonOutput();
 

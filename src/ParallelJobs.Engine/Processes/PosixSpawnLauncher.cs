@@ -419,12 +419,18 @@ namespace ParallelJobs.Processes
         /// The read end of an output pipe. A read waits in poll() on the pipe and on a wake pipe, so
         /// <see cref="ILaunchedProcess.AbandonOutput"/> can end it while a background process still holds
         /// the write end: a plain blocking read could not be interrupted, and closing the descriptor under it
-        /// does not wake it either.
+        /// does not wake it either. Once woken, reads still return what the pipe holds at that moment (so
+        /// output written before the drain period ended is kept even when this reader was slow to run),
+        /// up to <see cref="FinishBudget"/> bytes, then end of file.
         /// </summary>
         private sealed class PipeReader : Stream
         {
+            /// <summary>Far more than a pipe holds (64 KiB by default on Linux): a writer that keeps writing cannot keep the reader going.</summary>
+            private const long FinishBudget = 4 * 1024 * 1024;
             private readonly AnonymousPipeServerStream _pipe;
             private readonly SafePipeHandle _wake;
+            private bool _finishing;
+            private long _finishLeft = FinishBudget;
 
             public PipeReader(AnonymousPipeServerStream pipe, SafePipeHandle wake)
             {
@@ -441,23 +447,52 @@ namespace ParallelJobs.Processes
                 {
                     handle = _pipe.SafePipeHandle;
                     handle.DangerousAddRef(ref pipeRef);
-                    _wake.DangerousAddRef(ref wakeRef);
+                    int fd = (int)handle.DangerousGetHandle();
+                    if (!_finishing)
+                    {
+                        try
+                        {
+                            _wake.DangerousAddRef(ref wakeRef);
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            _finishing = true;
+                        }
+                    }
                     var fds = stackalloc UnixNative.PollFd[2];
                     while (true)
                     {
-                        fds[0] = new UnixNative.PollFd { Fd = (int)handle.DangerousGetHandle(), Events = UnixNative.POLLIN };
-                        fds[1] = new UnixNative.PollFd { Fd = (int)_wake.DangerousGetHandle(), Events = UnixNative.POLLIN };
-                        if (UnixNative.Poll(fds, (UIntPtr)2, -1) < 0)
+                        fds[0] = new UnixNative.PollFd { Fd = fd, Events = UnixNative.POLLIN };
+                        if (!_finishing) fds[1] = new UnixNative.PollFd { Fd = (int)_wake.DangerousGetHandle(), Events = UnixNative.POLLIN };
+                        // Finishing: only what is there now (no wait).
+                        if (UnixNative.Poll(fds, (UIntPtr)(_finishing ? 1 : 2), _finishing ? 0 : -1) < 0)
                         {
                             int errno = Marshal.GetLastWin32Error();
                             if (errno == UnixNative.EINTR) continue;
                             throw new IOException("poll: " + UnixNative.ErrorText(errno));
                         }
-                        if (fds[1].Revents != 0) return 0; // output abandoned, or the process object disposed
-                        if (fds[0].Revents == 0) continue;
+                        if (!_finishing && fds[1].Revents != 0)
+                        {
+                            _finishing = true; // output abandoned, or the process object disposed
+                            continue;
+                        }
+                        if (fds[0].Revents == 0)
+                        {
+                            if (_finishing) return 0;
+                            continue;
+                        }
+                        if (_finishing)
+                        {
+                            if (_finishLeft <= 0) return 0;
+                            count = (int)Math.Min(count, _finishLeft);
+                        }
                         long n;
-                        fixed (byte* p = &buffer[offset]) n = (long)UnixNative.Read(fds[0].Fd, p, (IntPtr)count);
-                        if (n >= 0) return (int)n;
+                        fixed (byte* p = &buffer[offset]) n = (long)UnixNative.Read(fd, p, (IntPtr)count);
+                        if (n >= 0)
+                        {
+                            if (_finishing) _finishLeft -= n;
+                            return (int)n;
+                        }
                         int error = Marshal.GetLastWin32Error();
                         if (error == UnixNative.EINTR) continue;
                         throw new IOException("read: " + UnixNative.ErrorText(error));

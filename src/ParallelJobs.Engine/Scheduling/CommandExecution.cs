@@ -273,8 +273,10 @@ namespace ParallelJobs.Scheduling
 
             /// <summary>
             /// The process exited a drain period ago and its output is still held open: the result is made
-            /// now, naming the holders, and the output is closed (where the launcher can: the holders then
-            /// get a broken pipe on their next write, as when a shell pipeline's reader is gone).
+            /// now, naming the holders. The readers take what the pipes hold and stop, and the pipes are
+            /// closed, so the holders get a broken pipe on their next write, as when a shell pipeline's
+            /// reader is gone; the last reader to stop completes the result. Where reads cannot be
+            /// interrupted (.NET's Process), the output is closed here and the result made at once.
             /// </summary>
             private void OnDrainExpired()
             {
@@ -282,6 +284,9 @@ namespace ParallelJobs.Scheduling
                 var process = _process!;
                 try { _holders = process.OutputHolders(); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+                // Before the readers are woken: whichever of them or this thread completes, it says so.
+                _outputLeftOpen = true;
+                if (process.AbandonOutput()) return;
                 lock (_outGate)
                 {
                     lock (_errGate)
@@ -291,9 +296,6 @@ namespace ParallelJobs.Scheduling
                         _lines.Complete(StreamKind.Error);
                     }
                 }
-                // Before the readers are woken: whichever of them or this thread completes, it says so.
-                _outputLeftOpen = true;
-                process.AbandonOutput();
                 Complete();
             }
 

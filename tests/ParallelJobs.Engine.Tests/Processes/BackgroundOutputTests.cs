@@ -70,6 +70,35 @@ public class BackgroundOutputTests
     }
 
     [Fact]
+    public void EverythingWrittenBeforeTheDrainPeriodEnded_IsKept_HoweverLateTheReaderRuns()
+    {
+        LinuxOnly();
+        // No drain period at all: the result is made as soon as the command's own process has exited,
+        // typically before its output has been read. What the pipe holds by then must still be in the result.
+        const int count = 8;
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = count, OutputDrainPeriod = TimeSpan.Zero });
+        for (int i = 0; i < count; i++)
+            run.Add(Sh("setsid sleep 600 & echo $!; i=0; while [ $i -lt 300 ]; do echo \"line $i\"; i=$((i+1)); done"));
+        run.CompleteAdding();
+        var results = Drain(run).Results;
+        try
+        {
+            Assert.All(results, r =>
+            {
+                Assert.True(r.OutputLeftOpen);
+                Assert.Equal(301, r.Output.Length);
+                Assert.Equal("line 299", r.Output[^1]);
+            });
+        }
+        finally
+        {
+            var pids = results.SelectMany(r => r.BackgroundProcessIds)
+                .Concat(results.Where(r => r.Output.Length > 0 && int.TryParse(r.Output[0], out _)).Select(r => int.Parse(r.Output[0])));
+            foreach (var pid in pids.Distinct()) Kill(pid);
+        }
+    }
+
+    [Fact]
     public void WithATimeOut_WhatTheCommandLeftRunning_IsStoppedWhenTheTimeOutComes()
     {
         LinuxOnly();
