@@ -44,6 +44,8 @@ namespace ParallelJobs
         public TimeSpan Duration => StartTime.HasValue && EndTime.HasValue ? EndTime.Value - StartTime.Value : TimeSpan.Zero;
         /// <summary>How many times it was started (more than 1 with retries).</summary>
         public int Attempts { get; internal set; }
+        /// <summary>The Slurm array task that ran the command (e.g. 1234_17); null for commands run on this machine or over SSH.</summary>
+        public string? ClusterJobId { get; internal set; }
         public string ComputerName { get; internal set; } = Environment.MachineName;
         /// <summary>Lines printed on stdout and stderr, in arrival order (a bounded tail when written to an output directory).</summary>
         public SlotOutputLine[] Lines

@@ -17,7 +17,7 @@ namespace ParallelJobs.Scheduling
     /// through one thread-safe queue for a single consumer to drain. Every added command gets exactly one
     /// result, whatever happens to it.
     /// </summary>
-    internal sealed class ParallelRun : IDisposable
+    internal sealed partial class ParallelRun : IDisposable
     {
         private static readonly ConcurrentDictionary<ParallelRun, byte> LiveRuns = new ConcurrentDictionary<ParallelRun, byte>();
 
@@ -116,7 +116,9 @@ namespace ParallelJobs.Scheduling
             }
             try
             {
-                if (options.OutputDirectory != null) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn);
+                // A Slurm run keeps each command's bytes in its run directory (made under the output directory).
+                if (options.OutputDirectory != null && !options.Slurm) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn);
+                if (options.Slurm) StartSlurm();
             }
             catch
             {
@@ -147,10 +149,11 @@ namespace ParallelJobs.Scheduling
                 cancelled = _cancelled;
                 skipped = _alreadyRun != null && _alreadyRun.Contains(index + 1);
                 _specs.Add(cancelled || skipped ? null : spec);
-                if (!cancelled && !skipped) _waiting.Enqueue(index);
+                if (!cancelled && !skipped && _slurm == null) _waiting.Enqueue(index);
             }
             if (skipped) Deliver(Skipped(index, spec.DisplayText, spec.Input));
             else if (cancelled) Deliver(NeverStarted(index, spec.DisplayText, spec.Input));
+            else if (_slurm != null) AddToSlurm(index, spec);
             else Dispatch();
             return index;
         }
@@ -159,6 +162,7 @@ namespace ParallelJobs.Scheduling
         public void CompleteAdding()
         {
             lock (_gate) _addingCompleted = true;
+            _slurm?.CompleteAdding();
             CheckCompleted();
         }
 
@@ -174,6 +178,7 @@ namespace ParallelJobs.Scheduling
         /// </summary>
         public bool CancelCommand(int index)
         {
+            if (_slurm != null) return false; // one command of a Slurm task cannot be stopped alone (yet)
             CommandExecution? running;
             CommandSpec? spec = null;
             lock (_gate)
@@ -198,6 +203,11 @@ namespace ParallelJobs.Scheduling
 
         private void Cancel(TimeSpan grace)
         {
+            if (_slurm != null)
+            {
+                CancelSlurm(grace);
+                return;
+            }
             List<int> waiting;
             List<CommandExecution> running;
             List<CommandExecution> background;
@@ -259,7 +269,7 @@ namespace ParallelJobs.Scheduling
                 {
                     Total = _specs.Count,
                     Completed = _finished,
-                    Running = _running.Count,
+                    Running = _slurm != null ? _slurmRunning.Count : _running.Count,
                     Failed = _failed,
                     InputComplete = _addingCompleted,
                     Elapsed = _clock.Elapsed,
@@ -292,6 +302,7 @@ namespace ParallelJobs.Scheduling
         /// </summary>
         public ParallelSlot[] GetSlots()
         {
+            if (_slurm != null) return GetSlurmSlots();
             lock (_gate)
             {
                 var copy = new ParallelSlot[_slots.Count];
@@ -306,6 +317,7 @@ namespace ParallelJobs.Scheduling
         /// </summary>
         public ParallelSlot? GetSlot(int slot)
         {
+            if (_slurm != null) return GetSlurmSlot(slot);
             if (slot < 0 || slot >= _options.ThrottleLimit) return null;
             lock (_gate)
             {
@@ -458,7 +470,8 @@ namespace ParallelJobs.Scheduling
             {
                 lock (_gate) _addingCompleted = true;
                 Cancel();
-                _done.Wait(_options.GracePeriod + TimeSpan.FromSeconds(5));
+                // A Slurm stop waits until Slurm lists none of the run's tasks (at most a minute).
+                _done.Wait(_slurm != null ? TimeSpan.FromSeconds(90) : _options.GracePeriod + TimeSpan.FromSeconds(5));
             }
             LiveRuns.TryRemove(this, out _);
             _slotFiles?.Dispose();

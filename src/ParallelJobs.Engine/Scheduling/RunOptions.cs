@@ -31,6 +31,16 @@ namespace ParallelJobs.Scheduling
         public ResumeMode Resume { get; set; }
         /// <summary>How often progress updates are offered at most.</summary>
         public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+        /// <summary>
+        /// Run the commands as Slurm array tasks (docs/slurm.md) instead of on this machine. The run directory is
+        /// made under OutputDirectory, or under WorkingDirectory/parallel-jobs-runs; it must be on a filesystem
+        /// the nodes share.
+        /// </summary>
+        public bool Slurm { get; set; }
+        /// <summary>Passed to sbatch as given (with <see cref="Slurm"/>).</summary>
+        public IList<string> SlurmOptions { get; } = new List<string>();
+        /// <summary>Settings of the Slurm run that users do not set (poll intervals, budget); tests shorten them.</summary>
+        internal Action<Slurm.SlurmRunOptions>? ConfigureSlurm { get; set; }
 
         /// <summary>
         /// After a command's own process has exited, how long its output pipes may stay open (held by a
@@ -58,6 +68,19 @@ namespace ParallelJobs.Scheduling
             if (Resume != ResumeMode.None && string.IsNullOrEmpty(JobLogPath)) throw new ArgumentException("Resuming needs a job log (JobLogPath).", nameof(Resume));
             if (TailLines < 0) throw new ArgumentOutOfRangeException(nameof(TailLines), TailLines, "TailLines cannot be negative.");
             foreach (var kv in Environment) ValidateVariable(kv.Key, kv.Value);
+            if (Slurm) ValidateSlurm();
+        }
+
+        private void ValidateSlurm()
+        {
+            if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
+                throw new ArgumentException("Slurm runs are submitted from a Unix machine (the commands run through /bin/sh on the nodes).", nameof(Slurm));
+            if (Timeout.HasValue)
+                throw new ArgumentException("A time-out is not used with Slurm: give Slurm's time limit as a Slurm option (--time=MM:SS), which Slurm enforces per task in whole minutes.", nameof(Timeout));
+            // The same checks the Slurm run makes, so a bad option is reported as the option's own error.
+            var slurm = new Slurm.SlurmRunOptions { ThrottleLimit = ThrottleLimit, RunDirectory = "-", Retries = Retries };
+            foreach (var o in SlurmOptions) slurm.SlurmOptions.Add(o);
+            slurm.Validate();
         }
 
         /// <summary>

@@ -116,6 +116,16 @@ namespace ParallelJobs.Slurm
             _wake.Set();
         }
 
+        /// <summary>
+        /// Runs scancel for every array now, on the calling thread (the process is ending and will not wait for
+        /// the watcher). Cancel still does the rest.
+        /// </summary>
+        public void CancelNow()
+        {
+            try { _client.Cancel(ActiveArrayIds()); }
+            catch (SlurmException e) { Volatile.Write(ref _lastProblem, e.Message); }
+        }
+
         public bool WaitForCompletion(TimeSpan timeout) => _done.Wait(timeout);
 
         /// <summary>The next event (a command started or finished, or the run completed); false when none came in time.</summary>

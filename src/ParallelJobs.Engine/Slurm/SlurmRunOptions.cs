@@ -73,6 +73,7 @@ namespace ParallelJobs.Slurm
             foreach (var option in SlurmOptions)
             {
                 if (option == null) throw new ArgumentException("A Slurm option is null.", nameof(SlurmOptions));
+                if (option.IndexOf('\0') >= 0) throw new ArgumentException($"Slurm option '{MessageText.Shorten(option.Replace("\0", "\\0"))}' contains a NUL character.", nameof(SlurmOptions));
                 string name = option.Split('=')[0];
                 // The module owns these: it makes the arrays, and it must get sbatch's answer at once.
                 if (name == "--array" || name == "-a" || option.StartsWith("-a", StringComparison.Ordinal) && !option.StartsWith("--", StringComparison.Ordinal) && option.Length > 2 && char.IsDigit(option[2]))

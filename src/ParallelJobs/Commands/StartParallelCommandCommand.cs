@@ -103,6 +103,19 @@ namespace ParallelJobs.Commands
         [Parameter]
         public SwitchParameter ResumeFailed { get; set; }
 
+        /// <summary>
+        /// Runs the commands on a Slurm cluster as job arrays (sbatch --array=…%ThrottleLimit) instead of on this
+        /// machine. Needs the Slurm client commands on PATH and a run directory on a filesystem the nodes share:
+        /// under -OutputDirectory, or under parallel-jobs-runs in the working directory.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Slurm { get; set; }
+
+        /// <summary>Options passed to sbatch as given (e.g. --partition=short, --time=00:10:00, --mem=1G); with -Slurm.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] SlurmOption { get; set; } = Array.Empty<string>();
+
         /// <summary>Returns at once a ParallelJob (one child job per command) instead of waiting for the results.</summary>
         [Parameter]
         public SwitchParameter AsJob { get; set; }
@@ -118,6 +131,11 @@ namespace ParallelJobs.Commands
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Resume and -ResumeFailed need -JobLog: the log of the run to resume."),
                     "ResumeWithoutJobLog", ErrorCategory.InvalidArgument, null));
+            }
+            if (SlurmOption.Length > 0 && !Slurm.IsPresent)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-SlurmOption is used only with -Slurm."),
+                    "SlurmOptionWithoutSlurm", ErrorCategory.InvalidArgument, null));
             }
             _options = BuildOptions();
             try
@@ -136,8 +154,9 @@ namespace ParallelJobs.Commands
             }
             catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
             {
+                string what = _options.Slurm ? "make the Slurm run directory" : $"use output directory '{_options.OutputDirectory}'";
                 ThrowTerminatingError(new ErrorRecord(
-                    new System.IO.IOException($"Cannot use output directory '{_options.OutputDirectory}': {e.Message}", e),
+                    new System.IO.IOException($"Cannot {what}: {e.Message}", e),
                     "OutputDirectoryUnavailable", ErrorCategory.WriteError, OutputDirectory));
             }
             _showProgress = ShowProgress();
@@ -341,6 +360,8 @@ namespace ParallelJobs.Commands
             if (OutputDirectory != null) o.OutputDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
             if (JobLog != null) o.JobLogPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(JobLog);
             o.Resume = ResumeFailed.IsPresent ? ResumeMode.ResumeFailed : Resume.IsPresent ? ResumeMode.Resume : ResumeMode.None;
+            o.Slurm = Slurm.IsPresent;
+            foreach (var option in SlurmOption) o.SlurmOptions.Add(option);
             if (Environment != null)
             {
                 foreach (DictionaryEntry kv in Environment)

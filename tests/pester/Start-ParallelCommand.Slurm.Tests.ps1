@@ -1,0 +1,85 @@
+#Requires -Version 7.0
+# Start-ParallelCommand -Slurm against the real single-node cluster of tests/infra/slurm-cluster.sh, found
+# through SLURM_CONF (or the script's default state directory). Without one the cluster tests are skipped
+# with the reason; under CI=true (.ci/run starts the cluster) they fail instead.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
+    . $PSScriptRoot/TestSupport.ps1
+
+    $script:SlurmProblem = $null
+    if (-not $env:SLURM_CONF) {
+        $state = if ($env:PARALLELJOBS_SLURM_STATE) { $env:PARALLELJOBS_SLURM_STATE } else { '/tmp/parallel-jobs-slurm' }
+        $env:SLURM_CONF = Join-Path $state 'slurm.conf'
+    }
+    if ($IsWindows) { $script:SlurmProblem = 'Slurm runs are submitted from Unix machines' }
+    elseif (-not (Get-Command sinfo -ErrorAction SilentlyContinue)) { $script:SlurmProblem = 'the Slurm client commands are not installed' }
+    elseif (-not (Test-Path $env:SLURM_CONF)) { $script:SlurmProblem = "$env:SLURM_CONF does not exist" }
+    else {
+        $node = (& sinfo -h -o '%T' 2>&1 | Out-String).Trim()
+        if ($node -notin 'idle', 'mixed', 'allocated', 'completing') { $script:SlurmProblem = "sinfo with SLURM_CONF=$env:SLURM_CONF says '$node'" }
+    }
+
+    function Skip-WithoutCluster {
+        if (-not $script:SlurmProblem) { return $false }
+        $why = "no Slurm test cluster: $script:SlurmProblem; start one with tests/infra/slurm-cluster.sh start"
+        if ($env:CI -eq 'true') { throw "$why (CI=true: .ci/run starts the cluster)" }
+        Set-ItResult -Skipped -Because $why
+        return $true
+    }
+}
+
+Describe 'Start-ParallelCommand -Slurm' {
+    It 'runs the commands as array tasks and returns one result each, with the node, the task id and the output' {
+        if (Skip-WithoutCluster) { return }
+        $log = Join-Path $TestDrive 'jobs.log'
+        $commands = 0..5 | ForEach-Object { "echo line $_; exit $($_ % 3)" }
+        $results = Start-ParallelCommand -Slurm -ThrottleLimit 2 -Command $commands -WorkingDirectory $TestDrive -KeepOrder -JobLog $log -ErrorAction SilentlyContinue -ErrorVariable failures
+
+        $results.Index | Should -Be (0..5)
+        $results.ExitCode | Should -Be @(0, 1, 2, 0, 1, 2)
+        $results.Status | Should -Be @('Succeeded', 'Failed', 'Failed', 'Succeeded', 'Failed', 'Failed')
+        $results | ForEach-Object { $_.Output | Should -Be "line $($_.Index)" }
+        $results.ComputerName | Select-Object -Unique | Should -Be 'pjnode'
+        $results.ClusterJobId | ForEach-Object { $_ | Should -Match '^\d+_\d+$' }
+        $failures.Count | Should -Be 4
+        (Get-Content $log | Select-Object -Skip 1).Count | Should -Be 6
+        # The run directory is under the working directory; each command's output file holds its bytes.
+        Get-Content -Raw $results[3].OutputPath | Should -Be "line 3`n"
+        $results[3].OutputPath | Should -BeLike (Join-Path $TestDrive 'parallel-jobs-runs/pj-*')
+    }
+
+    It 'stops every task with Stop-Job (-AsJob), leaving none in squeue' {
+        if (Skip-WithoutCluster) { return }
+        $job = Start-ParallelCommand -Slurm -ThrottleLimit 2 -Command (1..4 | ForEach-Object { 'sleep 600' }) -WorkingDirectory $TestDrive -AsJob
+        try {
+            Wait-Until { @(Get-ParallelSlot -Job $job).Count -ge 1 } -Seconds 60
+            $running = @(Get-ParallelSlot -Job $job)
+            $running[0].State | Should -Be 'Busy'
+            $running[0].ProcessId | Should -BeGreaterThan 0
+            Stop-Job $job
+            $results = Receive-Job $job -Wait
+            $results.Count | Should -Be 4
+            $results.Status | Select-Object -Unique | Should -Be 'Cancelled'
+            $ids = @($results.ClusterJobId | Where-Object { $_ } | ForEach-Object { $_.Split('_')[0] } | Select-Object -Unique)
+            $ids.Count | Should -Be 1
+            (& squeue -h -j $ids[0] 2>$null) | Should -BeNullOrEmpty
+        }
+        finally { Remove-Job $job -Force }
+    }
+
+    It 'names a Slurm option the module owns as the error' {
+        { Start-ParallelCommand -Slurm -SlurmOption '--array=0-3' -Command 'true' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidSlurmOptions,ParallelJobs.Commands.StartParallelCommandCommand' -ExpectedMessage "*'--array=0-3'*"
+    }
+
+    It 'refuses -TimeoutSeconds with -Slurm, pointing to --time' -Skip:$IsWindows {
+        { Start-ParallelCommand -Slurm -TimeoutSeconds 5 -Command 'true' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidTimeout,ParallelJobs.Commands.StartParallelCommandCommand' -ExpectedMessage '*--time=*'
+    }
+
+    It 'refuses -SlurmOption without -Slurm' {
+        { Start-ParallelCommand -SlurmOption '--partition=short' -Command 'true' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SlurmOptionWithoutSlurm,ParallelJobs.Commands.StartParallelCommandCommand'
+    }
+}
