@@ -201,6 +201,91 @@ Describe 'Get-QualityDistribution' {
         }
     }
 
+    Context '-Recurse walks as Get-ChildItem -Recurse' {
+        It 'does not follow a link loop or a link to a sibling, says so, and counts each file once' -Skip:$IsWindows {
+            $top = Join-Path $TestDrive 'links'
+            New-Item -ItemType Directory -Path (Join-Path $top 'real/sub') | Out-Null
+            Copy-Item (Join-Path $Fixtures 'small.qual') (Join-Path $top 'real/x.qual')
+            Copy-Item (Join-Path $Fixtures 'small.qual') (Join-Path $top 'real/sub/y.qual')
+            $links = (Join-Path $top 'linkdir'), (Join-Path $top 'real/sub/loop')
+            New-Item -ItemType SymbolicLink -Path $links[0] -Target (Join-Path $top 'real') | Out-Null
+            New-Item -ItemType SymbolicLink -Path $links[1] -Target $top | Out-Null
+            try {
+                $result = Get-QualityDistribution $top -Recurse -WarningVariable warns -WarningAction SilentlyContinue -ErrorVariable errs
+                $errs | Should -BeNullOrEmpty
+                $result.FileCount | Should -Be 2
+                $result.ReadCount | Should -Be 6
+                $warns | Should -HaveCount 2
+                ($warns | Where-Object { $_.Message -like "$($links[1]):*loop*" }) | Should -HaveCount 1
+                ($warns | Where-Object { $_.Message -like "$($links[0]):*read there*" }) | Should -HaveCount 1
+
+                # The link itself, given as the path, is read (the loop inside it is not followed either).
+                $viaLink = Get-QualityDistribution $links[0] -Recurse -WarningVariable linkWarns -WarningAction SilentlyContinue
+                $viaLink.FileCount | Should -Be 2
+                $linkWarns | Should -HaveCount 1
+            }
+            finally {
+                # Pester's TestDrive clean-up lists the drive following links (the walk this test is about), so
+                # the loop must be gone before it runs.
+                $links | ForEach-Object { [IO.File]::Delete($_) }
+            }
+        }
+
+        It 'reports an unreadable subdirectory as permission denied and still counts the other files' -Skip:$IsWindows {
+            $top = Join-Path $TestDrive 'perm'
+            $locked = Join-Path $top 'locked'
+            New-Item -ItemType Directory -Path $locked, (Join-Path $top 'ok') | Out-Null
+            Copy-Item (Join-Path $Fixtures 'small.qual') (Join-Path $top 'a.qual')
+            Copy-Item (Join-Path $Fixtures 'small.qual') (Join-Path $top 'ok/c.qual')
+            Copy-Item (Join-Path $Fixtures 'small.qual') (Join-Path $locked 'b.qual')
+            & chmod 000 $locked
+            try {
+                # Root ignores permissions; a child pwsh that is still root but without CAP_DAC_OVERRIDE and
+                # CAP_DAC_READ_SEARCH does not, so the check runs there when this process is root.
+                $enforced = $null -eq (Get-ChildItem $locked -ErrorAction SilentlyContinue -ErrorVariable listing) -and $listing.Count -gt 0
+                $prefix = @()
+                if (-not $enforced) {
+                    $dropped = $false
+                    if (Get-Command setpriv -ErrorAction SilentlyContinue) {
+                        $null = & setpriv --bounding-set '-dac_override,-dac_read_search' -- true 2>&1
+                        $dropped = $LASTEXITCODE -eq 0
+                    }
+                    if (-not $dropped) {
+                        $why = 'this process ignores file permissions (root) and setpriv cannot start one that does not'
+                        if ($env:CI -eq 'true') { throw "$why (CI=true: this test may not skip)" }
+                        Set-ItResult -Skipped -Because $why
+                        return
+                    }
+                    $prefix = @('setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--')
+                }
+                $self = (Get-Process -Id $PID).Path
+                $pwsh = if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { @($self, (Join-Path $PSHOME 'pwsh.dll')) } else { @($self) }
+                $module = Join-Path $PSScriptRoot '../../ParallelJobs.psd1'
+                $script = @"
+Import-Module '$module'
+`$r = Get-QualityDistribution -LiteralPath '$top' -Recurse -ErrorVariable e -ErrorAction SilentlyContinue
+`$null = Get-QualityDistribution -Path '$locked/b.qual' -ErrorVariable f -ErrorAction SilentlyContinue
+[pscustomobject]@{
+    Files = `$r.FileCount; Reads = `$r.ReadCount
+    Errors = @(`$e + `$f | ForEach-Object { `$_.FullyQualifiedErrorId + '|' + `$_.CategoryInfo.Category + '|' + `$_.TargetObject + '|' + `$_.Exception.Message })
+} | ConvertTo-Json -Compress
+"@
+                $all = @($prefix + $pwsh)
+                $output = & $all[0] @($all | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1
+                $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+                $seen = ($output | Select-Object -Last 1) | ConvertFrom-Json
+                $seen.Files | Should -Be 2
+                $seen.Reads | Should -Be 6
+                $seen.Errors | Should -HaveCount 2
+                $seen.Errors[0] | Should -BeLike "QualityDirectoryUnreadable,*|PermissionDenied|$locked|$locked*permission denied*"
+                $seen.Errors[1] | Should -BeLike "QualityPathUnreadable,*|PermissionDenied|*permission denied*$locked*"
+            }
+            finally {
+                & chmod 755 $locked
+            }
+        }
+    }
+
     Context 'Ctrl+C' {
         It 'returns even while a worker is stuck in a read (a FIFO with no writer)' -Skip:$IsWindows {
             $dir = Join-Path $TestDrive 'stuck'

@@ -15,7 +15,9 @@ namespace ParallelJobs.Quality
     /// their own histogram and, only if the whole file is valid, add it to its input's total. Results, errors and
     /// progress come back through one thread-safe queue (<see cref="TryTake"/>), so a caller such as a cmdlet can
     /// write them on its own thread. Histograms merge by addition, so the numbers do not depend on the number of
-    /// workers or on which worker read which file.
+    /// workers or on which worker read which file. Results come in the order the inputs were added, whatever order
+    /// their files are finished in: a result that is ready waits for the results of the inputs added before it
+    /// (errors, warnings and progress come at once).
     /// </summary>
     internal sealed class QualityDistributionRun : IDisposable
     {
@@ -33,6 +35,13 @@ namespace ParallelJobs.Quality
         private int _filesTotal, _filesCompleted, _filesFailed;
         private long _bytesTotal, _bytesCompleted;
         private bool _completed;
+        // Results in input order: each input gets the next sequence number; a finished one waits in _finished
+        // until every input before it is done (an input without a result, such as a directory without quality
+        // files, is done at once, with null).
+        private readonly object _orderGate = new object();
+        private readonly Dictionary<long, QualityDistribution?> _finished = new Dictionary<long, QualityDistribution?>();
+        private long _inputsAdded;
+        private long _nextResult;
 
         public QualityDistributionRun(QualityRunOptions options, CancellationToken cancellationToken = default)
         {
@@ -54,18 +63,25 @@ namespace ParallelJobs.Quality
             }
         }
 
-        /// <summary>Queues the files of an input. A directory without quality files gives a NoQualityFiles error event.</summary>
+        /// <summary>
+        /// Queues the files of an input, after reporting what finding them met (<see cref="QualityInput.Errors"/>
+        /// and <see cref="QualityInput.Warnings"/>). A directory without quality files gives a NoQualityFiles error event.
+        /// </summary>
         public void Add(QualityInput input)
         {
             if (input == null) throw new ArgumentNullException(nameof(input));
             if (_completed) throw new InvalidOperationException("Complete() was called; no more inputs are accepted.");
+            foreach (var error in input.Errors) Post(QualityRunEvent.ForError(error));
+            foreach (var warning in input.Warnings) Post(QualityRunEvent.ForWarning(warning));
+            long sequence = Interlocked.Increment(ref _inputsAdded) - 1;
             if (input.Files.Count == 0)
             {
                 Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.NoQualityFiles, input.Path, 0,
                     "no quality files (.qual, .fastq, .fq, or their .gz forms) in the directory", 0)));
+                if (_merged == null) InputDone(sequence, null);
                 return;
             }
-            var accumulator = _merged ?? new QualityInputAccumulator(input.Name, input.Path);
+            var accumulator = _merged ?? new QualityInputAccumulator(input.Name, input.Path, sequence);
             accumulator.AddFiles(input.Files);
             foreach (string file in input.Files)
             {
@@ -119,7 +135,7 @@ namespace ParallelJobs.Quality
 
         /// <summary>
         /// The whole computation in one call, for scripts and benchmarks: every input, then the results (in
-        /// completion order) and errors.
+        /// input order), errors and warnings.
         /// </summary>
         public static QualityRunSummary Compute(IEnumerable<QualityInput> inputs, QualityRunOptions options, CancellationToken cancellationToken = default)
         {
@@ -258,7 +274,7 @@ namespace ParallelJobs.Quality
         private void FileDone(QualityInputAccumulator accumulator, int pending, long progressBytes, bool failed, CancellationToken token)
         {
             if (pending == 0 && _merged == null && !token.IsCancellationRequested)
-                Post(QualityRunEvent.ForResult(accumulator.TakeDistribution(_processId)));
+                InputDone(accumulator.Sequence, accumulator.TakeDistribution(_processId));
             ReportProgress(progressBytes, files: 1, failed, force: false);
         }
 
@@ -283,7 +299,8 @@ namespace ParallelJobs.Quality
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
             {
                 pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp());
-                Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.UnreadableFile, item.Path, 0, e.Message, 0)));
+                string why = e is UnauthorizedAccessException ? "permission denied: the file cannot be opened" : e.Message;
+                Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.UnreadableFile, item.Path, 0, why, 0)));
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
@@ -293,6 +310,21 @@ namespace ParallelJobs.Quality
             }
 
             FileDone(item.Accumulator, pending, progressBytes, failed, token);
+        }
+
+        /// <summary>An input is done (result null: it has none); posts every result now due in input order.</summary>
+        private void InputDone(long sequence, QualityDistribution? result)
+        {
+            lock (_orderGate)
+            {
+                _finished.Add(sequence, result);
+                while (_finished.TryGetValue(_nextResult, out QualityDistribution? next))
+                {
+                    _finished.Remove(_nextResult);
+                    _nextResult++;
+                    if (next != null) Post(QualityRunEvent.ForResult(next));
+                }
+            }
         }
 
         private void ReportProgress(long bytes, int files, bool failed, bool force)

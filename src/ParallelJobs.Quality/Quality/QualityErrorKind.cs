@@ -9,5 +9,7 @@ namespace ParallelJobs.Quality
         UnreadableFile,
         /// <summary>A directory holds no .qual/.fastq/.fq(.gz) file.</summary>
         NoQualityFiles,
+        /// <summary>A subdirectory (under recurse) could not be listed: its files are not counted, the input's other files are.</summary>
+        UnreadableDirectory,
     }
 }

@@ -1,8 +1,9 @@
 namespace ParallelJobs.Quality
 {
     /// <summary>
-    /// Something about a file that was read and counted which the user should still hear about (e.g. bytes after
-    /// the last gzip member that are not gzip data), delivered through the run's events.
+    /// Something the user should still hear about although nothing that should count was left out, delivered
+    /// through the run's events: about a file that was read and counted (e.g. bytes after the last gzip member
+    /// that are not gzip data), or a symbolic link a directory walk did not follow.
     /// </summary>
     internal sealed class QualityFileWarning
     {

@@ -26,14 +26,17 @@ namespace ParallelJobs.Quality
         private long _startTimestamp = long.MaxValue;
         private long _endTimestamp;
 
-        public QualityInputAccumulator(string name, string path)
+        public QualityInputAccumulator(string name, string path, long sequence = 0)
         {
             Name = name;
             Path = path;
+            Sequence = sequence;
         }
 
         public string Name { get; }
         public string Path { get; }
+        /// <summary>Position of its input among the run's inputs (0-based): results are posted in this order.</summary>
+        public long Sequence { get; }
 
         public void AddFiles(IReadOnlyList<string> files)
         {

@@ -8,7 +8,7 @@ namespace ParallelJobs.Quality
         Error,
         /// <summary><see cref="QualityRunEvent.Progress"/> has counters.</summary>
         Progress,
-        /// <summary><see cref="QualityRunEvent.Warning"/> is about a file that was read and counted.</summary>
+        /// <summary><see cref="QualityRunEvent.Warning"/> is about a file that was read and counted, or a link that was not followed.</summary>
         Warning,
     }
 }

@@ -87,7 +87,8 @@ namespace ParallelJobs.Commands
                     }
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                     {
-                        WriteError(new ErrorRecord(e, "QualityPathUnreadable", ErrorCategory.ReadError, resolved));
+                        var category = e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError;
+                        WriteError(new ErrorRecord(e, "QualityPathUnreadable", category, resolved));
                         continue;
                     }
                     _anyInput = true;
@@ -139,13 +140,29 @@ namespace ParallelJobs.Commands
             }
             catch (ItemNotFoundException e)
             {
-                WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                // A path without wildcards that the provider cannot see may be behind a directory that cannot be
+                // entered: the engine says which ("permission denied"), or that it really is not there.
+                if (!literal && !WildcardPattern.ContainsWildcardCharacters(path) && UnresolvedFileSystemPath(path) is string full) resolved.Add(full);
+                else WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
             }
             catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is PSArgumentException)
             {
                 WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path));
             }
             return resolved;
+        }
+
+        private string? UnresolvedFileSystemPath(string path)
+        {
+            try
+            {
+                string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                return provider.Name == "FileSystem" ? full : null;
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is PSArgumentException)
+            {
+                return null;
+            }
         }
 
         private bool IsFileSystem(ProviderInfo provider, string path)
@@ -197,6 +214,9 @@ namespace ParallelJobs.Commands
             }
         }
 
+        private static ErrorCategory ReadCategory(QualityFileError error) =>
+            error.Message.StartsWith("permission denied", StringComparison.Ordinal) ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError;
+
         private static ErrorRecord ToErrorRecord(QualityFileError error)
         {
             string where = error.Line > 0 ? error.Path + ", line " + error.Line : error.Path;
@@ -205,7 +225,9 @@ namespace ParallelJobs.Commands
                 case QualityErrorKind.NoQualityFiles:
                     return new ErrorRecord(new FileNotFoundException(error.Path + ": " + error.Message, error.Path), "NoQualityFiles", ErrorCategory.ObjectNotFound, error.Path);
                 case QualityErrorKind.UnreadableFile:
-                    return new ErrorRecord(new IOException(where + ": " + error.Message), "QualityFileUnreadable", ErrorCategory.ReadError, error.Path);
+                    return new ErrorRecord(new IOException(where + ": " + error.Message), "QualityFileUnreadable", ReadCategory(error), error.Path);
+                case QualityErrorKind.UnreadableDirectory:
+                    return new ErrorRecord(new IOException(where + ": " + error.Message), "QualityDirectoryUnreadable", ReadCategory(error), error.Path);
                 default:
                     // A defect at a line: the records before it are good but do not count. A defect in the file as
                     // a whole (corrupt or truncated gzip data) has no such count to give.
