@@ -1,6 +1,6 @@
 using System;
-using System.Numerics;
 using System.Threading;
+using ParallelJobs.Scanning;
 using ParallelJobs.Statistics;
 
 namespace ParallelJobs.Parsing
@@ -24,8 +24,6 @@ namespace ParallelJobs.Parsing
     /// </summary>
     internal static class FastqReader
     {
-        private enum State { ExpectTitle, Title, Sequence, Plus, Quality }
-
         /// <summary>
         /// Reads every record into <paramref name="histogram"/> (indexes = character − 33). Throws
         /// <see cref="QualityFormatException"/> at the first defect.
@@ -43,401 +41,264 @@ namespace ParallelJobs.Parsing
         /// see <see cref="LineChunkReader.OffsetOf"/>). <paramref name="endOffset"/>: where it stopped (that
         /// title line), or the end of the data.
         /// </summary>
-        internal static unsafe FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken,
+        internal static FastqScan Read(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, CancellationToken cancellationToken,
             bool fastPath, long stopAt, out long endOffset)
         {
-            endOffset = -1;
             if (reader == null) throw new ArgumentNullException(nameof(reader));
             if (histogram == null) throw new ArgumentNullException(nameof(histogram));
+            var parser = new RecordParser(reader, histogram, forcedOffset, stopAt);
+            endOffset = parser.ReadAll(fastPath, cancellationToken);
+            long records = parser.Finish();
+            // The range of quality characters, from the histogram rather than per byte in the hot loop.
+            bool any = histogram.TryGetScoreRange(out int lowest, out int highest);
+            return new FastqScan(records, any ? (byte)(lowest + 33) : (byte)0, any ? (byte)(highest + 33) : (byte)0);
+        }
 
-            // With -PhredOffset 64 characters below '@' are rejected where they occur.
-            int lowest = forcedOffset == 64 ? 64 - 33 : 0;
-            int span = QualityHistogram.MaxScore - lowest;
+        /// <summary>
+        /// The parser of one file or byte range: a state per kind of line, fed the lines' chunks by the reader.
+        /// Between records, whole plain records still in the reader's window go the fast way instead: the
+        /// <see cref="FastqRecordSplitter"/> finds their lines and the histogram counts their quality. Whatever
+        /// that does not take (wrapped lines, anything wrong, a record cut by the buffer's end) comes line by
+        /// line, which gives the same results and says what is wrong.
+        /// </summary>
+        private sealed class RecordParser
+        {
+            private enum State { ExpectTitle, Title, Sequence, Plus, Quality }
 
-            var state = State.ExpectTitle;
-            byte[] title = new byte[256];
-            int titleLength = 0;
-            int plusLength = 0;
-            bool plusMatches = true;
-            int sequenceLength = 0;
-            int qualityLength = 0;
-            long records = 0;
-            long recordLine = 0;
-            long chunksSinceCheck = 0;
+            /// <summary>What the first chunk of a line decides: parse it, skip it (a blank line), or stop (the byte range ends).</summary>
+            private enum LineStart { Parse, Skip, Stop }
 
-            byte[] buffer = reader.Buffer;
-            while (true)
+            private readonly LineChunkReader _reader;
+            private readonly byte[] _buffer;
+            private readonly QualityHistogram _histogram;
+            private readonly int? _forcedOffset;
+            /// <summary>Lowest score allowed: with -PhredOffset 64 characters below '@' are rejected where they occur.</summary>
+            private readonly int _lowest;
+            private readonly long _stopAt;
+
+            private State _state = State.ExpectTitle;
+            private byte[] _title = new byte[256];
+            private int _titleLength;
+            private int _plusLength;
+            private bool _plusMatches;
+            private int _sequenceLength;
+            private int _qualityLength;
+            private long _records;
+            /// <summary>Line number of the current record's title, for messages.</summary>
+            private long _recordLine;
+            private long _endOffset = -1;
+
+            public RecordParser(LineChunkReader reader, QualityHistogram histogram, int? forcedOffset, long stopAt)
             {
-                // Between records, whole four-line records still in the buffer take the fast path; whatever it
-                // does not take (wrapped lines, anything wrong, a record cut by the buffer's end) comes
-                // line by line below, which gives the same results and says what is wrong.
-                if (fastPath && reader.AtLineStart && (state == State.ExpectTitle || (state == State.Quality && qualityLength == sequenceLength))
-                    && reader.WindowEnd > reader.WindowStart)
-                {
-                    FastRecords(reader, histogram, lowest, stopAt, ref state, ref sequenceLength, ref qualityLength, ref records, ref recordLine, cancellationToken);
-                }
-                if (!reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd)) break;
-                if ((++chunksSinceCheck & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
-                long line = reader.LineNumber;
+                _reader = reader;
+                _buffer = reader.Buffer;
+                _histogram = histogram;
+                _forcedOffset = forcedOffset;
+                _lowest = forcedOffset == 64 ? 64 - 33 : 0;
+                _stopAt = stopAt;
+            }
 
-                if (lineStart)
+            /// <summary>Reads to the end of the data or of the byte range; returns the file offset where it stopped.</summary>
+            public long ReadAll(bool fastPath, CancellationToken cancellationToken)
+            {
+                long chunks = 0;
+                while (true)
                 {
-                    if (state == State.Quality && count > 0 && buffer[offset] == (byte)'@' && qualityLength >= sequenceLength)
+                    if (fastPath && AtRecordBoundary) ReadPlainRecords(cancellationToken);
+                    if (!_reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd)) break;
+                    if ((++chunks & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                    if (lineStart)
                     {
-                        histogram.AddRead(sequenceLength);
-                        records++;
-                        state = State.ExpectTitle;
+                        LineStart next = StartLine(ref offset, ref count);
+                        if (next == LineStart.Stop) return _endOffset;
+                        if (next == LineStart.Skip) continue;
                     }
-                    if (state == State.ExpectTitle)
+                    ParseChunk(offset, count, lineStart, lineEnd);
+                }
+                return _reader.OffsetOf(_reader.WindowEnd);
+            }
+
+            /// <summary>At a line start between two records, with bytes in the window: where the fast path may begin.</summary>
+            private bool AtRecordBoundary =>
+                _reader.AtLineStart && (_state == State.ExpectTitle || (_state == State.Quality && _qualityLength == _sequenceLength))
+                && _reader.WindowEnd > _reader.WindowStart;
+
+            /// <summary>
+            /// The fast path: whole plain records (see <see cref="FastqRecordSplitter"/>) read straight from the
+            /// reader's window, up to the first that is not one, and consumed from the reader. Leaves the state as
+            /// the line-by-line parser would after the last quality line.
+            /// </summary>
+            private unsafe void ReadPlainRecords(CancellationToken cancellationToken)
+            {
+                if (!_histogram.HasExactPositions) return; // binned columns (very long reads): line by line
+                int pos = _reader.WindowStart;
+                int end = _reader.WindowEnd;
+                long firstLine = _reader.LineNumber + 1;
+                long lines = 0;
+                int expectedLength = _state == State.Quality ? _sequenceLength : 0; // the usual length, tried before searching
+                long stopIndex = _stopAt - _reader.OffsetOf(0); // buffer index of stopAt (may lie beyond the buffer)
+                fixed (byte* b = &_buffer[0])
+                {
+                    while (pos < stopIndex && FastqRecordSplitter.TrySplit(b, pos, end, expectedLength, out FastqRecordLines record)
+                        && _histogram.TryCountCharacters(b + record.QualityStart, record.Length, _lowest))
                     {
-                        if (count == 0) continue; // blank line between records or at the end
-                        if (buffer[offset] != (byte)'@')
-                            throw new QualityFormatException(line, "expected a title line starting with '@', found " + Describe(buffer[offset]), records);
-                        if (stopAt != long.MaxValue && reader.OffsetOf(offset) >= stopAt)
-                        {
-                            endOffset = reader.OffsetOf(offset);
-                            break; // the next byte range starts with this record
-                        }
-                        state = State.Title;
-                        recordLine = line;
-                        titleLength = 0;
-                        offset++;
-                        count--;
-                    }
-                    else if (state == State.Sequence && count > 0 && buffer[offset] == (byte)'+')
-                    {
-                        state = State.Plus;
-                        plusLength = 0;
-                        plusMatches = true;
-                        offset++;
-                        count--;
-                        histogram.EnsureLength(sequenceLength);
+                        // The previous record ended where this one's title began, as the line-by-line parser decides.
+                        if (_state == State.Quality) EndRecord();
+                        _state = State.Quality;
+                        _sequenceLength = _qualityLength = expectedLength = record.Length;
+                        _recordLine = firstLine + lines;
+                        lines += 4;
+                        pos = record.Next;
                     }
                 }
+                if (lines > 0)
+                {
+                    _reader.Consume(pos, lines);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
 
-                switch (state)
+            /// <summary>What a line's first byte decides: the end of the record before, a new record, the '+' line.</summary>
+            private LineStart StartLine(ref int offset, ref int count)
+            {
+                bool at = count > 0 && _buffer[offset] == (byte)'@';
+                // A quality line starting with '@' belongs to the quality while the quality is shorter than the sequence.
+                if (_state == State.Quality && at && _qualityLength >= _sequenceLength) EndRecord();
+                if (_state == State.ExpectTitle) return StartRecord(ref offset, ref count);
+                if (_state == State.Sequence && count > 0 && _buffer[offset] == (byte)'+')
+                {
+                    _state = State.Plus;
+                    _plusLength = 0;
+                    _plusMatches = true;
+                    offset++;
+                    count--;
+                    _histogram.EnsureLength(_sequenceLength);
+                }
+                return LineStart.Parse;
+            }
+
+            private LineStart StartRecord(ref int offset, ref int count)
+            {
+                if (count == 0) return LineStart.Skip; // blank line between records or at the end
+                if (_buffer[offset] != (byte)'@')
+                    throw Error("expected a title line starting with '@', found " + Describe(_buffer[offset]));
+                if (_stopAt != long.MaxValue && _reader.OffsetOf(offset) >= _stopAt)
+                {
+                    _endOffset = _reader.OffsetOf(offset);
+                    return LineStart.Stop; // the next byte range starts with this record
+                }
+                _state = State.Title;
+                _recordLine = _reader.LineNumber;
+                _titleLength = 0;
+                offset++;
+                count--;
+                return LineStart.Parse;
+            }
+
+            private void ParseChunk(int offset, int count, bool lineStart, bool lineEnd)
+            {
+                switch (_state)
+                {
+                    case State.Title: TitleChunk(offset, count, lineEnd); break;
+                    case State.Sequence: SequenceChunk(offset, count); break;
+                    case State.Plus: PlusChunk(offset, count, lineEnd); break;
+                    case State.Quality: QualityChunk(offset, count, lineStart); break;
+                }
+            }
+
+            private void TitleChunk(int offset, int count, bool lineEnd)
+            {
+                if (_titleLength + count > _title.Length) Array.Resize(ref _title, Math.Max(_title.Length * 2, _titleLength + count));
+                System.Buffer.BlockCopy(_buffer, offset, _title, _titleLength, count);
+                _titleLength += count;
+                if (lineEnd)
+                {
+                    _state = State.Sequence;
+                    _sequenceLength = 0;
+                }
+            }
+
+            private void SequenceChunk(int offset, int count)
+            {
+                int bad = ByteScan.FirstNonGraphic(_buffer, offset, count);
+                if (bad >= 0) throw Error(Describe(_buffer[bad]) + " in the sequence of the record at line " + _recordLine);
+                _sequenceLength += count;
+            }
+
+            private void PlusChunk(int offset, int count, bool lineEnd)
+            {
+                if (_plusMatches) _plusMatches = _plusLength + count <= _titleLength && RepeatsTitle(offset, count);
+                _plusLength += count;
+                if (!lineEnd) return;
+                if (_plusLength > 0 && (!_plusMatches || _plusLength != _titleLength))
+                    throw Error("the '+' line does not repeat the title of the record at line " + _recordLine);
+                _state = State.Quality;
+                _qualityLength = 0;
+            }
+
+            /// <summary>True when this chunk of the '+' line holds the title's bytes from where the line has got to.</summary>
+            private bool RepeatsTitle(int offset, int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    if (_buffer[offset + i] != _title[_plusLength + i]) return false;
+                }
+                return true;
+            }
+
+            private unsafe void QualityChunk(int offset, int count, bool lineStart)
+            {
+                if (_qualityLength + count > _sequenceLength)
+                {
+                    if (lineStart && _buffer[offset] == (byte)'@' && _qualityLength < _sequenceLength)
+                        throw Error("quality is shorter than the sequence (" + _qualityLength + " of " + _sequenceLength + " characters) in the record at line " + _recordLine + "; this '@' line does not fit as quality");
+                    throw Error("quality is longer than the sequence (" + _sequenceLength + " bases) in the record at line " + _recordLine);
+                }
+                int counted;
+                fixed (byte* bytes = &_buffer[0])
+                {
+                    counted = _histogram.CountCharacters(bytes + offset, count, _qualityLength, _lowest);
+                }
+                if (counted < count) throw BadQuality(_buffer[offset + counted]);
+                _qualityLength += count;
+            }
+
+            private void EndRecord()
+            {
+                _histogram.AddRead(_sequenceLength);
+                _records++;
+                _state = State.ExpectTitle;
+            }
+
+            /// <summary>At the end of the data (or of the byte range) the last record must be whole; returns the number of records.</summary>
+            public long Finish()
+            {
+                switch (_state)
                 {
                     case State.Title:
-                        if (titleLength + count > title.Length) Array.Resize(ref title, Math.Max(title.Length * 2, titleLength + count));
-                        System.Buffer.BlockCopy(buffer, offset, title, titleLength, count);
-                        titleLength += count;
-                        if (lineEnd) { state = State.Sequence; sequenceLength = 0; }
-                        break;
-
+                        throw Error("the file ends inside the title line of the record at line " + _recordLine);
                     case State.Sequence:
-                        if (HasNonGraphic(buffer, offset, count, out int bad))
-                            throw new QualityFormatException(line, Describe(buffer[bad]) + " in the sequence of the record at line " + recordLine, records);
-                        sequenceLength += count;
-                        break;
-
+                        throw Error("the file ends before the '+' line of the record at line " + _recordLine);
                     case State.Plus:
-                        if (plusMatches)
-                        {
-                            if (plusLength + count > titleLength) plusMatches = false;
-                            else
-                            {
-                                for (int i = 0; i < count; i++)
-                                {
-                                    if (buffer[offset + i] != title[plusLength + i]) { plusMatches = false; break; }
-                                }
-                            }
-                        }
-                        plusLength += count;
-                        if (lineEnd)
-                        {
-                            if (plusLength > 0 && (!plusMatches || plusLength != titleLength))
-                                throw new QualityFormatException(line, "the '+' line does not repeat the title of the record at line " + recordLine, records);
-                            state = State.Quality;
-                            qualityLength = 0;
-                        }
-                        break;
-
+                        throw Error("the file ends inside the '+' line of the record at line " + _recordLine);
                     case State.Quality:
-                        if (qualityLength + count > sequenceLength)
-                        {
-                            if (lineStart && buffer[offset] == (byte)'@' && qualityLength < sequenceLength)
-                                throw new QualityFormatException(line, "quality is shorter than the sequence (" + qualityLength + " of " + sequenceLength + " characters) in the record at line " + recordLine + "; this '@' line does not fit as quality", records);
-                            throw new QualityFormatException(line, "quality is longer than the sequence (" + sequenceLength + " bases) in the record at line " + recordLine, records);
-                        }
-                        fixed (byte* bytes = &buffer[0])
-                        fixed (long* counts = &histogram.Counts[0])
-                        {
-                            byte* p = bytes + offset;
-                            byte* end = p + count;
-                            int shift = histogram.Shift;
-                            int position = qualityLength;
-                            if (shift == 0)
-                            {
-                                long* column = counts + (long)position * QualityHistogram.ScoreCount;
-                                for (; p < end; p++, column += QualityHistogram.ScoreCount)
-                                {
-                                    int index = *p - 33;
-                                    if ((uint)(index - lowest) > (uint)span) throw BadQuality(*p, line, records, forcedOffset);
-                                    column[index]++;
-                                }
-                            }
-                            else
-                            {
-                                for (; p < end; p++, position++)
-                                {
-                                    int index = *p - 33;
-                                    if ((uint)(index - lowest) > (uint)span) throw BadQuality(*p, line, records, forcedOffset);
-                                    counts[(long)(position >> shift) * QualityHistogram.ScoreCount + index]++;
-                                }
-                            }
-                        }
-                        qualityLength += count;
+                        if (_qualityLength != _sequenceLength)
+                            throw Error("the file ends inside the quality of the record at line " + _recordLine + " (" + _qualityLength + " of " + _sequenceLength + " characters)");
+                        EndRecord();
                         break;
                 }
+                return _records;
             }
 
-            if (endOffset < 0) endOffset = reader.OffsetOf(reader.WindowEnd);
-            switch (state)
+            /// <summary>A defect on the reader's current line, after the records read so far.</summary>
+            private QualityFormatException Error(string message) => new QualityFormatException(_reader.LineNumber, message, _records);
+
+            private QualityFormatException BadQuality(byte b)
             {
-                case State.Title:
-                    throw new QualityFormatException(reader.LineNumber, "the file ends inside the title line of the record at line " + recordLine, records);
-                case State.Sequence:
-                    throw new QualityFormatException(reader.LineNumber, "the file ends before the '+' line of the record at line " + recordLine, records);
-                case State.Plus:
-                    throw new QualityFormatException(reader.LineNumber, "the file ends inside the '+' line of the record at line " + recordLine, records);
-                case State.Quality:
-                    if (qualityLength != sequenceLength)
-                        throw new QualityFormatException(reader.LineNumber, "the file ends inside the quality of the record at line " + recordLine + " (" + qualityLength + " of " + sequenceLength + " characters)", records);
-                    histogram.AddRead(sequenceLength);
-                    records++;
-                    break;
+                if (_forcedOffset == 64 && b >= 33 && b < 64)
+                    return Error("quality character " + Describe(b) + " is below '@', the lowest score of Phred+64 (-PhredOffset 64); Solexa-scaled or Phred+33 data?");
+                return Error(Describe(b) + " in a quality line (allowed: '!'..'~', 33..126)");
             }
-
-            // The range of quality characters, from the histogram rather than per byte in the hot loop.
-            int lowestIndex = -1, highestIndex = -1;
-            int columns = Math.Min(histogram.ColumnCount, histogram.ColumnCapacity);
-            long[] all = histogram.Counts;
-            for (int index = 0; index < QualityHistogram.ScoreCount && lowestIndex < 0; index++)
-                for (int c = 0; c < columns; c++)
-                    if (all[c * QualityHistogram.ScoreCount + index] != 0) { lowestIndex = index; break; }
-            for (int index = QualityHistogram.MaxScore; index >= 0 && highestIndex < 0; index--)
-                for (int c = 0; c < columns; c++)
-                    if (all[c * QualityHistogram.ScoreCount + index] != 0) { highestIndex = index; break; }
-            return new FastqScan(records,
-                highestIndex < 0 ? (byte)0 : (byte)(lowestIndex + 33),
-                highestIndex < 0 ? (byte)0 : (byte)(highestIndex + 33));
-        }
-
-        /// <summary>True when a byte is a space, a control character or not ASCII.</summary>
-        private static unsafe bool HasNonGraphic(byte[] buffer, int offset, int count, out int position)
-        {
-            fixed (byte* start = &buffer[0])
-            {
-                bool bad = !AllWithin(start + offset, count, 33, out byte* at);
-                position = bad ? (int)(at - start) : -1;
-                return bad;
-            }
-        }
-
-        /// <summary>
-        /// True when every byte of [p, p+count) lies in [low, 126] (low at most 128); else false, with the first
-        /// byte outside. A vector at a time where the machine has vectors (the last one overlapping), else sixteen
-        /// bytes at a time, while they are all in range; then byte by byte to find the one outside.
-        /// </summary>
-        internal static unsafe bool AllWithin(byte* p, int count, int low, out byte* outside)
-        {
-            const ulong ones = 0x0101010101010101UL;
-            const ulong highs = 0x8080808080808080UL;
-            ulong lows = ones * (ulong)low;
-            byte* end = p + count;
-            if (Vector.IsHardwareAccelerated && count >= Vector<byte>.Count && low <= 126)
-            {
-                // A byte below low wraps round to a large value, so one unsigned comparison checks both ends.
-                var lowest = new Vector<byte>((byte)low);
-                var span = new Vector<byte>((byte)(126 - low));
-                byte* last = end - Vector<byte>.Count;
-                for (; p <= last; p += Vector<byte>.Count)
-                    if (Vector.GreaterThanAny(*(Vector<byte>*)p - lowest, span)) break;
-                if (p > last)
-                {
-                    // The tail: the last whole vector, overlapping bytes already checked.
-                    if (!Vector.GreaterThanAny(*(Vector<byte>*)last - lowest, span))
-                    {
-                        outside = null;
-                        return true;
-                    }
-                    p = last;
-                }
-            }
-            for (; p + 16 <= end; p += 16)
-            {
-                ulong x = *(ulong*)p;
-                ulong y = *(ulong*)(p + 8);
-                // A byte below low makes x - low borrow into its top bit; one above 126 (or with its top bit set)
-                // sets the top bit of x + 1 or of x.
-                ulong bad = ((x - lows) & ~x) | (x + ones) | x | ((y - lows) & ~y) | (y + ones) | y;
-                if ((bad & highs) != 0) break;
-            }
-            for (; p < end; p++)
-            {
-                if (*p < low || *p > 126)
-                {
-                    outside = p;
-                    return false;
-                }
-            }
-            outside = null;
-            return true;
-        }
-
-        /// <summary>Index of the first '\n' in b[from..end), or -1: a vector, then eight bytes, at a time, no call.</summary>
-        internal static unsafe int IndexOfNewline(byte* b, int from, int end)
-        {
-            const ulong ones = 0x0101010101010101UL;
-            const ulong highs = 0x8080808080808080UL;
-            const ulong newlines = ones * (byte)'\n';
-            byte* p = b + from;
-            byte* stop = b + end;
-            if (Vector.IsHardwareAccelerated)
-            {
-                // Long titles (an Illumina title is about 60 bytes): skip whole vectors without a '\n'.
-                var lineEnds = new Vector<byte>((byte)'\n');
-                while (p + Vector<byte>.Count <= stop && !Vector.EqualsAny(*(Vector<byte>*)p, lineEnds)) p += Vector<byte>.Count;
-            }
-            for (; p + 8 <= stop; p += 8)
-            {
-                ulong x = *(ulong*)p ^ newlines; // a zero byte where there is a '\n'
-                if (((x - ones) & ~x & highs) != 0) break;
-            }
-            for (; p < stop; p++)
-            {
-                if (*p == (byte)'\n') return (int)(p - b);
-            }
-            return -1;
-        }
-
-        /// <summary>True when x[0..count) and y[0..count) hold the same bytes.</summary>
-        internal static unsafe bool SameBytes(byte* x, byte* y, int count)
-        {
-            int i = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                for (; i + Vector<byte>.Count <= count; i += Vector<byte>.Count)
-                    if (*(Vector<byte>*)(x + i) != *(Vector<byte>*)(y + i)) return false;
-            }
-            for (; i + 8 <= count; i += 8)
-                if (*(ulong*)(x + i) != *(ulong*)(y + i)) return false;
-            for (; i < count; i++)
-                if (x[i] != y[i]) return false;
-            return true;
-        }
-
-        /// <summary>
-        /// The fast path: whole records of exactly four lines (title, sequence, '+' line, quality as long as the
-        /// sequence; each line ending in LF or CRLF) that lie in the reader's window, read straight from it. Called
-        /// at a line start between records. It stops, without consuming the record, at anything else (a
-        /// wrapped record, any defect, a record cut by the end of the buffer), and the line-by-line parser
-        /// takes over from the same place. Leaves the state as that parser would after the last quality line.
-        /// </summary>
-        private static unsafe void FastRecords(LineChunkReader reader, QualityHistogram histogram, int lowest, long stopAt,
-            ref State state, ref int sequenceLength, ref int qualityLength, ref long records, ref long recordLine, CancellationToken cancellationToken)
-        {
-            if (histogram.Shift != 0) return; // binned columns (very long reads): line by line
-            byte[] buffer = reader.Buffer;
-            int end = reader.WindowEnd;
-            int capacity = histogram.ColumnCapacity;
-            long firstLine = reader.LineNumber + 1;
-            long lines = 0;
-            int pos = reader.WindowStart;
-            int length = state == State.Quality ? sequenceLength : -1; // the usual length, tried before searching
-            fixed (byte* b = &buffer[0])
-            fixed (long* counts = &histogram.Counts[0])
-            {
-                long* shifted = counts - 33; // column 0, indexed by the character itself
-                long stopIndex = stopAt - reader.OffsetOf(0); // buffer index of stopAt (may lie beyond the buffer)
-                while (pos < end && b[pos] == (byte)'@' && pos < stopIndex)
-                {
-                    // Each line as LineChunkReader hands it out: up to its '\n', without a '\r' just before it.
-                    int titleNewline = IndexOfNewline(b, pos + 1, end);
-                    if (titleNewline < 0) break;
-                    int titleLength = ContentEnd(b, pos + 1, titleNewline) - pos - 1;
-                    int sequenceStart = titleNewline + 1;
-                    int sequenceEnd, plusStart;
-                    if (length > 0 && (plusStart = AfterLineEnd(b, sequenceStart + length, end)) >= 0
-                        && AllWithin(b + sequenceStart, length, 33, out _))
-                    {
-                        sequenceEnd = sequenceStart + length;
-                    }
-                    else
-                    {
-                        if (sequenceStart >= end) break;
-                        int sequenceNewline = IndexOfNewline(b, sequenceStart, end);
-                        if (sequenceNewline < 0) break;
-                        sequenceEnd = ContentEnd(b, sequenceStart, sequenceNewline);
-                        if (sequenceEnd <= sequenceStart || !AllWithin(b + sequenceStart, sequenceEnd - sequenceStart, 33, out _)) break;
-                        plusStart = sequenceNewline + 1;
-                    }
-                    int n = sequenceEnd - sequenceStart;
-                    // A line starting with '+' ends the sequence, so it cannot be one; and the line-by-line parser makes room for long reads.
-                    if (b[sequenceStart] == (byte)'+' || n > capacity) break;
-                    if (plusStart >= end || b[plusStart] != (byte)'+') break;
-                    int qualityStart = AfterLineEnd(b, plusStart + 1, end);
-                    if (qualityStart < 0)
-                    {
-                        // The '+' line repeats the title.
-                        qualityStart = AfterLineEnd(b, plusStart + 1 + titleLength, end);
-                        if (qualityStart < 0 || !SameBytes(b + pos + 1, b + plusStart + 1, titleLength)) break;
-                    }
-                    int next = AfterLineEnd(b, qualityStart + n, end);
-                    if (next < 0 || !AllWithin(b + qualityStart, n, 33 + lowest, out _)) break;
-
-                    // Checked above, so the counting loop is only loads and increments.
-                    byte* p = b + qualityStart;
-                    byte* stop = p + n;
-                    long* column = shifted;
-                    // Four at a time: one increment per byte is the floor, and the loop's own bookkeeping is shared.
-                    const int S = QualityHistogram.ScoreCount;
-                    for (; p + 4 <= stop; p += 4, column += 4 * S)
-                    {
-                        column[p[0]]++;
-                        column[S + p[1]]++;
-                        column[2 * S + p[2]]++;
-                        column[3 * S + p[3]]++;
-                    }
-                    for (; p < stop; p++, column += S) column[*p]++;
-
-                    // The previous record ended where this one's title began, as the line-by-line parser decides.
-                    if (state == State.Quality) { histogram.AddRead(sequenceLength); records++; }
-                    state = State.Quality;
-                    sequenceLength = qualityLength = n;
-                    recordLine = firstLine + lines;
-                    lines += 4;
-                    length = n;
-                    pos = next;
-                }
-            }
-            if (lines > 0)
-            {
-                reader.Consume(pos, lines);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
-
-        /// <summary>
-        /// Where the next line starts when a line's content ends at b[contentEnd]: after "\n" or "\r\n" there;
-        /// -1 when neither is there, before <paramref name="end"/>.
-        /// </summary>
-        private static unsafe int AfterLineEnd(byte* b, int contentEnd, int end)
-        {
-            if (contentEnd < end && b[contentEnd] == (byte)'\n') return contentEnd + 1;
-            if (contentEnd + 1 < end && b[contentEnd] == (byte)'\r' && b[contentEnd + 1] == (byte)'\n') return contentEnd + 2;
-            return -1;
-        }
-
-        /// <summary>The end of the content of the line [start, newline): a '\r' before the '\n' is not part of it (CRLF files).</summary>
-        private static unsafe int ContentEnd(byte* b, int start, int newline) =>
-            newline > start && b[newline - 1] == (byte)'\r' ? newline - 1 : newline;
-
-        private static QualityFormatException BadQuality(byte b, long line, long records, int? forcedOffset)
-        {
-            if (forcedOffset == 64 && b >= 33 && b < 64)
-                return new QualityFormatException(line, "quality character " + Describe(b) + " is below '@', the lowest score of Phred+64 (-PhredOffset 64); Solexa-scaled or Phred+33 data?", records);
-            return new QualityFormatException(line, Describe(b) + " in a quality line (allowed: '!'..'~', 33..126)", records);
         }
 
         internal static string Describe(byte b)

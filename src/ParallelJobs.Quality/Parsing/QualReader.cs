@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using ParallelJobs.Statistics;
 
@@ -14,7 +15,7 @@ namespace ParallelJobs.Parsing
     /// is what this module promises not to do), and so is a score above 93;</item>
     /// <item>a record with no scores is valid: a read of length 0.</item>
     /// </list>
-    /// Scores go straight into the histogram; numbers are parsed from bytes, nothing is allocated per line.
+    /// Numbers are parsed from bytes and counted a batch at a time; nothing is allocated per line.
     /// </summary>
     internal static class QualReader
     {
@@ -26,159 +27,265 @@ namespace ParallelJobs.Parsing
         /// A byte range of a file: parsing stops before the first header line that starts at or after
         /// <paramref name="stopAt"/> (file offset); <paramref name="endOffset"/> is where it stopped, or the end of the data.
         /// </summary>
-        internal static unsafe long Read(LineChunkReader reader, QualityHistogram histogram, CancellationToken cancellationToken, long stopAt, out long endOffset)
+        internal static long Read(LineChunkReader reader, QualityHistogram histogram, CancellationToken cancellationToken, long stopAt, out long endOffset)
         {
-            endOffset = -1;
             if (reader == null) throw new ArgumentNullException(nameof(reader));
             if (histogram == null) throw new ArgumentNullException(nameof(histogram));
+            var parser = new RecordParser(reader, histogram, stopAt);
+            endOffset = parser.ReadAll(cancellationToken);
+            return parser.Records;
+        }
 
-            bool inRecord = false;
-            bool inHeader = false;
-            long records = 0;
-            int position = 0;           // scores so far in the current record
-            int value = 0;
-            int digits = 0;
-            bool negative = false;
-            long chunksSinceCheck = 0;
-            // Positions below this limit fit in the histogram as it is; beyond it EnsureLength grows or coarsens.
-            int limit = histogram.ColumnCapacity << histogram.Shift;
-            byte[] buffer = reader.Buffer;
+        /// <summary>
+        /// The parser of one file or byte range. Header lines split the records. Scores in the usual layout go to
+        /// the histogram from a decoder it pulls them from (<see cref="SimpleScores"/>), which the JIT fuses into
+        /// one loop; any other layout is decoded a byte at a time into a batch of characters that the histogram
+        /// then counts.
+        /// </summary>
+        private sealed class RecordParser
+        {
+            /// <summary>
+            /// Scores decoded before they are counted, as Phred+33 characters (the form the histogram counts, that of
+            /// a FASTQ quality line); small enough to stay in the first-level cache.
+            /// </summary>
+            private const int BatchSize = 4096;
 
-            while (reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd))
+            private readonly LineChunkReader _reader;
+            private readonly byte[] _buffer;
+            private readonly QualityHistogram _histogram;
+            private readonly long _stopAt;
+            private readonly byte[] _batch = new byte[BatchSize];
+            private int _pending;           // scores in the batch, not counted yet
+            private bool _inRecord;
+            private bool _inHeader;
+            private int _position;          // scores so far in the current record, pending ones included
+            private PartialScore _token;    // a score cut by the end of a chunk, continued in the next one
+            private long _endOffset = -1;
+
+            public RecordParser(LineChunkReader reader, QualityHistogram histogram, long stopAt)
             {
-                if ((++chunksSinceCheck & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                _reader = reader;
+                _buffer = reader.Buffer;
+                _histogram = histogram;
+                _stopAt = stopAt;
+            }
 
-                if (lineStart)
+            public long Records { get; private set; }
+
+            /// <summary>Reads to the end of the data or of the byte range; returns the file offset where it stopped.</summary>
+            public long ReadAll(CancellationToken cancellationToken)
+            {
+                long chunks = 0;
+                while (_reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd))
                 {
-                    inHeader = count > 0 && buffer[offset] == (byte)'>';
-                    if (inHeader)
-                    {
-                        if (inRecord) { histogram.AddRead(position); records++; }
-                        if (stopAt != long.MaxValue && reader.OffsetOf(offset) >= stopAt)
-                        {
-                            endOffset = reader.OffsetOf(offset);
-                            inRecord = false;
-                            break; // the next byte range starts with this record
-                        }
-                        inRecord = true;
-                        position = 0;
-                    }
+                    if ((++chunks & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                    if (lineStart && !StartLine(offset, count)) return _endOffset;
+                    if (_inHeader || !_inRecord) continue;
+                    ScoreChunk(offset, count, lineEnd);
+                    if (lineEnd && !_token.IsEmpty) EndToken();
                 }
-                if (inHeader || !inRecord) continue;
+                EndRecord();
+                return _reader.OffsetOf(_reader.WindowEnd);
+            }
 
-                long line = reader.LineNumber;
-                int shift = histogram.Shift;
-                long[] countsArray = histogram.Counts;
-                fixed (byte* bytes = &buffer[0])
+            /// <summary>A header line ends the record before it and starts one; false when the byte range ends there.</summary>
+            private bool StartLine(int offset, int count)
+            {
+                _inHeader = count > 0 && _buffer[offset] == (byte)'>';
+                if (!_inHeader) return true;
+                EndRecord();
+                if (_stopAt != long.MaxValue && _reader.OffsetOf(offset) >= _stopAt)
+                {
+                    _endOffset = _reader.OffsetOf(offset);
+                    return false; // the next byte range starts with this record
+                }
+                _inRecord = true;
+                _position = 0;
+                return true;
+            }
+
+            private void EndRecord()
+            {
+                if (!_inRecord) return;
+                CountBatch();
+                _histogram.AddRead(_position);
+                Records++;
+                _inRecord = false;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private unsafe void ScoreChunk(int offset, int count, bool lineEnd)
+            {
+                fixed (byte* bytes = &_buffer[0])
                 {
                     byte* p = bytes + offset;
                     byte* end = p + count;
-                    if (digits == 0 && !negative && shift == 0)
+                    while (p < end)
                     {
-                        // Fast path for the usual layout, one- or two-digit scores separated by single spaces, at
-                        // exact positions: whole tokens at a time instead of a state machine per byte. Anything
-                        // else (tabs, the last token of a line, three digits, errors, binned positions of very long
-                        // reads) falls through to the general loop below, which starts from the same state.
-                        fixed (long* counts = &countsArray[0])
-                        {
-                            // Exact positions (the usual case): walk the columns with a pointer.
-                            long* column = counts + (long)position * QualityHistogram.ScoreCount;
-                            long* lastColumn = counts + (long)limit * QualityHistogram.ScoreCount;
-                            while (p + 3 <= end && column < lastColumn)
-                            {
-                                uint d0 = (uint)(p[0] - '0');
-                                if (d0 > 9)
-                                {
-                                    if (p[0] != (byte)' ') break;
-                                    p++;
-                                    continue;
-                                }
-                                uint d1 = (uint)(p[1] - '0');
-                                int score;
-                                if (d1 > 9)
-                                {
-                                    if (p[1] != (byte)' ') break;
-                                    score = (int)d0;
-                                    p += 2;
-                                }
-                                else
-                                {
-                                    score = (int)(d0 * 10 + d1);
-                                    if (p[2] != (byte)' ' || score > QualityHistogram.MaxScore) break;
-                                    p += 3;
-                                }
-                                column[score]++;
-                                column += QualityHistogram.ScoreCount;
-                            }
-                            position = (int)((column - counts) / QualityHistogram.ScoreCount);
-                        }
+                        if (_token.IsEmpty) p = CountSimpleScores(p, end, lineEnd);
+                        if (p < end) p = DecodeScore(p, end);
                     }
-                    for (; p < end; p++)
-                    {
-                        uint digit = (uint)(*p - '0');
-                        if (digit <= 9)
-                        {
-                            // Digits are counted rather than the value capped: cheaper, and 20-digit tokens cannot wrap around.
-                            value = value * 10 + (int)digit;
-                            digits++;
-                            continue;
-                        }
-                        byte b = *p;
-                        if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == 11 || b == 12)
-                        {
-                            if (digits != 0 && digits <= 2 && !negative && position < limit)
-                            {
-                                // The common case: a one- or two-digit score (always <= 99).
-                                if (value <= QualityHistogram.MaxScore)
-                                {
-                                    countsArray[(position >> shift) * QualityHistogram.ScoreCount + value]++;
-                                    position++;
-                                    value = 0; digits = 0;
-                                    continue;
-                                }
-                            }
-                            if (digits != 0 || negative)
-                            {
-                                EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, digits, negative, line, records);
-                                value = 0; digits = 0; negative = false;
-                            }
-                            continue;
-                        }
-                        if (b == (byte)'-' && digits == 0 && !negative)
-                        {
-                            negative = true;
-                            continue;
-                        }
-                        throw new QualityFormatException(line, FastqReader.Describe(b) + " in a score: scores must be whole numbers separated by white space", records);
-                    }
-                }
-                if (lineEnd && (digits != 0 || negative))
-                {
-                    EmitChecked(ref position, ref limit, ref shift, ref countsArray, histogram, value, digits, negative, line, records);
-                    value = 0; digits = 0; negative = false;
                 }
             }
 
-            if (inRecord) { histogram.AddRead(position); records++; }
-            if (endOffset < 0) endOffset = reader.OffsetOf(reader.WindowEnd);
-            return records;
+            /// <summary>
+            /// The usual layout (see <see cref="SimpleScores"/>) counted straight from the text; returns where it
+            /// stopped, at anything else, which <see cref="DecodeScore"/> reads from there.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private unsafe byte* CountSimpleScores(byte* p, byte* end, bool lineEnd)
+            {
+                if (_pending != 0) CountBatch(); // the batch holds the positions just before _position
+                var scores = new SimpleScores(p, end, lineEnd);
+                _position += _histogram.CountFrom(ref scores, _position);
+                return scores.Next;
+            }
+
+            /// <summary>
+            /// Reads bytes one at a time up to the end of the next score (white space after it) or of the chunk, where
+            /// a score of a long line may be cut; returns where it got to.
+            /// </summary>
+            private unsafe byte* DecodeScore(byte* p, byte* end)
+            {
+                PartialScore token = _token;
+                for (; p < end; p++)
+                {
+                    uint digit = (uint)(*p - '0');
+                    if (digit <= 9)
+                    {
+                        // Digits are counted rather than the value capped: cheaper, and 20-digit tokens cannot wrap around.
+                        token.Value = token.Value * 10 + (int)digit;
+                        token.Digits++;
+                        continue;
+                    }
+                    byte b = *p;
+                    if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == 11 || b == 12)
+                    {
+                        if (token.IsEmpty) continue;
+                        _token = token;
+                        EndToken();
+                        return p + 1;
+                    }
+                    if (b != (byte)'-' || !token.IsEmpty)
+                        throw Error(FastqReader.Describe(b) + " in a score: scores must be whole numbers separated by white space");
+                    token.Negative = true;
+                }
+                _token = token;
+                return p;
+            }
+
+            /// <summary>The score in <see cref="_token"/> is complete: checked, and into the batch.</summary>
+            private void EndToken()
+            {
+                PartialScore token = _token;
+                _token = default;
+                if (token.Digits == 0) throw Error("'-' is not a score");
+                if (token.Negative) throw Error("negative score -" + token.Value + " (scores are 0..93)");
+                if (token.Digits > 9 || token.Value > QualityHistogram.MaxScore)
+                    throw Error("score " + (token.Digits > 9 ? "of " + token.Digits + " digits" : token.Value.ToString()) + " is above 93, the highest Phred score");
+                if (_pending == BatchSize) CountBatch();
+                _batch[_pending++] = (byte)(token.Value + 33);
+                _position++;
+            }
+
+            /// <summary>Counts the decoded scores, which lie at the record's positions just before <see cref="_position"/>.</summary>
+            private unsafe void CountBatch()
+            {
+                if (_pending == 0) return;
+                int counted;
+                fixed (byte* scores = &_batch[0])
+                {
+                    counted = _histogram.CountCharacters(scores, _pending, _position - _pending, 0);
+                }
+                if (counted != _pending) throw new InvalidOperationException("A decoded score is outside 0..93.");
+                _pending = 0;
+            }
+
+            /// <summary>A defect on the reader's current line, after the records read so far.</summary>
+            private QualityFormatException Error(string message) => new QualityFormatException(_reader.LineNumber, message, Records);
         }
 
-        private static void EmitChecked(ref int position, ref int limit, ref int shift, ref long[] counts, QualityHistogram histogram,
-            int value, int digits, bool negative, long line, long records)
+        /// <summary>
+        /// Scores in the usual layout, one or two digits separated by single spaces, decoded from text one at a time
+        /// for <see cref="QualityHistogram.CountFrom"/>. At a line's end the end of the text ends its last score;
+        /// otherwise a score there may go on in the next chunk. It stops at anything else (a tab, three digits, a
+        /// defect), before it.
+        /// </summary>
+        private unsafe struct SimpleScores : IScoreSource
         {
-            if (digits == 0) throw new QualityFormatException(line, "'-' is not a score", records);
-            if (negative) throw new QualityFormatException(line, "negative score -" + value + " (scores are 0..93)", records);
-            if (digits > 9 || value > QualityHistogram.MaxScore) throw new QualityFormatException(line, "score " + (digits > 9 ? "of " + digits + " digits" : value.ToString()) + " is above 93, the highest Phred score", records);
-            if (position >= limit)
+            private byte* _p;
+            private readonly byte* _end;
+            private readonly bool _lineEnd;
+
+            public SimpleScores(byte* text, byte* end, bool lineEnd)
             {
-                histogram.EnsureLength(position + 1);
-                shift = histogram.Shift;
-                counts = histogram.Counts;
-                limit = histogram.ColumnCapacity << shift;
+                _p = text;
+                _end = end;
+                _lineEnd = lineEnd;
             }
-            counts[(position >> shift) * QualityHistogram.ScoreCount + value]++;
-            position++;
+
+            /// <summary>Where decoding stopped.</summary>
+            public byte* Next => _p;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public bool TryNext(out int score)
+            {
+                byte* p = _p;
+                while (p + 3 <= _end)
+                {
+                    uint d0 = (uint)(p[0] - '0');
+                    if (d0 > 9)
+                    {
+                        if (p[0] != (byte)' ') break;
+                        p++;
+                        continue;
+                    }
+                    uint d1 = (uint)(p[1] - '0');
+                    if (d1 > 9)
+                    {
+                        if (p[1] != (byte)' ') break;
+                        score = (int)d0;
+                        _p = p + 2;
+                        return true;
+                    }
+                    uint two = d0 * 10 + d1;
+                    if (p[2] != (byte)' ' || two > QualityHistogram.MaxScore) break;
+                    score = (int)two;
+                    _p = p + 3;
+                    return true;
+                }
+                _p = p;
+                return TryLast(out score);
+            }
+
+            /// <summary>The line's last score when it is all that is left: one or two digits.</summary>
+            private bool TryLast(out int score)
+            {
+                score = 0;
+                long left = _end - _p;
+                if (!_lineEnd || left < 1 || left > 2) return false;
+                uint d0 = (uint)(_p[0] - '0');
+                if (d0 > 9) return false;
+                if (left == 2)
+                {
+                    uint d1 = (uint)(_p[1] - '0');
+                    if (d1 > 9 || d0 * 10 + d1 > QualityHistogram.MaxScore) return false;
+                    d0 = d0 * 10 + d1;
+                }
+                score = (int)d0;
+                _p = _end;
+                return true;
+            }
+        }
+
+        /// <summary>A score being read: its value so far, how many digits, and whether a '-' came first.</summary>
+        private struct PartialScore
+        {
+            public int Value;
+            public int Digits;
+            public bool Negative;
+
+            public bool IsEmpty => Digits == 0 && !Negative;
         }
     }
 }

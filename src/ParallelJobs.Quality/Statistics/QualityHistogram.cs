@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using ParallelJobs.Scanning;
 
 namespace ParallelJobs.Statistics
 {
@@ -21,17 +23,23 @@ namespace ParallelJobs.Statistics
         /// <summary>Exact positions up to this many; longer reads are binned so that at most this many columns exist.</summary>
         public const int MaxColumns = 4096;
 
-        // Flat [column * ScoreCount + score]; long so that no realistic amount of data overflows.
-        internal long[] Counts = new long[16 * ScoreCount];
-        internal int Shift;
+        // Flat [column * ScoreCount + score]; long so that no realistic amount of data overflows. Only this class
+        // writes it: parsers hand over runs of quality characters (CountCharacters, TryCountCharacters).
+        private long[] _counts = new long[16 * ScoreCount];
+        // log2 of the bin width.
+        private int _shift;
 
         public long ReadCount { get; private set; }
         public long BaseCount { get; private set; }
         /// <summary>Shortest read (0 when there are no reads).</summary>
         public int MinLength => ReadCount == 0 ? 0 : _minLength;
         public int MaxLength { get; private set; }
-        public int BinWidth => 1 << Shift;
-        internal int ColumnCapacity => Counts.Length / ScoreCount;
+        public int BinWidth => 1 << _shift;
+
+        /// <summary>True while every column is one position (no read has been long enough to bin them).</summary>
+        internal bool HasExactPositions => _shift == 0;
+
+        private int ColumnCapacity => _counts.Length / ScoreCount;
 
         private int _minLength = int.MaxValue;
 
@@ -39,15 +47,15 @@ namespace ParallelJobs.Statistics
         public void EnsureLength(int length)
         {
             if (length <= 0) return;
-            while (((length - 1) >> Shift) >= MaxColumns) Coarsen();
-            int needed = ((length - 1) >> Shift) + 1;
+            while (((length - 1) >> _shift) >= MaxColumns) Coarsen();
+            int needed = ((length - 1) >> _shift) + 1;
             if (needed > ColumnCapacity)
             {
                 int capacity = Math.Min(MaxColumns, Math.Max(needed, ColumnCapacity * 2));
                 var grown = RetainedArrays<long>.Rent(capacity * ScoreCount);
-                Array.Copy(Counts, grown, Counts.Length);
-                var old = Counts;
-                Counts = grown;
+                Array.Copy(_counts, grown, _counts.Length);
+                var old = _counts;
+                _counts = grown;
                 if (old.Length >= RetainedMinimumColumns * ScoreCount) RetainedArrays<long>.Return(old);
             }
         }
@@ -66,15 +74,178 @@ namespace ParallelJobs.Statistics
         {
             if ((uint)score > MaxScore) throw new ArgumentOutOfRangeException(nameof(score));
             EnsureLength(position + 1);
-            Counts[(position >> Shift) * ScoreCount + score]++;
+            _counts[(position >> _shift) * ScoreCount + score]++;
+        }
+
+        /// <summary>Adds <paramref name="count"/> occurrences of one score at a 0-based position (for tests of huge counts).</summary>
+        internal void AddScore(int position, int score, long count)
+        {
+            if ((uint)score > MaxScore) throw new ArgumentOutOfRangeException(nameof(score));
+            if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+            EnsureLength(position + 1);
+            _counts[(position >> _shift) * ScoreCount + score] += count;
+        }
+
+        /// <summary>
+        /// Counts a run of one read's quality as Phred+33 characters: <paramref name="characters"/>[i] − 33 is the
+        /// score at 0-based position <paramref name="position"/> + i. Makes room as needed. Stops before the first
+        /// character whose score lies outside <paramref name="lowestScore"/>..93 and returns how many it counted:
+        /// <paramref name="count"/> when all of them were.
+        /// </summary>
+        internal unsafe int CountCharacters(byte* characters, int count, int position, int lowestScore)
+        {
+            if (count <= 0) return 0;
+            EnsureLength(position + count);
+            fixed (long* counts = &_counts[0])
+            {
+                // Exact positions and nothing wrong (the usual case): one vector scan, then only loads and increments.
+                if (_shift == 0 && ByteScan.AllWithin(characters, count, 33 + lowestScore, out _))
+                {
+                    CountUnchecked(characters, count, counts + (long)position * ScoreCount - 33);
+                    return count;
+                }
+                uint span = (uint)(MaxScore - lowestScore);
+                int shift = _shift;
+                byte* p = characters;
+                byte* end = characters + count;
+                for (; p < end; p++, position++)
+                {
+                    int score = *p - 33;
+                    if ((uint)(score - lowestScore) > span) break;
+                    counts[(long)(position >> shift) * ScoreCount + score]++;
+                }
+                return (int)(p - characters);
+            }
+        }
+
+        /// <summary>
+        /// Counts scores pulled from <paramref name="source"/> at positions <paramref name="position"/>, +1, … until
+        /// it has no more; returns how many. Makes room as needed. A struct source is compiled into this loop, so
+        /// a parser's decoding and this counting run as one loop without the parser seeing the counts.
+        /// </summary>
+        internal unsafe int CountFrom<TSource>(ref TSource source, int position) where TSource : struct, IScoreSource
+        {
+            int start = position;
+            TSource local = source;
+            while (true)
+            {
+                long limit = (long)ColumnCapacity << _shift;
+                if (position >= limit)
+                {
+                    // Room for one more position only when the source has one: growing further could bin too early.
+                    if (!local.TryNext(out int score)) break;
+                    AddScore(position++, score);
+                    continue;
+                }
+                fixed (long* counts = &_counts[0])
+                {
+                    position = _shift == 0
+                        ? CountExact(local, position, counts, (int)limit, out local)
+                        : CountBinned(local, position, counts, limit, _shift, out local);
+                }
+                if (position < limit) break; // the source has no more
+            }
+            source = local;
+            return position - start;
+        }
+
+        /// <summary>
+        /// Exact positions: a pointer walks the columns. Stops when the source ends or the columns do. The source
+        /// comes by value, a local the JIT keeps in registers, and goes back through <paramref name="after"/>.
+        /// </summary>
+        private static unsafe int CountExact<TSource>(TSource source, int position, long* counts, int columns, out TSource after)
+            where TSource : struct, IScoreSource
+        {
+            long* column = counts + (long)position * ScoreCount;
+            long* last = counts + (long)columns * ScoreCount;
+            while (column < last && source.TryNext(out int score))
+            {
+                if ((uint)score > MaxScore) throw BadSourceScore(score);
+                column[score]++;
+                column += ScoreCount;
+            }
+            after = source;
+            return (int)((column - counts) / ScoreCount);
+        }
+
+        /// <summary>Bins of several positions: as <see cref="CountExact"/>, up to position <paramref name="limit"/>.</summary>
+        private static unsafe int CountBinned<TSource>(TSource source, int position, long* counts, long limit, int shift, out TSource after)
+            where TSource : struct, IScoreSource
+        {
+            while (position < limit && source.TryNext(out int score))
+            {
+                if ((uint)score > MaxScore) throw BadSourceScore(score);
+                counts[(long)(position >> shift) * ScoreCount + score]++;
+                position++;
+            }
+            after = source;
+            return position;
+        }
+
+        private static InvalidOperationException BadSourceScore(int score) =>
+            new InvalidOperationException("A score source gave " + score + ", outside 0.." + MaxScore + ".");
+
+        /// <summary>
+        /// Counts the Phred+33 quality characters of a whole read, positions 0..count−1, when the columns hold
+        /// them as they are (exact positions, room for all) and every character is a score of at least
+        /// <paramref name="lowestScore"/>: true. Otherwise counts nothing and returns false, and the caller takes
+        /// the general way (<see cref="CountCharacters"/>). The check is one vector scan, so the counting loop is
+        /// nothing but loads and increments.
+        /// </summary>
+        internal unsafe bool TryCountCharacters(byte* characters, int count, int lowestScore)
+        {
+            if (_shift != 0 || count > ColumnCapacity || !ByteScan.AllWithin(characters, count, 33 + lowestScore, out _)) return false;
+            fixed (long* counts = &_counts[0])
+            {
+                CountUnchecked(characters, count, counts - 33);
+            }
+            return true;
+        }
+
+        /// <summary>column[p[i]]++ for column i: four at a time, since one increment per byte is the floor and the loop's own bookkeeping is shared.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void CountUnchecked(byte* p, int count, long* column)
+        {
+            const int S = ScoreCount;
+            byte* stop = p + count;
+            for (; p + 4 <= stop; p += 4, column += 4 * S)
+            {
+                column[p[0]]++;
+                column[S + p[1]]++;
+                column[2 * S + p[2]]++;
+                column[3 * S + p[3]]++;
+            }
+            for (; p < stop; p++, column += S) column[*p]++;
+        }
+
+        /// <summary>
+        /// The lowest and highest score that occur anywhere; false (both -1) when the histogram holds no score.
+        /// From the counts rather than per byte while parsing, which keeps the parsers' loops short.
+        /// </summary>
+        internal bool TryGetScoreRange(out int lowest, out int highest)
+        {
+            lowest = highest = -1;
+            int columns = Math.Min(ColumnCount, ColumnCapacity);
+            for (int score = 0; score < ScoreCount && lowest < 0; score++)
+                if (Occurs(score, columns)) lowest = score;
+            for (int score = MaxScore; score >= 0 && highest < 0; score--)
+                if (Occurs(score, columns)) highest = score;
+            return lowest >= 0;
+        }
+
+        private bool Occurs(int score, int columns)
+        {
+            for (int column = 0; column < columns; column++)
+                if (_counts[column * ScoreCount + score] != 0) return true;
+            return false;
         }
 
         /// <summary>Count of a score in a column (a bin of <see cref="BinWidth"/> positions).</summary>
         public long GetCount(int column, int score) =>
-            column < ColumnCapacity ? Counts[column * ScoreCount + score] : 0;
+            column < ColumnCapacity ? _counts[column * ScoreCount + score] : 0;
 
         /// <summary>Number of columns that hold data: ceil(MaxLength / BinWidth).</summary>
-        public int ColumnCount => MaxLength == 0 ? 0 : ((MaxLength - 1) >> Shift) + 1;
+        public int ColumnCount => MaxLength == 0 ? 0 : ((MaxLength - 1) >> _shift) + 1;
 
         /// <summary>Adds another histogram. scoreShift is subtracted from its scores (31 turns Phred+33 indexes into Phred+64 scores).</summary>
         public void Add(QualityHistogram other, int scoreShift = 0)
@@ -84,12 +255,12 @@ namespace ParallelJobs.Statistics
             {
                 return;
             }
-            while (Shift < other.Shift) Coarsen();
+            while (_shift < other._shift) Coarsen();
             EnsureLength(other.MaxLength);
-            int extraShift = Shift - other.Shift;
+            int extraShift = _shift - other._shift;
             int columns = Math.Min(other.ColumnCapacity, other.ColumnCount);
-            long[] source = other.Counts;
-            long[] target = Counts;
+            long[] source = other._counts;
+            long[] target = _counts;
             for (int column = 0; column < columns; column++)
             {
                 int from = column * ScoreCount;
@@ -111,8 +282,8 @@ namespace ParallelJobs.Statistics
         /// </summary>
         internal void Release()
         {
-            var old = Counts;
-            Counts = new long[16 * ScoreCount];
+            var old = _counts;
+            _counts = new long[16 * ScoreCount];
             Clear();
             if (old.Length >= RetainedMinimumColumns * ScoreCount) RetainedArrays<long>.Return(old);
         }
@@ -123,8 +294,8 @@ namespace ParallelJobs.Statistics
         /// <summary>Empties the histogram for reuse by the next file, keeping its storage.</summary>
         public void Clear()
         {
-            Array.Clear(Counts, 0, Counts.Length);
-            Shift = 0;
+            Array.Clear(_counts, 0, _counts.Length);
+            _shift = 0;
             ReadCount = 0;
             BaseCount = 0;
             MaxLength = 0;
@@ -139,7 +310,7 @@ namespace ParallelJobs.Statistics
             for (int column = 0; column < columns; column++)
             {
                 int from = column * ScoreCount;
-                for (int score = 1; score < ScoreCount; score++) sum += score * Counts[from + score];
+                for (int score = 1; score < ScoreCount; score++) sum += score * _counts[from + score];
             }
             return sum;
         }
@@ -155,11 +326,11 @@ namespace ParallelJobs.Statistics
             scoreSum = 0;
             for (int c = 0; c < columns; c++)
             {
-                var row = PositionStatistics.FromCounts(Counts, c * ScoreCount, ScoreCount, out long sum);
+                var row = PositionStatistics.FromCounts(_counts, c * ScoreCount, ScoreCount, out long sum);
                 scoreSum += sum;
                 row.Name = name;
-                row.Position = (c << Shift) + 1;
-                row.EndPosition = Math.Min((c + 1) << Shift, MaxLength);
+                row.Position = (c << _shift) + 1;
+                row.EndPosition = Math.Min((c + 1) << _shift, MaxLength);
                 rows[c] = row;
             }
             return rows;
@@ -170,7 +341,7 @@ namespace ParallelJobs.Statistics
         private void Coarsen()
         {
             int columns = ColumnCapacity;
-            long[] counts = Counts;
+            long[] counts = _counts;
             for (int j = 0; j < columns; j++)
             {
                 int to = j * ScoreCount;
@@ -184,7 +355,14 @@ namespace ParallelJobs.Statistics
                     counts[to + s] = sum;
                 }
             }
-            Shift++;
+            _shift++;
         }
+    }
+
+    /// <summary>Scores of one read, handed out in order (see <see cref="QualityHistogram.CountFrom"/>).</summary>
+    internal interface IScoreSource
+    {
+        /// <summary>The next score, 0..93; false when the source has no more.</summary>
+        bool TryNext(out int score);
     }
 }

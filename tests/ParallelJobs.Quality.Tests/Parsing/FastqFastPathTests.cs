@@ -92,6 +92,17 @@ public sealed class FastqFastPathTests
         Assert.Equal(Parse(data, 1 << 20, fastPath: false, null), Parse(data, 1 << 20, fastPath: true, null), (a, b) => a == b || Same(a, b));
     }
 
+    [Fact]
+    public void APlusLineWithoutTheTitlesOwnCarriageReturnDoesNotRepeatIt()
+    {
+        // The second title is "r1\r" (a '\r' of its own before the CRLF); "+r1" then a CRLF repeats only "r1".
+        byte[] data = Encoding.ASCII.GetBytes("@r0\nACGT\n+\nIIII\n@r1\r\r\nACGT\r\n+r1\r\nIIII\r\n@r2\nACGT\n+\nIIII\n");
+        var lineByLine = Parse(data, 1 << 20, fastPath: false, null);
+        Assert.Equal(7, lineByLine.ErrorLine);
+        Assert.Contains("does not repeat the title", lineByLine.ErrorMessage);
+        Assert.Equal(lineByLine, Parse(data, 1 << 20, fastPath: true, null), (a, b) => a == b || Same(a, b));
+    }
+
     private static bool Same(Outcome a, Outcome b) =>
         a.ErrorLine == b.ErrorLine && a.ErrorMessage == b.ErrorMessage && a.ErrorRecords == b.ErrorRecords
         && a.Reads == b.Reads && a.Bases == b.Bases && a.MaxLength == b.MaxLength && a.Records == b.Records

@@ -1,6 +1,6 @@
 using System.Numerics;
 using ParallelJobs.Quality;
-using ParallelJobs.Parsing;
+using ParallelJobs.Scanning;
 
 namespace ParallelJobs.Quality.Tests.Parsing;
 
@@ -43,7 +43,7 @@ public sealed unsafe class FastqScanPrimitiveTests
                     int expected = FirstOutside(data, low);
                     fixed (byte* p = data)
                     {
-                        bool within = FastqReader.AllWithin(p, length, low, out byte* outside);
+                        bool within = ByteScan.AllWithin(p, length, low, out byte* outside);
                         Assert.Equal(expected < 0, within);
                         if (!within)
                         {
@@ -74,7 +74,7 @@ public sealed unsafe class FastqScanPrimitiveTests
                     {
                         if (from > length) continue;
                         int expected = Array.IndexOf(data, (byte)'\n', from);
-                        Assert.Equal(expected, FastqReader.IndexOfNewline(p, from, length));
+                        Assert.Equal(expected, ByteScan.IndexOfNewline(p, from, length));
                     }
                 }
             }
@@ -94,7 +94,7 @@ public sealed unsafe class FastqScanPrimitiveTests
                 if (differ >= 0) y[differ] ^= 0x20;
                 fixed (byte* px = x)
                 fixed (byte* py = y)
-                    Assert.Equal(differ < 0, FastqReader.SameBytes(px, py, length));
+                    Assert.Equal(differ < 0, ByteScan.SameBytes(px, py, length));
             }
         }
     }

@@ -112,7 +112,7 @@ public class QualityStatisticsTests
                 int occurring = random.Next(1, 8);
                 for (int i = 0; i < occurring; i++) counts[random.Next(QualityHistogram.ScoreCount)] = Math.Max(1, (long)(random.NextDouble() * scale));
                 var histogram = new QualityHistogram();
-                Array.Copy(counts, histogram.Counts, counts.Length);
+                for (int s = 0; s < counts.Length; s++) histogram.AddScore(0, s, counts[s]);
                 histogram.AddRead(1);
                 var row = histogram.ToPositions("x", out long sum)[0];
                 string context = $"scale {scale}, trial {trial}: {string.Join(",", counts.Select((c, s) => (c, s)).Where(x => x.c != 0).Select(x => x.s + "x" + x.c))}";
