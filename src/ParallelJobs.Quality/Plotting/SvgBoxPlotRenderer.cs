@@ -98,26 +98,65 @@ namespace ParallelJobs.Plotting
             {
                 throw new ArgumentNullException(nameof(distribution));
             }
-            var groups = GroupsFor(distribution, out int span);
-            string title = PlotTitle.Format(distribution.Name, groups);
-
-            double plotLeft = MarginLeft;
-            double plotTop = MarginTop;
-            double plotWidth = Width - MarginLeft - MarginRight;
-            double plotHeight = Height - MarginTop - MarginBottom;
-            double plotBottom = plotTop + plotHeight;
-
-            double highest = groups.Select(g => Math.Max(g.Mean, Math.Max(g.Percentile90, g.UpperQuartile))).DefaultIfEmpty(0).Max();
-            double top = QualityAxis.Top(highest);
-            var yScale = new LinearScale(QualityAxis.Bottom, top, plotBottom, plotTop);
-
-            int first = groups.Select(g => g.Start).DefaultIfEmpty(1).Min();
-            int last = Math.Max(first, PositionGrouping.LastPosition(distribution.Positions));
-            var xScale = new LinearScale(first - 0.5, last + 0.5, plotLeft, plotLeft + plotWidth);
-            double slotPixels = plotWidth * span / (last - first + 1.0);
-            double boxWidth = Math.Max(1, Math.Min(slotPixels * 0.7, 40));
-
+            var layout = LayOut(distribution);
             var svg = new StringBuilder();
+            AppendOpening(svg, layout, x, y);
+            // Bands first, so everything else is drawn over them.
+            AppendBands(svg, layout);
+            AppendGrid(svg, layout);
+            AppendBoxes(svg, layout);
+            AppendMeanLine(svg, layout);
+            AppendAxes(svg, layout);
+            AppendTickLabels(svg, layout);
+            AppendLabels(svg, layout);
+            AppendKey(svg, layout.Left, Height - 12);
+            svg.Append("</svg>\n");
+            return svg.ToString();
+        }
+
+        /// <summary>Where everything of one plot goes: the plot area, the scales, the groups and the ticks.</summary>
+        private sealed class PlotLayout
+        {
+            public IReadOnlyList<PositionGroup> Groups = Array.Empty<PositionGroup>();
+            public int Span;
+            public string Title = "";
+            public double Left, Top, Width, Height;
+            public double Bottom => Top + Height;
+            /// <summary>The highest score on the y axis.</summary>
+            public double TopScore;
+            public LinearScale XScale = null!, YScale = null!;
+            public double BoxWidth;
+            public IReadOnlyList<double> XTicks = Array.Empty<double>(), YTicks = Array.Empty<double>();
+        }
+
+        private PlotLayout LayOut(QualityDistribution distribution)
+        {
+            var layout = new PlotLayout
+            {
+                Left = MarginLeft,
+                Top = MarginTop,
+                Width = Width - MarginLeft - MarginRight,
+                Height = Height - MarginTop - MarginBottom,
+            };
+            layout.Groups = GroupsFor(distribution, out layout.Span);
+            layout.Title = PlotTitle.Format(distribution.Name, layout.Groups);
+
+            double highest = layout.Groups.Select(g => Math.Max(g.Mean, Math.Max(g.Percentile90, g.UpperQuartile))).DefaultIfEmpty(0).Max();
+            layout.TopScore = QualityAxis.Top(highest);
+            layout.YScale = new LinearScale(QualityAxis.Bottom, layout.TopScore, layout.Bottom, layout.Top);
+            layout.YTicks = AxisTicks.Compute(QualityAxis.Bottom, layout.TopScore, Math.Max(2, (int)(layout.Height / 40)), 1);
+
+            int first = layout.Groups.Select(g => g.Start).DefaultIfEmpty(1).Min();
+            int last = Math.Max(first, PositionGrouping.LastPosition(distribution.Positions));
+            layout.XScale = new LinearScale(first - 0.5, last + 0.5, layout.Left, layout.Left + layout.Width);
+            layout.XTicks = AxisTicks.Compute(first, last, Math.Max(2, (int)(layout.Width / 70)), 1).Where(t => t >= first).ToList();
+            double slotPixels = layout.Width * layout.Span / (last - first + 1.0);
+            layout.BoxWidth = Math.Max(1, Math.Min(slotPixels * 0.7, 40));
+            return layout;
+        }
+
+        private void AppendOpening(StringBuilder svg, PlotLayout layout, double x, double y)
+        {
             svg.Append("<svg xmlns=\"http://www.w3.org/2000/svg\"");
             if (x != 0 || y != 0)
             {
@@ -126,96 +165,120 @@ namespace ParallelJobs.Plotting
             svg.Append(" width=\"").Append(Width).Append("\" height=\"").Append(Height)
                .Append("\" viewBox=\"0 0 ").Append(Width).Append(' ').Append(Height)
                .Append("\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"")
-               .Append(MarkupText.Escape(title)).Append("\">\n");
-            svg.Append("<title>").Append(MarkupText.Escape(title)).Append("</title>\n");
+               .Append(MarkupText.Escape(layout.Title)).Append("\">\n");
+            svg.Append("<title>").Append(MarkupText.Escape(layout.Title)).Append("</title>\n");
             svg.Append("<rect x=\"0\" y=\"0\" width=\"").Append(Width).Append("\" height=\"").Append(Height).Append("\" fill=\"").Append(Background).Append("\"/>\n");
+        }
 
-            // Bands first, so everything else is drawn over them.
+        private static void AppendBands(StringBuilder svg, PlotLayout layout)
+        {
             svg.Append("<g class=\"bands\" shape-rendering=\"crispEdges\">\n");
-            AppendBand(svg, yScale, QualityAxis.Bottom, QualityBandScheme.PoorBelow, QualityBandScheme.PoorFill, plotLeft, plotWidth, "poor");
-            AppendBand(svg, yScale, QualityBandScheme.PoorBelow, QualityBandScheme.GoodAbove, QualityBandScheme.ReasonableFill, plotLeft, plotWidth, "reasonable");
-            AppendBand(svg, yScale, QualityBandScheme.GoodAbove, top, QualityBandScheme.GoodFill, plotLeft, plotWidth, "good");
+            AppendBand(svg, layout, QualityAxis.Bottom, QualityBandScheme.PoorBelow, QualityBandScheme.PoorFill, "poor");
+            AppendBand(svg, layout, QualityBandScheme.PoorBelow, QualityBandScheme.GoodAbove, QualityBandScheme.ReasonableFill, "reasonable");
+            AppendBand(svg, layout, QualityBandScheme.GoodAbove, layout.TopScore, QualityBandScheme.GoodFill, "good");
             svg.Append("</g>\n");
+        }
 
-            var yTicks = AxisTicks.Compute(QualityAxis.Bottom, top, Math.Max(2, (int)(plotHeight / 40)), 1);
+        private static void AppendGrid(StringBuilder svg, PlotLayout layout)
+        {
             svg.Append("<g class=\"grid\" stroke=\"#000000\" stroke-opacity=\"0.12\" shape-rendering=\"crispEdges\">\n");
-            foreach (double tick in yTicks)
+            foreach (double tick in layout.YTicks)
             {
-                AppendLine(svg, plotLeft, yScale.Map(tick), plotLeft + plotWidth, yScale.Map(tick), null, 1);
+                AppendLine(svg, layout.Left, layout.YScale.Map(tick), layout.Left + layout.Width, layout.YScale.Map(tick), null, 1);
             }
             svg.Append("</g>\n");
+        }
 
+        private static void AppendBoxes(StringBuilder svg, PlotLayout layout)
+        {
             svg.Append("<g class=\"boxes\">\n");
-            foreach (var group in groups)
+            foreach (var group in layout.Groups)
             {
-                double cx = xScale.Map(group.Center);
-                double half = boxWidth / 2;
-                svg.Append("<g><title>").Append(MarkupText.Escape(PositionLabel(group))).Append(": mean ").Append(F(group.Mean))
-                   .Append(", median ").Append(F(group.Median)).Append(", quartiles ").Append(F(group.LowerQuartile)).Append('-').Append(F(group.UpperQuartile))
-                   .Append(", 10-90% ").Append(F(group.Percentile10)).Append('-').Append(F(group.Percentile90)).Append("</title>");
-                AppendLine(svg, cx, yScale.Map(group.Percentile10), cx, yScale.Map(group.Percentile90), WhiskerStroke, 1);
-                AppendLine(svg, cx - half / 2, yScale.Map(group.Percentile10), cx + half / 2, yScale.Map(group.Percentile10), WhiskerStroke, 1);
-                AppendLine(svg, cx - half / 2, yScale.Map(group.Percentile90), cx + half / 2, yScale.Map(group.Percentile90), WhiskerStroke, 1);
-                double boxTop = yScale.Map(group.UpperQuartile);
-                double boxHeight = Math.Max(1, yScale.Map(group.LowerQuartile) - boxTop);
-                svg.Append("<rect x=\"").Append(F(cx - half)).Append("\" y=\"").Append(F(boxTop)).Append("\" width=\"").Append(F(boxWidth))
-                   .Append("\" height=\"").Append(F(boxHeight)).Append("\" fill=\"").Append(BoxFill).Append("\" stroke=\"").Append(BoxStroke)
-                   .Append("\" stroke-width=\"").Append(boxWidth >= 6 ? "1" : "0").Append("\"/>");
-                AppendLine(svg, cx - half, yScale.Map(group.Median), cx + half, yScale.Map(group.Median), MedianStroke, 2);
-                svg.Append("</g>\n");
+                AppendBox(svg, layout, group);
             }
             svg.Append("</g>\n");
+        }
 
-            if (groups.Count > 0)
+        /// <summary>One group: a tooltip, whiskers from the 10th to the 90th percentile, the quartile box and the median.</summary>
+        private static void AppendBox(StringBuilder svg, PlotLayout layout, PositionGroup group)
+        {
+            var yScale = layout.YScale;
+            double cx = layout.XScale.Map(group.Center);
+            double half = layout.BoxWidth / 2;
+            svg.Append("<g><title>").Append(MarkupText.Escape(PositionLabel(group))).Append(": mean ").Append(F(group.Mean))
+               .Append(", median ").Append(F(group.Median)).Append(", quartiles ").Append(F(group.LowerQuartile)).Append('-').Append(F(group.UpperQuartile))
+               .Append(", 10-90% ").Append(F(group.Percentile10)).Append('-').Append(F(group.Percentile90)).Append("</title>");
+            AppendLine(svg, cx, yScale.Map(group.Percentile10), cx, yScale.Map(group.Percentile90), WhiskerStroke, 1);
+            AppendLine(svg, cx - half / 2, yScale.Map(group.Percentile10), cx + half / 2, yScale.Map(group.Percentile10), WhiskerStroke, 1);
+            AppendLine(svg, cx - half / 2, yScale.Map(group.Percentile90), cx + half / 2, yScale.Map(group.Percentile90), WhiskerStroke, 1);
+            double boxTop = yScale.Map(group.UpperQuartile);
+            double boxHeight = Math.Max(1, yScale.Map(group.LowerQuartile) - boxTop);
+            svg.Append("<rect x=\"").Append(F(cx - half)).Append("\" y=\"").Append(F(boxTop)).Append("\" width=\"").Append(F(layout.BoxWidth))
+               .Append("\" height=\"").Append(F(boxHeight)).Append("\" fill=\"").Append(BoxFill).Append("\" stroke=\"").Append(BoxStroke)
+               .Append("\" stroke-width=\"").Append(layout.BoxWidth >= 6 ? "1" : "0").Append("\"/>");
+            AppendLine(svg, cx - half, yScale.Map(group.Median), cx + half, yScale.Map(group.Median), MedianStroke, 2);
+            svg.Append("</g>\n");
+        }
+
+        /// <summary>The mean across the boxes (a dot as well when there is one group), or "no data".</summary>
+        private static void AppendMeanLine(StringBuilder svg, PlotLayout layout)
+        {
+            var groups = layout.Groups;
+            if (groups.Count == 0)
             {
-                svg.Append("<polyline class=\"mean\" fill=\"none\" stroke=\"").Append(MeanStroke).Append("\" stroke-width=\"2.5\" stroke-linejoin=\"round\" points=\"");
-                svg.Append(string.Join(" ", groups.Select(g => F(xScale.Map(g.Center)) + "," + F(yScale.Map(g.Mean)))));
-                svg.Append("\"/>\n");
-                if (groups.Count == 1)
-                {
-                    svg.Append("<circle cx=\"").Append(F(xScale.Map(groups[0].Center))).Append("\" cy=\"").Append(F(yScale.Map(groups[0].Mean)))
-                       .Append("\" r=\"4\" fill=\"").Append(MeanStroke).Append("\"/>\n");
-                }
-            }
-            else
-            {
-                svg.Append("<text x=\"").Append(F(plotLeft + plotWidth / 2)).Append("\" y=\"").Append(F(plotTop + plotHeight / 2))
+                svg.Append("<text x=\"").Append(F(layout.Left + layout.Width / 2)).Append("\" y=\"").Append(F(layout.Top + layout.Height / 2))
                    .Append("\" text-anchor=\"middle\" font-size=\"16\">no data</text>\n");
+                return;
             }
+            svg.Append("<polyline class=\"mean\" fill=\"none\" stroke=\"").Append(MeanStroke).Append("\" stroke-width=\"2.5\" stroke-linejoin=\"round\" points=\"");
+            svg.Append(string.Join(" ", groups.Select(g => F(layout.XScale.Map(g.Center)) + "," + F(layout.YScale.Map(g.Mean)))));
+            svg.Append("\"/>\n");
+            if (groups.Count == 1)
+            {
+                svg.Append("<circle cx=\"").Append(F(layout.XScale.Map(groups[0].Center))).Append("\" cy=\"").Append(F(layout.YScale.Map(groups[0].Mean)))
+                   .Append("\" r=\"4\" fill=\"").Append(MeanStroke).Append("\"/>\n");
+            }
+        }
 
-            // Axes, ticks and labels.
+        private static void AppendAxes(StringBuilder svg, PlotLayout layout)
+        {
+            double left = layout.Left, bottom = layout.Bottom;
             svg.Append("<g class=\"axes\" stroke=\"#000000\" shape-rendering=\"crispEdges\">\n");
-            AppendLine(svg, plotLeft, plotTop, plotLeft, plotBottom, null, 1);
-            AppendLine(svg, plotLeft, plotBottom, plotLeft + plotWidth, plotBottom, null, 1);
-            foreach (double tick in yTicks)
+            AppendLine(svg, left, layout.Top, left, bottom, null, 1);
+            AppendLine(svg, left, bottom, left + layout.Width, bottom, null, 1);
+            foreach (double tick in layout.YTicks)
             {
-                AppendLine(svg, plotLeft - 5, yScale.Map(tick), plotLeft, yScale.Map(tick), null, 1);
+                AppendLine(svg, left - 5, layout.YScale.Map(tick), left, layout.YScale.Map(tick), null, 1);
             }
-            var xTicks = AxisTicks.Compute(first, last, Math.Max(2, (int)(plotWidth / 70)), 1).Where(t => t >= first).ToList();
-            foreach (double tick in xTicks)
+            foreach (double tick in layout.XTicks)
             {
-                AppendLine(svg, xScale.Map(tick), plotBottom, xScale.Map(tick), plotBottom + 5, null, 1);
-            }
-            svg.Append("</g>\n");
-            svg.Append("<g class=\"tick-labels\" fill=\"#000000\">\n");
-            foreach (double tick in yTicks)
-            {
-                AppendText(svg, plotLeft - 8, yScale.Map(tick) + 4, "end", FormatTick(tick));
-            }
-            foreach (double tick in xTicks)
-            {
-                AppendText(svg, xScale.Map(tick), plotBottom + 18, "middle", FormatTick(tick));
+                AppendLine(svg, layout.XScale.Map(tick), bottom, layout.XScale.Map(tick), bottom + 5, null, 1);
             }
             svg.Append("</g>\n");
+        }
 
+        private static void AppendTickLabels(StringBuilder svg, PlotLayout layout)
+        {
+            svg.Append("<g class=\"tick-labels\" fill=\"#000000\">\n");
+            foreach (double tick in layout.YTicks)
+            {
+                AppendText(svg, layout.Left - 8, layout.YScale.Map(tick) + 4, "end", FormatTick(tick));
+            }
+            foreach (double tick in layout.XTicks)
+            {
+                AppendText(svg, layout.XScale.Map(tick), layout.Bottom + 18, "middle", FormatTick(tick));
+            }
+            svg.Append("</g>\n");
+        }
+
+        /// <summary>The title and the two axis labels.</summary>
+        private void AppendLabels(StringBuilder svg, PlotLayout layout)
+        {
             svg.Append("<text class=\"title\" x=\"").Append(F(Width / 2.0)).Append("\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">")
-               .Append(MarkupText.Escape(title)).Append("</text>\n");
-            svg.Append("<text class=\"x-label\" x=\"").Append(F(plotLeft + plotWidth / 2)).Append("\" y=\"").Append(F(plotBottom + 36))
-               .Append("\" text-anchor=\"middle\">").Append(MarkupText.Escape(PositionGrouping.AxisLabel(span))).Append("</text>\n");
-            svg.Append("<text class=\"y-label\" transform=\"translate(16,").Append(F(plotTop + plotHeight / 2)).Append(") rotate(-90)\" text-anchor=\"middle\">Quality</text>\n");
-            AppendKey(svg, plotLeft, Height - 12);
-            svg.Append("</svg>\n");
-            return svg.ToString();
+               .Append(MarkupText.Escape(layout.Title)).Append("</text>\n");
+            svg.Append("<text class=\"x-label\" x=\"").Append(F(layout.Left + layout.Width / 2)).Append("\" y=\"").Append(F(layout.Bottom + 36))
+               .Append("\" text-anchor=\"middle\">").Append(MarkupText.Escape(PositionGrouping.AxisLabel(layout.Span))).Append("</text>\n");
+            svg.Append("<text class=\"y-label\" transform=\"translate(16,").Append(F(layout.Top + layout.Height / 2)).Append(") rotate(-90)\" text-anchor=\"middle\">Quality</text>\n");
         }
 
         private static void AppendKey(StringBuilder svg, double x, double y)
@@ -233,12 +296,12 @@ namespace ParallelJobs.Plotting
             svg.Append("</g>\n");
         }
 
-        private static void AppendBand(StringBuilder svg, LinearScale yScale, double from, double to, string fill, double left, double width, string name)
+        private static void AppendBand(StringBuilder svg, PlotLayout layout, double from, double to, string fill, string name)
         {
-            double upper = yScale.Map(to);
-            double lower = yScale.Map(from);
-            svg.Append("<rect class=\"band-").Append(name).Append("\" x=\"").Append(F(left)).Append("\" y=\"").Append(F(upper))
-               .Append("\" width=\"").Append(F(width)).Append("\" height=\"").Append(F(lower - upper)).Append("\" fill=\"").Append(fill).Append("\"/>\n");
+            double upper = layout.YScale.Map(to);
+            double lower = layout.YScale.Map(from);
+            svg.Append("<rect class=\"band-").Append(name).Append("\" x=\"").Append(F(layout.Left)).Append("\" y=\"").Append(F(upper))
+               .Append("\" width=\"").Append(F(layout.Width)).Append("\" height=\"").Append(F(lower - upper)).Append("\" fill=\"").Append(fill).Append("\"/>\n");
         }
 
         private static void AppendLine(StringBuilder svg, double x1, double y1, double x2, double y2, string? stroke, double strokeWidth)

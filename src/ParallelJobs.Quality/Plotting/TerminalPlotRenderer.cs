@@ -31,6 +31,22 @@ namespace ParallelJobs.Plotting
         /// <summary>One plot of all the distributions: one series alone is the seed's plot; several are overlaid with a legend.</summary>
         public IReadOnlyList<string> Render(IReadOnlyList<QualityDistribution> distributions, TerminalPlotOptions options)
         {
+            Validate(distributions, options);
+            var layout = LayOut(distributions, options);
+            var canvas = Draw(layout, options.UseColor);
+            var lines = new List<string>(options.Height);
+            lines.Add(Center(Truncate(layout.Title, layout.Width), layout.Width));
+            lines.Add("Quality");
+            AppendPlotRows(lines, layout, canvas, options.UseColor);
+            AppendXAxis(lines, layout);
+            lines.Add(new string(' ', layout.Gutter) + Center(Truncate(PositionGrouping.AxisLabel(layout.Span), layout.PlotWidth), layout.PlotWidth));
+            lines.Add(BandKey(options.UseColor));
+            lines.AddRange(layout.Legend);
+            return lines;
+        }
+
+        private static void Validate(IReadOnlyList<QualityDistribution> distributions, TerminalPlotOptions options)
+        {
             if (distributions == null || distributions.Count == 0 || distributions.Any(d => d == null))
             {
                 throw new ArgumentException("At least one quality distribution is needed, and none may be null.", nameof(distributions));
@@ -47,84 +63,131 @@ namespace ParallelJobs.Plotting
             {
                 throw new ArgumentOutOfRangeException(nameof(options), options.Height, "A terminal plot needs at least " + TerminalPlotOptions.MinimumHeight + " lines.");
             }
+        }
 
-            int width = options.Width;
+        /// <summary>
+        /// Where everything goes, in characters: the y labels' gutter, the plot's rows and columns, the grouped
+        /// series, the scales and the legend.
+        /// </summary>
+        private sealed class PlotLayout
+        {
+            public int Width;
+            public string Title = "";
+            /// <summary>The highest score on the y axis.</summary>
+            public double TopScore;
+            public int LabelWidth;
+            /// <summary>Columns left of the plot: the y labels, a space and the axis.</summary>
+            public int Gutter;
+            public int PlotWidth;
+            public int PlotRows;
+            public int Span;
+            public int FirstPosition, LastPosition;
+            public List<IReadOnlyList<PositionGroup>> Series = new List<IReadOnlyList<PositionGroup>>();
+            public List<string> Legend = new List<string>();
+            public LinearScale XScale = null!, YScale = null!;
+        }
+
+        private static PlotLayout LayOut(IReadOnlyList<QualityDistribution> distributions, TerminalPlotOptions options)
+        {
+            var layout = new PlotLayout { Width = options.Width };
             bool overlay = distributions.Count > 1;
-            int lastPosition = distributions.Max(d => PositionGrouping.LastPosition(d.Positions));
+            layout.LastPosition = distributions.Max(d => PositionGrouping.LastPosition(d.Positions));
             int binWidth = distributions.Max(d => Math.Max(1, d.BinWidth));
             // A group's mean never exceeds the highest row mean, so the axis can be fixed before grouping.
             double highest = distributions.SelectMany(d => d.Positions).Where(p => p != null && !double.IsNaN(p.Mean))
                 .Select(p => p.Mean).DefaultIfEmpty(0).Max();
-            double top = QualityAxis.Top(highest);
+            layout.TopScore = QualityAxis.Top(highest);
 
-            int labelWidth = FormatNumber(top).Length;
-            int gutter = labelWidth + 2;
-            int plotWidth = width - gutter - 1;
-            int span = PositionGrouping.ChooseSpan(lastPosition, binWidth, plotWidth);
-            var series = distributions.Select(d => PositionGrouping.Group(d.Positions, span)).ToList();
+            layout.LabelWidth = FormatNumber(layout.TopScore).Length;
+            layout.Gutter = layout.LabelWidth + 2;
+            layout.PlotWidth = layout.Width - layout.Gutter - 1;
+            layout.Span = PositionGrouping.ChooseSpan(layout.LastPosition, binWidth, layout.PlotWidth);
+            layout.Series = distributions.Select(d => PositionGrouping.Group(d.Positions, layout.Span)).ToList();
+            layout.Title = overlay ? OverlayTitle : PlotTitle.Format(Printable(distributions[0].Name), layout.Series[0]);
 
-            var legend = overlay ? LegendLines(distributions, series, width) : new List<string>();
-            int plotRows = options.Height - 6 - legend.Count;
-            if (plotRows < 3)
+            if (overlay) layout.Legend = LegendLines(distributions, layout.Series, layout.Width);
+            layout.PlotRows = options.Height - 6 - layout.Legend.Count;
+            if (layout.PlotRows < 3)
             {
                 throw new ArgumentOutOfRangeException(nameof(options), options.Height,
-                    "The legend of " + distributions.Count + " series needs " + legend.Count + " lines; the plot needs a height of at least " + (9 + legend.Count) + ".");
+                    "The legend of " + distributions.Count + " series needs " + layout.Legend.Count + " lines; the plot needs a height of at least " + (9 + layout.Legend.Count) + ".");
             }
 
-            var yScale = new LinearScale(QualityAxis.Bottom, top, plotRows - 1, 0);
-            int firstPosition = series.SelectMany(s => s).Select(g => g.Start).DefaultIfEmpty(1).Min();
-            var xScale = new LinearScale(firstPosition, Math.Max(firstPosition, lastPosition), 0, plotWidth - 1);
+            layout.YScale = new LinearScale(QualityAxis.Bottom, layout.TopScore, layout.PlotRows - 1, 0);
+            layout.FirstPosition = layout.Series.SelectMany(s => s).Select(g => g.Start).DefaultIfEmpty(1).Min();
+            layout.XScale = new LinearScale(layout.FirstPosition, Math.Max(layout.FirstPosition, layout.LastPosition), 0, layout.PlotWidth - 1);
+            return layout;
+        }
 
-            var cells = new char[plotRows][];
-            var colors = new string?[plotRows][];
-            for (int r = 0; r < plotRows; r++)
+        /// <summary>The plot area's characters and their colours (null: none).</summary>
+        private sealed class Canvas
+        {
+            public Canvas(int rows, int columns)
             {
-                cells[r] = Enumerable.Repeat(' ', plotWidth).ToArray();
-                colors[r] = new string?[plotWidth];
-            }
-
-            foreach (double limit in new[] { QualityBandScheme.PoorBelow, QualityBandScheme.GoodAbove })
-            {
-                int row = RowOf(yScale, limit, plotRows);
-                for (int c = 0; c < plotWidth; c += 2)
+                Cells = new char[rows][];
+                Colors = new string?[rows][];
+                for (int r = 0; r < rows; r++)
                 {
-                    cells[row][c] = BandLimitMark;
+                    Cells[r] = Enumerable.Repeat(' ', columns).ToArray();
+                    Colors[r] = new string?[columns];
                 }
             }
 
-            for (int s = 0; s < series.Count; s++)
+            public char[][] Cells { get; }
+            public string?[][] Colors { get; }
+        }
+
+        /// <summary>The band limits as dotted rows, then each series with its marker.</summary>
+        private static Canvas Draw(PlotLayout layout, bool useColor)
+        {
+            var canvas = new Canvas(layout.PlotRows, layout.PlotWidth);
+            foreach (double limit in new[] { QualityBandScheme.PoorBelow, QualityBandScheme.GoodAbove })
             {
-                DrawSeries(series[s], SeriesMarkers[s % SeriesMarkers.Length], xScale, yScale, cells, colors, options.UseColor);
+                int row = RowOf(layout.YScale, limit, layout.PlotRows);
+                for (int c = 0; c < layout.PlotWidth; c += 2)
+                {
+                    canvas.Cells[row][c] = BandLimitMark;
+                }
             }
-
-            var lines = new List<string>(options.Height);
-            string title = overlay ? OverlayTitle : PlotTitle.Format(Printable(distributions[0].Name), series[0]);
-            lines.Add(Center(Truncate(title, width), width));
-            lines.Add("Quality");
-
-            var yTicks = YTickRows(yScale, top, plotRows);
-            for (int r = 0; r < plotRows; r++)
+            for (int s = 0; s < layout.Series.Count; s++)
             {
-                var line = new StringBuilder(width + 32);
-                line.Append((yTicks.TryGetValue(r, out string? label) ? label : "").PadLeft(labelWidth)).Append(' ');
-                QualityBand rowBand = QualityBandScheme.Classify(yScale.Invert(r));
-                AppendColored(line, yTicks.ContainsKey(r) ? '+' : '|', options.UseColor ? QualityBandScheme.AnsiColor(rowBand) : null);
-                AppendCells(line, cells[r], colors[r]);
+                DrawSeries(layout.Series[s], SeriesMarkers[s % SeriesMarkers.Length], layout.XScale, layout.YScale, canvas.Cells, canvas.Colors, useColor);
+            }
+            return canvas;
+        }
+
+        /// <summary>Each plot row: its y label where a tick falls, the axis coloured as the row's band, the cells.</summary>
+        private static void AppendPlotRows(List<string> lines, PlotLayout layout, Canvas canvas, bool useColor)
+        {
+            var yTicks = YTickRows(layout.YScale, layout.TopScore, layout.PlotRows);
+            for (int r = 0; r < layout.PlotRows; r++)
+            {
+                var line = new StringBuilder(layout.Width + 32);
+                line.Append((yTicks.TryGetValue(r, out string? label) ? label : "").PadLeft(layout.LabelWidth)).Append(' ');
+                QualityBand rowBand = QualityBandScheme.Classify(layout.YScale.Invert(r));
+                AppendColored(line, yTicks.ContainsKey(r) ? '+' : '|', useColor ? QualityBandScheme.AnsiColor(rowBand) : null);
+                AppendCells(line, canvas.Cells[r], canvas.Colors[r]);
                 lines.Add(line.ToString());
             }
+        }
 
-            var xTicks = AxisTicks.Compute(firstPosition, Math.Max(firstPosition, lastPosition), Math.Max(2, plotWidth / 10), 1)
-                .Where(t => t >= firstPosition).ToList();
-            var axis = new StringBuilder(new string(' ', gutter - 1) + "+" + new string('-', plotWidth));
-            var tickLabels = new StringBuilder(new string(' ', width));
+        /// <summary>The x axis with a '+' at each tick, and under it the tick labels that do not overlap the one before.</summary>
+        private static void AppendXAxis(List<string> lines, PlotLayout layout)
+        {
+            int first = layout.FirstPosition;
+            int gutter = layout.Gutter;
+            var xTicks = AxisTicks.Compute(first, Math.Max(first, layout.LastPosition), Math.Max(2, layout.PlotWidth / 10), 1)
+                .Where(t => t >= first).ToList();
+            var axis = new StringBuilder(new string(' ', gutter - 1) + "+" + new string('-', layout.PlotWidth));
+            var tickLabels = new StringBuilder(new string(' ', layout.Width));
             int previousEnd = -1;
             foreach (double tick in xTicks)
             {
-                int column = (int)Math.Round(xScale.Map(tick));
+                int column = (int)Math.Round(layout.XScale.Map(tick));
                 axis[gutter + column] = '+';
                 string text = FormatNumber(tick);
                 int start = gutter + column - text.Length / 2;
-                start = Math.Max(gutter - 1, Math.Min(start, width - text.Length));
+                start = Math.Max(gutter - 1, Math.Min(start, layout.Width - text.Length));
                 if (start <= previousEnd + 1)
                 {
                     continue;
@@ -137,10 +200,6 @@ namespace ParallelJobs.Plotting
             }
             lines.Add(axis.ToString());
             lines.Add(tickLabels.ToString().TrimEnd());
-            lines.Add(new string(' ', gutter) + Center(Truncate(PositionGrouping.AxisLabel(span), plotWidth), plotWidth));
-            lines.Add(BandKey(options.UseColor));
-            lines.AddRange(legend);
-            return lines;
         }
 
         private static void DrawSeries(IReadOnlyList<PositionGroup> groups, char marker, LinearScale xScale, LinearScale yScale,
