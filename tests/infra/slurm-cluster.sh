@@ -8,6 +8,9 @@
 #   tests/infra/slurm-cluster.sh stop     cancel every job, then stop exactly the daemons this script started
 #   tests/infra/slurm-cluster.sh status   say which daemons run and what sinfo reports (exit 0 when usable)
 #   tests/infra/slurm-cluster.sh env      print the environment lines (the same as the file <state>/env)
+#   tests/infra/slurm-cluster.sh stop-slurmd | start-slurmd
+#                                         stop or start the node daemon alone (running tasks survive it:
+#                                         slurmstepd keeps them), for tests of a node daemon that goes away
 #
 # Clients find the cluster through SLURM_CONF: `. <state>/env` or `eval "$(slurm-cluster.sh env)"`.
 # The tests read SLURM_CONF, or <state>/slurm.conf when SLURM_CONF is unset.
@@ -266,10 +269,26 @@ cmd_status() {
     return $ok
 }
 
+cmd_stop_slurmd() {
+    take_lock
+    stop_one "$STATE/slurmd.pid" slurmd
+}
+
+cmd_start_slurmd() {
+    take_lock
+    live_pid "$STATE/slurmctld.pid" slurmctld >/dev/null || die "slurmctld is not running: use start"
+    start_slurmd
+    local state
+    state=$(wait_for_node)
+    log "node $NODE is $state"
+}
+
 case "${1:-}" in
     start) cmd_start ;;
+    stop-slurmd) cmd_stop_slurmd ;;
+    start-slurmd) cmd_start_slurmd ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
     env) [ -f "$ENV_FILE" ] && cat "$ENV_FILE" || printf 'export SLURM_CONF=%s\n' "$CONF" ;;
-    *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|env|stop-slurmd|start-slurmd" >&2; exit 2 ;;
 esac

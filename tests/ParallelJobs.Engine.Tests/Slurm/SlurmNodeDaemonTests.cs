@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using ParallelJobs.Slurm;
+
+namespace ParallelJobs.Engine.Tests.Slurm;
+
+/// <summary>Runs alone: it stops the test cluster's slurmd, which other Slurm tests would feel.</summary>
+[CollectionDefinition(nameof(SlurmNodeDaemonCollection), DisableParallelization = true)]
+public sealed class SlurmNodeDaemonCollection
+{
+}
+
+/// <summary>slurmd stopped and started again while a run's tasks run: the tasks survive and every result arrives.</summary>
+[Collection(nameof(SlurmNodeDaemonCollection))]
+public sealed class SlurmNodeDaemonTests
+{
+    [Fact]
+    public void ARunSurvivesItsNodeDaemonStoppedAndStartedAgain()
+    {
+        string conf = SlurmTestCluster.Require();
+        string script = Path.Combine(RepositoryPaths.Root, "tests", "infra", "slurm-cluster.sh");
+        using var temp = new TempDir();
+        using var run = SlurmRunTests.NewRun(conf, temp, throttle: 2);
+        for (int i = 0; i < 6; i++) run.Add($"sleep 1; echo done {i}");
+        run.CompleteAdding();
+
+        bool stopped = false;
+        DateTime stoppedAt = default, startedAt = default;
+        try
+        {
+            var results = SlurmRunTests.Drain(run, onEvent: e =>
+            {
+                if (e.Kind != SlurmRunEventKind.CommandStarted || stopped) return;
+                int slurmd = int.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(conf)!, "slurmd.pid")).Trim());
+                stopped = true;
+                Cluster(script, conf, "stop-slurmd");
+                stoppedAt = DateTime.Now;
+                Assert.False(File.Exists($"/proc/{slurmd}/stat"), "slurmd still runs");
+                // The tasks run on under slurmstepd meanwhile, and write their records.
+                Thread.Sleep(3000);
+                startedAt = DateTime.Now;
+                Cluster(script, conf, "start-slurmd");
+            });
+
+            Assert.True(stopped);
+            Assert.Contains(results, r => r.Result.EndTime > stoppedAt && r.Result.EndTime < startedAt);
+            Assert.Equal(6, results.Count);
+            Assert.All(results, r =>
+            {
+                Assert.Equal(CommandStatus.Succeeded, r.Result.Status);
+                Assert.Equal(new[] { "done " + r.Result.Index }, r.Result.Output);
+            });
+        }
+        finally
+        {
+            if (stopped) Cluster(script, conf, "start-slurmd");
+        }
+    }
+
+    private static void Cluster(string script, string conf, string command)
+    {
+        var psi = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true };
+        psi.ArgumentList.Add(script);
+        psi.ArgumentList.Add(command);
+        psi.Environment["PARALLELJOBS_SLURM_STATE"] = Path.GetDirectoryName(conf)!;
+        using var p = Process.Start(psi)!;
+        string error = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(120_000), $"slurm-cluster.sh {command} did not end");
+        Assert.True(p.ExitCode == 0, $"slurm-cluster.sh {command} failed: {error}");
+    }
+}
