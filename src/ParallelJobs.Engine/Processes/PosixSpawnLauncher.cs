@@ -293,17 +293,18 @@ namespace ParallelJobs.Processes
             public void Dispose() => Marshal.FreeHGlobal(_block);
         }
 
-        /// <summary>A child started by posix_spawn: waited for on its own thread, stopped by its process group.</summary>
+        /// <summary>A child started by posix_spawn: waited for by a <see cref="ChildWaiters"/> thread, stopped by its process group.</summary>
         private sealed class SpawnedProcess : ILaunchedProcess
         {
             private readonly int _pid;
-            private readonly long? _startTime;
-            private readonly string[] _pipeLinks;
+            private readonly AnonymousPipeServerStream _stdoutPipe;
+            private readonly AnonymousPipeServerStream _stderrPipe;
             private readonly PipeReader _stdout;
             private readonly PipeReader _stderr;
             private readonly AnonymousPipeServerStream _wake;
             private readonly TaskCompletionSource<ProcessExit> _exited = new TaskCompletionSource<ProcessExit>(TaskCreationOptions.RunContinuationsAsynchronously);
             private readonly object _reapGate = new object();
+            private string[]? _pipeLinks;
             private bool _reaped;
             private int _disposed;
 
@@ -311,20 +312,11 @@ namespace ParallelJobs.Processes
             {
                 _pid = pid;
                 _wake = wake;
+                _stdoutPipe = stdout;
+                _stderrPipe = stderr;
                 _stdout = new PipeReader(stdout, wake.ClientSafePipeHandle);
                 _stderr = new PipeReader(stderr, wake.ClientSafePipeHandle);
-                if (UnixNative.IsLinux && ProcFs.Available)
-                {
-                    // Read before the waiter can reap it: the start time tells this child from a later process given the same PID.
-                    _startTime = ProcFs.Read(pid)?.StartTime;
-                    _pipeLinks = new[] { PipeLink(stdout), PipeLink(stderr) }.Where(l => l != null).Select(l => l!).ToArray();
-                }
-                else
-                {
-                    _pipeLinks = Array.Empty<string>();
-                }
-                var waiter = new Thread(WaitForExit, 256 * 1024) { IsBackground = true, Name = "ParallelJobs wait " + pid.ToString(CultureInfo.InvariantCulture) };
-                waiter.Start();
+                ChildWaiters.Wait(WaitForExit);
             }
 
             public int Id => _pid;
@@ -332,10 +324,46 @@ namespace ParallelJobs.Processes
             public Stream StandardError => _stderr;
             public Task<ProcessExit> Exited => _exited.Task;
 
+            /// <summary>
+            /// The "pipe:[inode]" names of the output pipes (Linux), found when first needed: while the run
+            /// still reads the pipes (a stop, the end of the drain period). Kept from then on, for what
+            /// stops the processes left holding them after the result.
+            /// </summary>
+            private string[] PipeLinks()
+            {
+                var links = Volatile.Read(ref _pipeLinks);
+                if (links != null) return links;
+                if (!UnixNative.IsLinux || !ProcFs.Available) return Array.Empty<string>();
+                var found = new List<string>(2);
+                foreach (var pipe in new[] { _stdoutPipe, _stderrPipe })
+                {
+                    var link = PipeLink(pipe);
+                    if (link != null) found.Add(link);
+                }
+                links = found.ToArray();
+                // Only a complete answer is kept: a pipe already closed may have been the other one's holder's only link.
+                if (links.Length == 2) Volatile.Write(ref _pipeLinks, links);
+                return links;
+            }
+
             private static string? PipeLink(AnonymousPipeServerStream pipe)
             {
-                var link = UnixNative.TryReadLink("/proc/self/fd/" + pipe.SafePipeHandle.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture));
-                return link != null && link.StartsWith("pipe:", StringComparison.Ordinal) ? link : null;
+                // Held while read, so the descriptor cannot be closed and its number given to another file meanwhile.
+                bool added = false;
+                SafePipeHandle? handle = null;
+                try
+                {
+                    handle = pipe.SafePipeHandle;
+                    handle.DangerousAddRef(ref added);
+                    var link = UnixNative.TryReadLink("/proc/self/fd/" + handle.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture));
+                    return link != null && link.StartsWith("pipe:", StringComparison.Ordinal) ? link : null;
+                }
+                catch (ObjectDisposedException) { return null; }
+                catch (InvalidOperationException) { return null; }
+                finally
+                {
+                    if (added) handle!.DangerousRelease();
+                }
             }
 
             private void WaitForExit()
@@ -379,9 +407,16 @@ namespace ParallelJobs.Processes
                 // else's. Once reaped, only the output pipes (unique while anyone holds them) lead safely
                 // to what it left running; where there is no /proc to follow them, nothing is stopped then.
                 int? root;
-                lock (_reapGate) root = _reaped ? (int?)null : _pid;
-                if (UnixNative.IsLinux && ProcFs.Available)
-                    ProcessTreeKiller.StopLinux(root, _startTime, root, _pipeLinks, grace);
+                long? startTime = null;
+                bool linux = UnixNative.IsLinux && ProcFs.Available;
+                lock (_reapGate)
+                {
+                    root = _reaped ? (int?)null : _pid;
+                    // Read while it cannot be reaped: the start time tells this child from a later process with its PID.
+                    if (root.HasValue && linux) startTime = ProcFs.Read(_pid)?.StartTime;
+                }
+                if (linux)
+                    ProcessTreeKiller.StopLinux(root, startTime, root, PipeLinks(), grace);
                 else if (root.HasValue)
                     ProcessTreeKiller.StopGroup(root.Value, grace);
             }
@@ -400,8 +435,9 @@ namespace ParallelJobs.Processes
 
             public IReadOnlyList<int> OutputHolders()
             {
-                if (_pipeLinks.Length == 0) return Array.Empty<int>();
-                return ProcFs.HoldersOf(_pipeLinks, ProcFs.Snapshot()).Select(p => p.Pid).Where(p => p != _pid).OrderBy(p => p).ToArray();
+                var links = PipeLinks();
+                if (links.Length == 0) return Array.Empty<int>();
+                return ProcFs.HoldersOf(links, ProcFs.Snapshot()).Select(p => p.Pid).Where(p => p != _pid).OrderBy(p => p).ToArray();
             }
 
             public void Dispose()
@@ -412,6 +448,56 @@ namespace ParallelJobs.Processes
                 var wakeRead = _wake.ClientSafePipeHandle;
                 _wake.Dispose();
                 wakeRead.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Threads that wait for children, reused: starting a thread for every command cost more than the
+        /// rest of its start. A thread whose child has ended takes the next waiting job, and one left idle
+        /// for ten seconds ends, so their number follows how many commands run at once.
+        /// </summary>
+        private static class ChildWaiters
+        {
+            private static readonly object Gate = new object();
+            private static readonly Queue<Action> Jobs = new Queue<Action>();
+            private static int _idle;
+            private static int _woken;
+
+            public static void Wait(Action job)
+            {
+                lock (Gate)
+                {
+                    Jobs.Enqueue(job);
+                    // An idle thread not already woken for another job takes it.
+                    if (_idle > _woken)
+                    {
+                        _woken++;
+                        Monitor.Pulse(Gate);
+                        return;
+                    }
+                }
+                new Thread(Run, 256 * 1024) { IsBackground = true, Name = "ParallelJobs child waiter" }.Start();
+            }
+
+            private static void Run()
+            {
+                while (true)
+                {
+                    Action job;
+                    lock (Gate)
+                    {
+                        while (Jobs.Count == 0)
+                        {
+                            _idle++;
+                            bool woken = Monitor.Wait(Gate, TimeSpan.FromSeconds(10));
+                            _idle--;
+                            if (woken) _woken--;
+                            else if (Jobs.Count == 0) return;
+                        }
+                        job = Jobs.Dequeue();
+                    }
+                    job();
+                }
             }
         }
 
