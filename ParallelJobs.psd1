@@ -20,6 +20,9 @@
         'Show-QualityPlot'
         'Export-QualityPlot'
         'Get-QualityDistribution'
+        'Export-QualityDistribution'
+        'Import-QualityDistribution'
+        'Merge-QualityDistribution'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,4 +1,5 @@
 using System;
+using ParallelJobs.Statistics;
 
 namespace ParallelJobs
 {
@@ -35,6 +36,49 @@ namespace ParallelJobs
         public int[] Slots { get; internal set; } = Array.Empty<int>();
         public TimeSpan Duration { get; internal set; }
         public string[] Files { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// The per-position score counts the rows were computed from: what Export-QualityDistribution saves and
+        /// Merge-QualityDistribution adds (rows cannot be added exactly; counts can).
+        /// </summary>
+        internal QualityCounts Counts { get; set; } = QualityCounts.Empty;
+
+        /// <summary>
+        /// The counts behind the rows, or an ArgumentException naming the distribution when it has none that match
+        /// its totals (only possible for a distribution made by hand from rows, as some tests do).
+        /// </summary>
+        internal QualityCounts RequireCounts()
+        {
+            if (Counts.ReadCount != ReadCount || Counts.BaseCount != BaseCount || Counts.MaxLength != MaxLength)
+                throw new ArgumentException("The quality distribution '" + Name + "' carries no score counts to save or merge (it was not computed by Get-QualityDistribution).");
+            return Counts;
+        }
+
+        /// <summary>True when FASTQ files with different offsets were read (then <see cref="PhredOffset"/> is null), as opposed to only .qual files.</summary>
+        internal bool PhredOffsetsDisagree { get; set; }
+
+        /// <summary>
+        /// A distribution whose summary (counts, lengths, rows, mean) is computed from a histogram; the caller
+        /// sets what describes the inputs (files, offset, slots, time).
+        /// </summary>
+        internal static QualityDistribution FromHistogram(string name, string path, QualityHistogram histogram)
+        {
+            long bases = histogram.BaseCount;
+            PositionQuality[] positions = histogram.ToPositions(name, out long scoreSum);
+            return new QualityDistribution
+            {
+                Name = name,
+                Path = path,
+                ReadCount = histogram.ReadCount,
+                BaseCount = bases,
+                MinLength = histogram.MinLength,
+                MaxLength = histogram.MaxLength,
+                MeanQuality = bases == 0 ? 0 : (double)scoreSum / bases,
+                BinWidth = histogram.BinWidth,
+                Positions = positions,
+                Counts = QualityCounts.From(histogram),
+            };
+        }
 
         public override string ToString() => Name;
     }

@@ -13,9 +13,12 @@ public sealed class PublicSurfaceTests : IClassFixture<ModuleAssembly>
 
     private static readonly string[] Cmdlets =
     {
+        "ParallelJobs.Commands.ExportQualityDistributionCommand",
         "ParallelJobs.Commands.ExportQualityPlotCommand",
         "ParallelJobs.Commands.GetParallelSlotCommand",
         "ParallelJobs.Commands.GetQualityDistributionCommand",
+        "ParallelJobs.Commands.ImportQualityDistributionCommand",
+        "ParallelJobs.Commands.MergeQualityDistributionCommand",
         "ParallelJobs.Commands.ReceiveSlotOutputCommand",
         "ParallelJobs.Commands.ShowQualityPlotCommand",
         "ParallelJobs.Commands.StartParallelCommandCommand",

@@ -110,31 +110,20 @@ namespace ParallelJobs.Quality
 
         private QualityDistribution ToDistribution(int processId)
         {
-            long bases = _histogram.BaseCount;
             var slots = new int[_slots.Count];
             _slots.CopyTo(slots);
             long ticks = _startTimestamp == long.MaxValue || _endTimestamp < _startTimestamp ? 0 : _endTimestamp - _startTimestamp;
-            PositionQuality[] positions = _histogram.ToPositions(Name, out long scoreSum);
-            return new QualityDistribution
-            {
-                Name = Name,
-                Path = Path,
-                FileCount = _fileCount,
-                FailedFileCount = _failedFileCount,
-                ReadCount = _histogram.ReadCount,
-                BaseCount = bases,
-                MinLength = _histogram.MinLength,
-                MaxLength = _histogram.MaxLength,
-                MeanQuality = bases == 0 ? 0 : (double)scoreSum / bases,
-                PhredOffset = _phredOffset,
-                BinWidth = _histogram.BinWidth,
-                Positions = positions,
-                ProcessId = processId,
-                Slot = _firstSlot < 0 ? 0 : _firstSlot,
-                Slots = slots,
-                Duration = TimeSpan.FromSeconds(ticks / (double)Stopwatch.Frequency),
-                Files = _files.ToArray(),
-            };
+            var distribution = QualityDistribution.FromHistogram(Name, Path, _histogram);
+            distribution.FileCount = _fileCount;
+            distribution.FailedFileCount = _failedFileCount;
+            distribution.PhredOffset = _phredOffset;
+            distribution.PhredOffsetsDisagree = _offsetsDisagree;
+            distribution.ProcessId = processId;
+            distribution.Slot = _firstSlot < 0 ? 0 : _firstSlot;
+            distribution.Slots = slots;
+            distribution.Duration = TimeSpan.FromSeconds(ticks / (double)Stopwatch.Frequency);
+            distribution.Files = _files.ToArray();
+            return distribution;
         }
     }
 }

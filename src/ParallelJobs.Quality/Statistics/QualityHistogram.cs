@@ -277,6 +277,34 @@ namespace ParallelJobs.Statistics
         }
 
         /// <summary>
+        /// Adds saved counts (a <see cref="QualityDistribution"/>'s, or one loaded from a file) exactly as
+        /// <see cref="Add(QualityHistogram, int)"/> adds a live histogram: coarsened to the wider of the two bin
+        /// widths, so merged parts give the bins one run over all their reads would have.
+        /// </summary>
+        internal void Add(QualityCounts other)
+        {
+            if (other == null) throw new ArgumentNullException(nameof(other));
+            if (other.ReadCount == 0 && other.MaxLength == 0) return;
+            while (Shift < other.Shift) Coarsen();
+            EnsureLength(other.MaxLength);
+            int extraShift = Shift - other.Shift;
+            int columns = other.ColumnCount;
+            int span = other.ScoreSpan;
+            long[] source = other.Counts;
+            long[] target = Counts;
+            for (int column = 0; column < columns; column++)
+            {
+                int from = column * span;
+                int to = (column >> extraShift) * ScoreCount + other.LowScore;
+                for (int s = 0; s < span; s++) target[to + s] += source[from + s];
+            }
+            ReadCount += other.ReadCount;
+            BaseCount += other.BaseCount;
+            if (other.ReadCount > 0 && other.MinLength < _minLength) _minLength = other.MinLength;
+            if (other.MaxLength > MaxLength) MaxLength = other.MaxLength;
+        }
+
+        /// <summary>
         /// Hands the storage back for the next run (see <see cref="RetainedArrays{T}"/>) and empties the histogram,
         /// which is then as small as a new one. Only for a histogram nothing will read again.
         /// </summary>
