@@ -30,7 +30,7 @@ namespace ParallelJobs.Bench
                 h.EnsureLength(length);
                 for (int r = 0; r < reads; r++)
                 {
-                    for (int p = 0; p < length; p++) h.Counts[p * QualityHistogram.ScoreCount + 2 + random.Next(40)]++;
+                    for (int p = 0; p < length; p++) h.AddScore(p, 2 + random.Next(40));
                     h.AddRead(length);
                 }
                 total.Add(h);

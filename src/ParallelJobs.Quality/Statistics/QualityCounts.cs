@@ -53,25 +53,8 @@ namespace ParallelJobs.Statistics
         }
 
         /// <summary>Copies the histogram's columns that hold data, trimmed to the scores that occur.</summary>
-        public static QualityCounts From(QualityHistogram histogram)
-        {
-            if (histogram == null) throw new ArgumentNullException(nameof(histogram));
-            int columns = histogram.ColumnCount;
-            long[] source = histogram.Counts;
-            int low = QualityHistogram.ScoreCount, high = -1;
-            for (int c = 0; c < columns; c++)
-            {
-                int from = c * QualityHistogram.ScoreCount;
-                for (int s = 0; s < low; s++) if (source[from + s] != 0) { low = s; break; }
-                for (int s = QualityHistogram.MaxScore; s > high; s--) if (source[from + s] != 0) { high = s; break; }
-            }
-            if (high < 0) { low = 0; high = -1; }
-            int span = high - low + 1;
-            var counts = new long[columns * span];
-            for (int c = 0; c < columns && span > 0; c++)
-                Array.Copy(source, c * QualityHistogram.ScoreCount + low, counts, c * span, span);
-            return new QualityCounts(histogram.Shift, histogram.ReadCount, histogram.BaseCount, histogram.MinLength, histogram.MaxLength, low, span, counts);
-        }
+        public static QualityCounts From(QualityHistogram histogram) =>
+            (histogram ?? throw new ArgumentNullException(nameof(histogram))).ToCounts();
 
         /// <summary>A histogram holding exactly these counts (for statistics, or to add more to).</summary>
         public QualityHistogram ToHistogram()

@@ -285,13 +285,13 @@ namespace ParallelJobs.Statistics
         {
             if (other == null) throw new ArgumentNullException(nameof(other));
             if (other.ReadCount == 0 && other.MaxLength == 0) return;
-            while (Shift < other.Shift) Coarsen();
+            while (_shift < other.Shift) Coarsen();
             EnsureLength(other.MaxLength);
-            int extraShift = Shift - other.Shift;
+            int extraShift = _shift - other.Shift;
             int columns = other.ColumnCount;
             int span = other.ScoreSpan;
             long[] source = other.Counts;
-            long[] target = Counts;
+            long[] target = _counts;
             for (int column = 0; column < columns; column++)
             {
                 int from = column * span;
@@ -302,6 +302,26 @@ namespace ParallelJobs.Statistics
             BaseCount += other.BaseCount;
             if (other.ReadCount > 0 && other.MinLength < _minLength) _minLength = other.MinLength;
             if (other.MaxLength > MaxLength) MaxLength = other.MaxLength;
+        }
+
+        /// <summary>A frozen copy of the columns that hold data, trimmed to the scores that occur (what a result keeps).</summary>
+        internal QualityCounts ToCounts()
+        {
+            int columns = ColumnCount;
+            long[] source = _counts;
+            int low = ScoreCount, high = -1;
+            for (int c = 0; c < columns; c++)
+            {
+                int from = c * ScoreCount;
+                for (int s = 0; s < low; s++) if (source[from + s] != 0) { low = s; break; }
+                for (int s = MaxScore; s > high; s--) if (source[from + s] != 0) { high = s; break; }
+            }
+            if (high < 0) { low = 0; high = -1; }
+            int span = high - low + 1;
+            var counts = new long[columns * span];
+            for (int c = 0; c < columns && span > 0; c++)
+                Array.Copy(source, c * ScoreCount + low, counts, c * span, span);
+            return new QualityCounts(_shift, ReadCount, BaseCount, MinLength, MaxLength, low, span, counts);
         }
 
         /// <summary>
