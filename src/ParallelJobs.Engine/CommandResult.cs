@@ -46,7 +46,15 @@ namespace ParallelJobs
         public int Attempts { get; internal set; }
         /// <summary>The Slurm array task that ran the command (e.g. 1234_17); null for commands run on this machine or over SSH.</summary>
         public string? ClusterJobId { get; internal set; }
+        /// <summary>Where it ran: this machine's name, or, on hosts (-HostName), the host entry without its slot count.</summary>
         public string ComputerName { get; internal set; } = Environment.MachineName;
+        /// <summary>
+        /// Host failures met on the way (a host that refused the connection, or dropped it while the command ran),
+        /// one line each; the command was then run again on another host. Empty when none.
+        /// </summary>
+        public string[] HostFailures { get; internal set; } = Array.Empty<string>();
+        /// <summary>The job log's Host column: the host entry, or ':' for this machine (as GNU parallel).</summary>
+        internal string JobLogHost { get; set; } = ":";
         /// <summary>Lines printed on stdout and stderr, in arrival order (a bounded tail when written to an output directory).</summary>
         public SlotOutputLine[] Lines
         {

@@ -15,5 +15,10 @@ namespace ParallelJobs
         Cancelled,
         /// <summary>Not run on purpose (reserved for resumed runs).</summary>
         Skipped,
+        /// <summary>
+        /// Run on hosts (-HostName): no host was left to run it; every host failed (connection refused, host key
+        /// or authentication failure, connection lost). The reason names each host and why.
+        /// </summary>
+        HostUnavailable,
     }
 }

@@ -6,6 +6,8 @@ namespace ParallelJobs
     public sealed class ParallelSlot
     {
         public int Slot { get; internal set; }
+        /// <summary>The machine this slot runs its commands on: this one's name, or a host entry (-HostName).</summary>
+        public string ComputerName { get; internal set; } = Environment.MachineName;
         public SlotActivity State { get; internal set; }
         /// <summary>Input position of the command running now; null when idle.</summary>
         public int? Index { get; internal set; }

@@ -51,7 +51,7 @@ namespace ParallelJobs.Output
             string line = string.Join("\t", new[]
             {
                 (r.Index + 1).ToString(CultureInfo.InvariantCulture),
-                ":",
+                SlotFileSet.EscapeField(r.JobLogHost),
                 start.ToString("F3", CultureInfo.InvariantCulture),
                 r.Duration.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),
                 "0",

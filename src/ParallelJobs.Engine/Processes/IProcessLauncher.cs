@@ -82,11 +82,13 @@ namespace ParallelJobs.Processes
     /// <summary>How a process ended, as the system reports it.</summary>
     internal readonly struct ProcessExit
     {
-        private ProcessExit(int? exitCode, int? signal, bool exact)
+        private ProcessExit(int? exitCode, int? signal, bool exact, string? transportFailure = null, string? startFailure = null)
         {
             ExitCode = exitCode;
             Signal = signal;
             Exact = exact;
+            TransportFailure = transportFailure;
+            StartFailure = startFailure;
         }
 
         /// <summary>
@@ -112,6 +114,23 @@ namespace ParallelJobs.Processes
         public static ProcessExit Reported(int code) => new ProcessExit(code, null, false);
 
         public static ProcessExit Unknown => new ProcessExit(null, null, false);
+
+        /// <summary>
+        /// Set when what carried the command failed, not the command (an SSH host refused the connection, or
+        /// the connection dropped before the command's end was reported): why, in words. The command's own
+        /// fate is then unknown, and it can be run elsewhere.
+        /// </summary>
+        public string? TransportFailure { get; }
+
+        public static ProcessExit Lost(string reason) => new ProcessExit(null, null, false, reason);
+
+        /// <summary>
+        /// Set when the command turned out not to be startable only after the launch (a remote host found no
+        /// such working directory): why, in words, as a <see cref="ProcessStartException"/> would have said.
+        /// </summary>
+        public string? StartFailure { get; }
+
+        public static ProcessExit NotStarted(string reason) => new ProcessExit(null, null, false, null, reason);
     }
 
     /// <summary>A program could not be started. The message names it and says why, for the result's Reason.</summary>

@@ -26,8 +26,10 @@ namespace ParallelJobs.Remote
         public int ConsecutiveFailures { get; internal set; }
         /// <summary>Why it went down last (ssh's message).</summary>
         public string? LastReason { get; internal set; }
-        /// <summary>When a down host is checked again; null while it is up or once it was given up.</summary>
+        /// <summary>When a down host is checked again; null while it is up, being checked, or once it was given up.</summary>
         public DateTime? NextCheck { get; internal set; }
+        /// <summary>A check of this down host is under way.</summary>
+        public bool Checking { get; internal set; }
 
         public override string ToString() => $"{Host.Name} ({Slots} slots, {(IsUp ? "up" : "down: " + LastReason)})";
     }
@@ -124,6 +126,7 @@ namespace ParallelJobs.Remote
         /// <summary>The host failed (a command's connection, or a check): it takes nothing until a check succeeds.</summary>
         public void MarkDown(HostState host, string reason, DateTime now)
         {
+            host.Checking = false;
             host.IsUp = false;
             host.LastReason = reason;
             host.ConsecutiveFailures++;
@@ -142,6 +145,7 @@ namespace ParallelJobs.Remote
         /// <summary>A check succeeded: the host takes commands again.</summary>
         public void MarkUp(HostState host)
         {
+            host.Checking = false;
             host.IsUp = true;
             host.ConsecutiveFailures = 0;
             host.LastReason = null;
@@ -150,7 +154,14 @@ namespace ParallelJobs.Remote
 
         /// <summary>Down hosts whose back-off has passed (the caller checks them, then calls MarkUp or MarkDown).</summary>
         public IReadOnlyList<HostState> DueForCheck(DateTime now) =>
-            _hosts.Where(h => !h.IsUp && h.NextCheck.HasValue && h.NextCheck.Value <= now).ToList();
+            _hosts.Where(h => !h.IsUp && !h.Checking && h.NextCheck.HasValue && h.NextCheck.Value <= now).ToList();
+
+        /// <summary>The caller is checking the host now: it is not due again until the check ends (MarkUp or MarkDown).</summary>
+        public void BeginCheck(HostState host)
+        {
+            host.Checking = true;
+            host.NextCheck = null;
+        }
 
         /// <summary>The earliest pending check, to set a timer for.</summary>
         public DateTime? NextCheck => _hosts.Where(h => !h.IsUp && h.NextCheck.HasValue).Select(h => h.NextCheck).Min();
@@ -161,7 +172,7 @@ namespace ParallelJobs.Remote
         /// No host is up and none will be checked again: commands still waiting can run nowhere. Down hosts are
         /// checked for as long as another host is up, so a host that comes back rejoins a long run.
         /// </summary>
-        public bool NoHostLeft => !AnyUp && _hosts.All(h => !h.NextCheck.HasValue);
+        public bool NoHostLeft => !AnyUp && _hosts.All(h => !h.NextCheck.HasValue && !h.Checking);
 
         private bool GivenUp() => _hosts.All(h => h.ConsecutiveFailures >= MaxFailuresWhenAlone);
 

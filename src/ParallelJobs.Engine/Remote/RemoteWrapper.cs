@@ -83,7 +83,7 @@ namespace ParallelJobs.Remote
             "p=$!\n" +
             "k pid $p\n" +
             "if [ \"$m\" = s ]; then\n" +
-            "  (trap '' PIPE HUP; while sleep 1; do k hb || break; done; z) 3<&- >/dev/null &\n" +
+            "  (trap '' PIPE HUP; while sleep 1 >/dev/null 2>&1; do k hb || break; done; z) 3<&- >/dev/null &\n" +
             "else\n" +
             "  (trap '' PIPE HUP; while read -r x; do :; done; z) <&3 >/dev/null 2>&1 &\n" +
             "fi\n" +

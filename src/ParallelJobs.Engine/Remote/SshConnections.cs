@@ -32,7 +32,8 @@ namespace ParallelJobs.Remote
         private readonly HashSet<string> _mastersOpened = new HashSet<string>(StringComparer.Ordinal);
         private readonly Dictionary<string, SshHost> _hostsByName = new Dictionary<string, SshHost>(StringComparer.Ordinal);
         private string? _controlDirectory;
-        private bool _disposed;
+        private bool _closing;
+        private volatile bool _disposed;
 
         public SshConnections(SshSettings settings)
         {
@@ -242,9 +243,13 @@ namespace ParallelJobs.Remote
         /// <summary>Closes every master connection this run opened and removes the control directory.</summary>
         public void Dispose()
         {
-            if (_disposed) return;
             List<SshHost> hosts;
-            lock (_gate) hosts = _hostsByName.Values.ToList();
+            lock (_gate)
+            {
+                if (_closing) return;
+                _closing = true;
+                hosts = _hostsByName.Values.ToList();
+            }
             foreach (var host in hosts)
             {
                 // A master may also have been opened by a command's ssh (ControlMaster auto), so every host used is asked.

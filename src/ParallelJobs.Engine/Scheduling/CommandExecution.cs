@@ -27,7 +27,11 @@ namespace ParallelJobs.Scheduling
         private readonly Action<SlotOutputLine>? _lineObserver;
         private readonly Action<CommandExecution, CommandResult> _onFinished;
         private readonly Action<CommandExecution>? _onStarted;
-        private readonly CommandResult _result = new CommandResult();
+        private readonly CommandTarget? _target;
+        private readonly Action<CommandExecution, CommandResult, string>? _onHostFailure;
+        private readonly CommandResult _result;
+        // Starts that ended in a host failure: they do not use up -Retries.
+        private int _hostFailures;
         private readonly long _outOffset;
         private readonly long _errOffset;
         private readonly object _leftoverGate = new object();
@@ -36,9 +40,25 @@ namespace ParallelJobs.Scheduling
         // Set once the run stops this command; unlike an attempt's stop reason it outlives retries.
         private int _cancelRequested;
 
+        /// <param name="target">Where it runs (a host's launcher, its name); null for this machine through the run's launcher.</param>
+        /// <param name="onHostFailure">
+        /// Called instead of finishing when the host failed rather than the command (see
+        /// <see cref="ProcessExit.TransportFailure"/>): the run then starts it again elsewhere, passing the result
+        /// on as <paramref name="carried"/> so attempts and host failures add up.
+        /// </param>
         public CommandExecution(int index, int slot, CommandSpec spec, RunOptions options, SlotFiles? files,
-            Action<SlotOutputLine>? lineObserver, Action<CommandExecution>? onStarted, Action<CommandExecution, CommandResult> onFinished)
+            Action<SlotOutputLine>? lineObserver, Action<CommandExecution>? onStarted, Action<CommandExecution, CommandResult> onFinished,
+            CommandTarget? target = null, Action<CommandExecution, CommandResult, string>? onHostFailure = null, CommandResult? carried = null)
         {
+            _result = carried ?? new CommandResult();
+            _target = target;
+            _onHostFailure = onHostFailure;
+            _hostFailures = carried?.HostFailures.Length ?? 0;
+            if (target != null)
+            {
+                _result.ComputerName = target.ComputerName;
+                _result.JobLogHost = target.JobLogHost;
+            }
             _index = index;
             _slot = slot;
             _spec = spec;
@@ -59,6 +79,7 @@ namespace ParallelJobs.Scheduling
 
         public int Index => _index;
         public int Slot => _slot;
+        public CommandSpec Spec => _spec;
         public int ProcessId => _result.ProcessId;
         public string Command => _result.Command;
         public long OutOffset => _outOffset;
@@ -72,7 +93,7 @@ namespace ParallelJobs.Scheduling
 
         public void Start()
         {
-            var launch = _spec.Resolve(_index, _slot);
+            var launch = _spec.Resolve(_index, _slot, _target?.Posix ?? false);
             _result.Command = launch.Display;
             _result.Attempts++;
             _result.StartTime ??= DateTime.Now;
@@ -165,7 +186,7 @@ namespace ParallelJobs.Scheduling
                 ILaunchedProcess process;
                 try
                 {
-                    process = x._options.Launcher.Start(request);
+                    process = (x._target?.Launcher ?? x._options.Launcher).Start(request);
                 }
                 catch (ProcessStartException e)
                 {
@@ -321,6 +342,22 @@ namespace ParallelJobs.Scheduling
                 }
                 r.OutputLeftOpen = outputLeftOpen;
                 r.BackgroundProcessIds = outputLeftOpen ? ToArray(_holders) : Array.Empty<int>();
+                // A remote command's pid is known only once its host reported it.
+                if (process != null) r.ProcessId = process.Id;
+
+                if (process != null && _exit.TransportFailure != null && Volatile.Read(ref _stopAtExit) == StopNone
+                    && x._onHostFailure != null && Volatile.Read(ref x._cancelRequested) == 0)
+                {
+                    // The host failed, not the command: its output so far is dropped, and the run starts it again elsewhere.
+                    var failures = new List<string>(r.HostFailures) { r.ComputerName + ": " + _exit.TransportFailure };
+                    r.HostFailures = failures.ToArray();
+                    x._hostFailures++;
+                    x._files?.EndCommand();
+                    _timer?.Dispose();
+                    process.Dispose();
+                    x._onHostFailure(x, r, _exit.TransportFailure);
+                    return;
+                }
 
                 r.Lines = _lines.ToLines();
                 r.OutputLineCount = _lines.OutputLines;
@@ -344,7 +381,7 @@ namespace ParallelJobs.Scheduling
                 process?.Dispose();
 
                 bool retry = (r.Status == CommandStatus.Failed || r.Status == CommandStatus.TimedOut)
-                             && r.Attempts <= x._options.Retries;
+                             && r.Attempts - x._hostFailures <= x._options.Retries;
                 if (retry && Volatile.Read(ref x._cancelRequested) == 0)
                 {
                     x.Start();
@@ -376,6 +413,16 @@ namespace ParallelJobs.Scheduling
                 {
                     r.Status = CommandStatus.TimedOut;
                     r.Reason = $"Timed out after {options.Timeout!.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; its process tree was stopped.";
+                }
+                else if (exit.StartFailure != null)
+                {
+                    r.Status = CommandStatus.FailedToStart;
+                    r.Reason = exit.StartFailure;
+                }
+                else if (exit.TransportFailure != null)
+                {
+                    r.Status = CommandStatus.HostUnavailable;
+                    r.Reason = exit.TransportFailure;
                 }
                 else if (exit.ExitCode == 0 && exit.Signal == null)
                 {

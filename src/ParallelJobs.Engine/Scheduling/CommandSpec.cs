@@ -55,9 +55,10 @@ namespace ParallelJobs.Scheduling
         /// <summary>The command as it will be shown before a slot is known ({%} unfilled).</summary>
         public string DisplayText => _shellCommand != null ? _shellCommand.Text : _filePath!.Text + (_arguments.Length > 0 ? " " + string.Join(" ", _arguments.Select(a => a.Text)) : "");
 
-        internal LaunchInfo Resolve(int index, int slot)
+        /// <param name="posix">For a POSIX host whatever this machine is (a remote SSH host): /bin/sh and its quoting.</param>
+        internal LaunchInfo Resolve(int index, int slot, bool posix = false)
         {
-            bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            bool windows = !posix && RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
             if (_shellCommand != null)
             {
                 Func<string, string> quote = windows ? WindowsCommandLine.QuoteForCmd : PosixShellQuoter.Quote;

@@ -6,8 +6,10 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 #endif
 using System.Threading;
+using System.Linq;
 using ParallelJobs.Output;
 using ParallelJobs.Processes;
+using ParallelJobs.Remote;
 
 namespace ParallelJobs.Scheduling
 {
@@ -25,6 +27,14 @@ namespace ParallelJobs.Scheduling
         private readonly object _gate = new object();
         private readonly List<CommandSpec?> _specs = new List<CommandSpec?>();
         private readonly Queue<int> _waiting = new Queue<int>();
+        // Commands whose host failed, to start again (before the waiting ones) on another host.
+        private readonly Queue<int> _requeued = new Queue<int>();
+        private readonly Dictionary<int, Requeued> _carried = new Dictionary<int, Requeued>();
+        // On hosts (RunOptions.Hosts): their shared ssh connections, slots, launchers, and the timer of re-checks.
+        private readonly SshConnections? _ssh;
+        private readonly HostPool? _pool;
+        private readonly CommandTarget[]? _targets;
+        private Timer? _checkTimer;
         // Slots are made as they are first needed (slot k when slots 0..k-1 are all busy), never up front: the
         // throttle limit is a bound, and [int]::MaxValue must cost nothing per slot that is never used.
         private readonly List<bool> _slotBusy = new List<bool>();
@@ -92,27 +102,37 @@ namespace ParallelJobs.Scheduling
         /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
         /// <exception cref="IOException">The output directory cannot be created or written.</exception>
         /// <exception cref="UnauthorizedAccessException">The output directory is not writable.</exception>
+        /// <exception cref="HostsUnreachableException">Run on hosts, and none of them could be reached.</exception>
         public ParallelRun(RunOptions options)
         {
             _options = options ?? throw new ArgumentNullException(nameof(options));
             options.Validate();
             _order = new ResultOrderGate(options.KeepOrder);
-            if (options.JobLogPath != null)
+            if (options.Hosts != null) (_ssh, _pool, _targets) = ConnectHosts(options);
+            try
             {
-                long? keep = null;
-                if (options.Resume != ResumeMode.None)
+                if (options.JobLogPath != null)
                 {
-                    var log = JobLog.Read(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
-                    _alreadyRun = log.Completed;
-                    if (log.IncompleteLine != null)
+                    long? keep = null;
+                    if (options.Resume != ResumeMode.None)
                     {
-                        keep = log.CompleteLength;
-                        Post(new RunEvent($"Job log '{options.JobLogPath}' line {log.IncompleteLineNumber} is incomplete " +
-                            $"('{MessageText.Shorten(SlotFileSet.EscapeField(log.IncompleteLine), 80)}'), as a run interrupted while writing it leaves: " +
-                            "that line was ignored and removed from the log, so a command it recorded runs again."));
+                        var log = JobLog.Read(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
+                        _alreadyRun = log.Completed;
+                        if (log.IncompleteLine != null)
+                        {
+                            keep = log.CompleteLength;
+                            Post(new RunEvent($"Job log '{options.JobLogPath}' line {log.IncompleteLineNumber} is incomplete " +
+                                $"('{MessageText.Shorten(SlotFileSet.EscapeField(log.IncompleteLine), 80)}'), as a run interrupted while writing it leaves: " +
+                                "that line was ignored and removed from the log, so a command it recorded runs again."));
+                        }
                     }
+                    _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None, keep, Warn);
                 }
-                _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None, keep, Warn);
+            }
+            catch
+            {
+                _ssh?.Dispose(); // the hosts' shared connections were opened by the checks
+                throw;
             }
             try
             {
@@ -123,9 +143,75 @@ namespace ParallelJobs.Scheduling
             catch
             {
                 _jobLog?.Dispose();
+                _ssh?.Dispose();
                 throw;
             }
             LiveRuns.TryAdd(this, 0);
+        }
+
+        /// <summary>
+        /// Checks every host at once (which opens its shared connection), sizes its slots, and makes the slots
+        /// and launchers. Unreachable hosts are reported as warnings and checked again later; with none
+        /// reachable, nothing starts.
+        /// </summary>
+        private (SshConnections, HostPool, CommandTarget[]) ConnectHosts(RunOptions options)
+        {
+            var ssh = new SshConnections(options.Ssh ?? new SshSettings());
+            try
+            {
+                var hosts = options.Hosts!;
+                var checks = ssh.CheckAll(hosts, options.HostCheckTimeout);
+                if (!checks.Any(c => c.IsReachable)) throw new HostsUnreachableException(checks);
+                var pool = new HostPool(checks.Select(c => new KeyValuePair<SshHost, int>(c.Host, SlotsOf(c, options))));
+                var now = DateTime.UtcNow;
+                var targets = new CommandTarget[pool.TotalSlots];
+                foreach (var h in pool.Hosts)
+                {
+                    var check = checks[h.Index];
+                    if (!check.IsReachable)
+                    {
+                        pool.MarkDown(h, check.Reason ?? "unreachable", now);
+                        Post(new RunEvent($"Host '{h.Host.Entry}' cannot be reached and runs nothing for now (checked again in {HostPool.BackOff(1).TotalSeconds} s): {check.Reason}"));
+                    }
+                    var target = h.Host.IsLocal
+                        ? new CommandTarget(options.Launcher, false, Environment.MachineName, ":")
+                        : new CommandTarget(new SshLauncher(ssh, h.Host, options.GracePeriod), true, h.Host.Name, h.Host.Name);
+                    for (int s = h.FirstSlot; s < h.FirstSlot + h.Slots; s++)
+                    {
+                        targets[s] = target;
+                        _slots.Add(new ParallelSlot { Slot = s, State = SlotActivity.Idle, ComputerName = target.ComputerName });
+                    }
+                }
+                return (ssh, pool, targets);
+            }
+            catch
+            {
+                ssh.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The entry's slots, else for auto/ the host's processor count, else the throttle limit.</summary>
+        private static int SlotsOf(SshHostCheck check, RunOptions options)
+        {
+            if (check.Host.Slots.HasValue) return check.Host.Slots.Value;
+            if (check.Host.AutoSlots && check.Processors.HasValue) return check.Processors.Value;
+            return options.ThrottleLimit;
+        }
+
+        /// <summary>A command whose host failed, waiting to start again elsewhere with its result so far.</summary>
+        private sealed class Requeued
+        {
+            public Requeued(CommandSpec spec, CommandResult result, HostState failedOn)
+            {
+                Spec = spec;
+                Result = result;
+                FailedOn = failedOn;
+            }
+
+            public CommandSpec Spec { get; }
+            public CommandResult Result { get; }
+            public HostState FailedOn { get; }
         }
 
         public RunOptions Options => _options;
@@ -141,18 +227,20 @@ namespace ParallelJobs.Scheduling
         {
             if (spec == null) throw new ArgumentNullException(nameof(spec));
             int index;
-            bool cancelled, skipped;
+            bool cancelled, skipped, noHost;
             lock (_gate)
             {
                 if (_addingCompleted) throw new InvalidOperationException("No command can be added after CompleteAdding.");
                 index = _specs.Count;
                 cancelled = _cancelled;
                 skipped = _alreadyRun != null && _alreadyRun.Contains(index + 1);
-                _specs.Add(cancelled || skipped ? null : spec);
-                if (!cancelled && !skipped && _slurm == null) _waiting.Enqueue(index);
+                noHost = !cancelled && !skipped && _pool != null && _pool.NoHostLeft;
+                _specs.Add(cancelled || skipped || noHost ? null : spec);
+                if (!cancelled && !skipped && !noHost && _slurm == null) _waiting.Enqueue(index);
             }
             if (skipped) Deliver(Skipped(index, spec.DisplayText, spec.Input));
             else if (cancelled) Deliver(NeverStarted(index, spec.DisplayText, spec.Input));
+            else if (noHost) Deliver(NoHostLeft(index, spec.DisplayText, spec.Input, null));
             else if (_slurm != null) AddToSlurm(index, spec);
             else Dispatch();
             return index;
@@ -181,9 +269,15 @@ namespace ParallelJobs.Scheduling
             if (_slurm != null) return false; // one command of a Slurm task cannot be stopped alone (yet)
             CommandExecution? running;
             CommandSpec? spec = null;
+            Requeued? requeued = null;
             lock (_gate)
             {
-                if (!_running.TryGetValue(index, out running))
+                if (!_running.TryGetValue(index, out running) && _carried.TryGetValue(index, out requeued))
+                {
+                    _carried.Remove(index);
+                    RemoveFrom(_requeued, index);
+                }
+                else if (running == null)
                 {
                     if (!_waiting.Contains(index)) return false;
                     int count = _waiting.Count;
@@ -197,8 +291,19 @@ namespace ParallelJobs.Scheduling
                 }
             }
             if (running != null) running.Cancel();
+            else if (requeued != null) Deliver(Ended(requeued.Result, CommandStatus.Cancelled, "The run was stopped before the command could run again after a host failure."));
             else Deliver(NeverStarted(index, spec?.DisplayText ?? "", spec?.Input));
             return true;
+        }
+
+        private static void RemoveFrom(Queue<int> queue, int index)
+        {
+            int count = queue.Count;
+            for (int n = 0; n < count; n++)
+            {
+                int i = queue.Dequeue();
+                if (i != index) queue.Enqueue(i);
+            }
         }
 
         private void Cancel(TimeSpan grace)
@@ -211,6 +316,7 @@ namespace ParallelJobs.Scheduling
             List<int> waiting;
             List<CommandExecution> running;
             List<CommandExecution> background;
+            List<Requeued> requeued;
             lock (_gate)
             {
                 if (_cancelled && grace > TimeSpan.Zero) return;
@@ -219,7 +325,10 @@ namespace ParallelJobs.Scheduling
                 _waiting.Clear();
                 running = new List<CommandExecution>(_running.Values);
                 background = new List<CommandExecution>(_background);
+                requeued = TakeRequeued();
             }
+            foreach (var r in requeued)
+                Deliver(Ended(r.Result, CommandStatus.Cancelled, "The run was stopped before the command could run again after a host failure."));
             foreach (int i in waiting)
             {
                 CommandSpec? spec;
@@ -318,7 +427,7 @@ namespace ParallelJobs.Scheduling
         public ParallelSlot? GetSlot(int slot)
         {
             if (_slurm != null) return GetSlurmSlot(slot);
-            if (slot < 0 || slot >= _options.ThrottleLimit) return null;
+            if (slot < 0 || slot >= (_pool?.TotalSlots ?? _options.ThrottleLimit)) return null;
             lock (_gate)
             {
                 return slot < _slots.Count ? _slots[slot].Clone() : new ParallelSlot { Slot = slot, State = SlotActivity.Idle };
@@ -326,8 +435,9 @@ namespace ParallelJobs.Scheduling
         }
 
         /// <summary>The lowest free slot, made if every existing one is busy; -1 when the throttle limit is reached. Under _gate.</summary>
-        private int TakeFreeSlot()
+        private int TakeFreeSlot(HostState? avoid)
         {
+            if (_pool != null) return _pool.TryTake(out int taken, avoid) ? taken : -1;
             int slot = _slotBusy.IndexOf(false);
             if (slot < 0)
             {
@@ -345,15 +455,26 @@ namespace ParallelJobs.Scheduling
             List<CommandExecution>? toStart = null;
             lock (_gate)
             {
-                while (!_cancelled && _waiting.Count > 0)
+                while (!_cancelled && (_requeued.Count > 0 || _waiting.Count > 0))
                 {
-                    int slot = TakeFreeSlot();
+                    bool again = _requeued.Count > 0;
+                    int index = again ? _requeued.Peek() : _waiting.Peek();
+                    var carried = again ? _carried[index] : null;
+                    int slot = TakeFreeSlot(carried?.FailedOn);
                     if (slot < 0) break;
-                    int index = _waiting.Dequeue();
-                    var spec = _specs[index]!;
+                    if (again)
+                    {
+                        _requeued.Dequeue();
+                        _carried.Remove(index);
+                    }
+                    else
+                    {
+                        _waiting.Dequeue();
+                    }
+                    var spec = carried?.Spec ?? _specs[index]!;
                     _specs[index] = null; // the execution holds it now; keep memory flat on long inputs
                     var exec = new CommandExecution(index, slot, spec, _options, _slotFiles?.ForSlot(slot),
-                        OnLine, OnStarted, OnFinished);
+                        OnLine, OnStarted, OnFinished, _targets?[slot], _pool != null ? OnHostFailure : (Action<CommandExecution, CommandResult, string>?)null, carried?.Result);
                     _running.Add(index, exec);
                     var s = _slots[slot];
                     s.State = SlotActivity.Busy;
@@ -393,7 +514,7 @@ namespace ParallelJobs.Scheduling
             {
                 _running.Remove(exec.Index);
                 if (exec.LeftBackgroundProcesses) _background.Add(exec);
-                _slotBusy[exec.Slot] = false;
+                ReleaseSlot(exec.Slot);
                 var s = _slots[exec.Slot];
                 s.State = SlotActivity.Idle;
                 s.Index = null;
@@ -405,6 +526,150 @@ namespace ParallelJobs.Scheduling
             }
             Deliver(result);
             Dispatch();
+        }
+
+        private void ReleaseSlot(int slot)
+        {
+            if (_pool != null) _pool.Release(slot);
+            else _slotBusy[slot] = false;
+        }
+
+        /// <summary>
+        /// A command's host failed (not the command): the host is marked down and checked again after a back-off,
+        /// and the command goes back to the front of the queue to start on another host. With no host left, it
+        /// and every waiting command end as HostUnavailable.
+        /// </summary>
+        private void OnHostFailure(CommandExecution exec, CommandResult result, string reason)
+        {
+            List<CommandResult>? unavailable = null;
+            Requeued? cancelled = null;
+            lock (_gate)
+            {
+                _running.Remove(exec.Index);
+                var host = _pool!.HostOfSlot(exec.Slot);
+                ReleaseSlot(exec.Slot);
+                var s = _slots[exec.Slot];
+                s.State = SlotActivity.Idle;
+                s.Index = null;
+                s.Command = null;
+                s.ProcessId = null;
+                s.Since = DateTime.Now;
+                var requeued = new Requeued(exec.Spec, result, host);
+                if (host.IsUp)
+                {
+                    _pool.MarkDown(host, reason, DateTime.UtcNow);
+                    Post(new RunEvent($"Host '{host.Host.Entry}' failed and runs nothing for now (its commands go to other hosts; checked again in " +
+                        $"{HostPool.BackOff(host.ConsecutiveFailures).TotalSeconds} s): {reason}"));
+                }
+                if (_cancelled)
+                {
+                    cancelled = requeued;
+                }
+                else
+                {
+                    _carried[exec.Index] = requeued;
+                    _requeued.Enqueue(exec.Index);
+                    if (_pool.NoHostLeft) unavailable = TakeEverythingWaiting();
+                    else ScheduleCheck();
+                }
+            }
+            if (cancelled != null) Deliver(Ended(cancelled.Result, CommandStatus.Cancelled, "The run was stopped before the command could run again after a host failure."));
+            if (unavailable != null) foreach (var r in unavailable) Deliver(r);
+            Dispatch();
+        }
+
+        /// <summary>Sets the re-check timer for the earliest due host. Under _gate.</summary>
+        private void ScheduleCheck()
+        {
+            var next = _pool!.NextCheck;
+            if (!next.HasValue) return;
+            var due = next.Value - DateTime.UtcNow;
+            if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+            if (_checkTimer == null) _checkTimer = new Timer(_ => CheckDownHosts(), null, due, Timeout.InfiniteTimeSpan);
+            else _checkTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+
+        /// <summary>Checks the down hosts whose back-off has passed; those that answer take commands again.</summary>
+        private void CheckDownHosts()
+        {
+            List<HostState> due;
+            lock (_gate)
+            {
+                if (_done.IsSet || _cancelled) return;
+                due = _pool!.DueForCheck(DateTime.UtcNow).ToList();
+                foreach (var h in due) _pool.BeginCheck(h);
+                if (due.Count == 0) ScheduleCheck();
+            }
+            if (due.Count == 0) return;
+            var checks = _ssh!.CheckAll(due.Select(h => h.Host).ToList(), _options.HostCheckTimeout);
+            List<CommandResult>? unavailable = null;
+            lock (_gate)
+            {
+                var now = DateTime.UtcNow;
+                for (int i = 0; i < due.Count; i++)
+                {
+                    if (checks[i].IsReachable)
+                    {
+                        _pool!.MarkUp(due[i]);
+                        Post(new RunEvent($"Host '{due[i].Host.Entry}' answers again and takes commands."));
+                    }
+                    else
+                    {
+                        _pool!.MarkDown(due[i], checks[i].Reason ?? "unreachable", now);
+                    }
+                }
+                if (_pool!.NoHostLeft) unavailable = TakeEverythingWaiting();
+                else ScheduleCheck();
+            }
+            if (unavailable != null) foreach (var r in unavailable) Deliver(r);
+            Dispatch();
+        }
+
+        /// <summary>Every command still waiting (or waiting to run again), ended as HostUnavailable. Under _gate.</summary>
+        private List<CommandResult> TakeEverythingWaiting()
+        {
+            var results = new List<CommandResult>();
+            foreach (var r in TakeRequeued()) results.Add(NoHostLeft(r.Result.Index, r.Result.Command, r.Result.InputObject, r.Result));
+            foreach (int i in _waiting)
+            {
+                var spec = _specs[i];
+                _specs[i] = null;
+                results.Add(NoHostLeft(i, spec?.DisplayText ?? "", spec?.Input, null));
+            }
+            _waiting.Clear();
+            return results;
+        }
+
+        /// <summary>The commands waiting to run again after a host failure, taken out of the queue. Under _gate.</summary>
+        private List<Requeued> TakeRequeued()
+        {
+            var list = new List<Requeued>();
+            while (_requeued.Count > 0)
+            {
+                int i = _requeued.Dequeue();
+                list.Add(_carried[i]);
+                _carried.Remove(i);
+            }
+            return list;
+        }
+
+        private CommandResult NoHostLeft(int index, string command, string? input, CommandResult? carried)
+        {
+            string reason = "No host is left to run it: " + _pool!.Summary();
+            return carried != null ? Ended(carried, CommandStatus.HostUnavailable, reason) : Unrun(index, command, input, CommandStatus.HostUnavailable, reason);
+        }
+
+        /// <summary>A command that ran before (its host failed) and will not run again: its result so far, ended.</summary>
+        private static CommandResult Ended(CommandResult result, CommandStatus status, string reason)
+        {
+            result.Status = status;
+            result.Reason = reason;
+            result.Slot = -1;
+            result.ExitCode = null;
+            result.Signal = null;
+            result.Lines = Array.Empty<SlotOutputLine>();
+            result.EndTime = DateTime.Now;
+            return result;
         }
 
         private CommandResult Skipped(int index, string command, string? input) =>
@@ -447,6 +712,7 @@ namespace ParallelJobs.Scheduling
                 if (!_addingCompleted || Volatile.Read(ref _delivered) < _specs.Count) return;
             }
             if (Interlocked.Exchange(ref _completedSignalled, 1) != 0) return;
+            CloseHosts();
             Post(new RunEvent(RunEventKind.RunCompleted, -1, -1, 0, null, null));
             try { _events.CompleteAdding(); } catch (ObjectDisposedException) { }
             _slotFiles?.Dispose();
@@ -476,6 +742,15 @@ namespace ParallelJobs.Scheduling
             LiveRuns.TryRemove(this, out _);
             _slotFiles?.Dispose();
             _jobLog?.Dispose();
+            CloseHosts();
+        }
+
+        /// <summary>Stops re-checking hosts and closes their shared connections (the run has ended).</summary>
+        private void CloseHosts()
+        {
+            if (_ssh == null) return;
+            lock (_gate) _checkTimer?.Dispose();
+            _ssh.Dispose();
         }
     }
 }

@@ -48,6 +48,16 @@ namespace ParallelJobs.Scheduling
         /// </summary>
         internal TimeSpan OutputDrainPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+        /// <summary>
+        /// Hosts to spread the commands over (SSH, or ':' for this machine); null runs everything here, as before.
+        /// Each host has the slots its entry names, else <see cref="ThrottleLimit"/>; auto/ asks the host.
+        /// </summary>
+        public IReadOnlyList<Remote.SshHost>? Hosts { get; set; }
+        /// <summary>How ssh is called for <see cref="Hosts"/> (config file, -o options); defaults when null.</summary>
+        public Remote.SshSettings? Ssh { get; set; }
+        /// <summary>How long the start-up check of a host (and each later re-check) may take.</summary>
+        public TimeSpan HostCheckTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
         /// <summary>How commands are started; the local machine's launcher unless a test or another transport sets one.</summary>
         internal Processes.IProcessLauncher Launcher
         {
@@ -68,6 +78,13 @@ namespace ParallelJobs.Scheduling
             if (Resume != ResumeMode.None && string.IsNullOrEmpty(JobLogPath)) throw new ArgumentException("Resuming needs a job log (JobLogPath).", nameof(Resume));
             if (TailLines < 0) throw new ArgumentOutOfRangeException(nameof(TailLines), TailLines, "TailLines cannot be negative.");
             foreach (var kv in Environment) ValidateVariable(kv.Key, kv.Value);
+            if (Hosts != null)
+            {
+                if (Slurm) throw new ArgumentException("A run goes to SSH hosts or to Slurm, not both.", nameof(Hosts));
+                if (Hosts.Count == 0) throw new ArgumentException("The host list is empty.", nameof(Hosts));
+                if (HostCheckTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HostCheckTimeout), HostCheckTimeout, "HostCheckTimeout must be positive.");
+                Ssh?.Validate();
+            }
             if (Slurm) ValidateSlurm();
         }
 
