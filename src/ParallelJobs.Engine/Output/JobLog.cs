@@ -45,7 +45,9 @@ namespace ParallelJobs.Output
 
         public void Record(CommandResult r)
         {
-            if (r.Status == CommandStatus.Skipped) return;
+            // A command the run stopped (Ctrl+C, Stop-Job, a closed session) did not finish: as GNU parallel,
+            // it is not logged, so -Resume runs it again. A time-out is the command's own outcome and is logged.
+            if (r.Status == CommandStatus.Skipped || r.Status == CommandStatus.Cancelled) return;
             double start = r.StartTime.HasValue ? (r.StartTime.Value.ToUniversalTime() - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds : 0;
             ExitColumns(r, out int exit, out int signal);
             string line = string.Join("\t", new[]
@@ -66,7 +68,7 @@ namespace ParallelJobs.Output
         /// <summary>
         /// Exitval and Signal as GNU parallel writes them: the exit code and 0 for a command that exited;
         /// 0 and the signal's number for one a signal killed; -1 (and the signal, if one killed it) for one
-        /// the run stopped itself (time-out, cancellation) or that never ran.
+        /// the run stopped at its time-out, or that never ran.
         /// </summary>
         internal static void ExitColumns(CommandResult r, out int exit, out int signal)
         {

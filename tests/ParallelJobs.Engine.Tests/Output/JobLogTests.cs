@@ -25,6 +25,39 @@ public class JobLogTests
     }
 
     [Fact]
+    public void ACommandTheRunStopped_IsNotLogged_SoResumeRunsItAgain()
+    {
+        using var dir = new TempDir();
+        string log = dir.Combine("joblog");
+        string counter = dir.Combine("runs");
+        // The first time it runs it waits (and the run is stopped); the second time it finishes.
+        var specs = new Func<CommandSpec[]>(() => new[]
+        {
+            Sh("echo done"),
+            Sh($"echo x >> '{counter}'; if [ $(wc -l < '{counter}') -lt 2 ]; then echo waiting; exec sleep 600; fi"),
+        });
+        using (var run = new ParallelRun(new RunOptions { ThrottleLimit = 1, JobLogPath = log, GracePeriod = TimeSpan.FromMilliseconds(200) }))
+        {
+            run.LineReceived += l =>
+            {
+                if (l.Line == "waiting") run.Cancel();
+            };
+            foreach (var spec in specs()) run.Add(spec);
+            run.CompleteAdding();
+            var stopped = Drain(run).Results.ToDictionary(r => r.Index);
+            Assert.Equal(CommandStatus.Succeeded, stopped[0].Status);
+            Assert.Equal(CommandStatus.Cancelled, stopped[1].Status);
+        }
+        // As in GNU parallel, a job killed because the run was stopped is not in the log.
+        Assert.Equal(new[] { "1" }, File.ReadAllLines(log).Skip(1).Select(l => l.Split('\t')[0]));
+
+        var resumed = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume }, specs()).Results.ToDictionary(r => r.Index);
+        Assert.Equal(CommandStatus.Skipped, resumed[0].Status);
+        Assert.Equal(CommandStatus.Succeeded, resumed[1].Status);
+        Assert.Equal(2, File.ReadAllLines(counter).Length);
+    }
+
+    [Fact]
     public void Resume_SkipsWhatTheLogRecords_AndResumeFailed_RerunsFailures()
     {
         using var dir = new TempDir();
