@@ -210,6 +210,66 @@ Describe 'Start-ParallelCommand' {
         }
     }
 
+    Context 'one run per output directory' {
+        It 'refuses a second run in a directory another run holds, and leaves that run''s files alone' {
+            $dir = Join-Path $TestDrive 'held'
+            $gate = Join-Path $TestDrive 'held-gate'
+            $job = Start-ParallelCommand "echo first; while [ ! -f '$gate' ]; do sleep 0.01; done" -OutputDirectory $dir -AsJob
+            try {
+                Wait-Until { (Get-Job -Id $job.Id).ChildJobs[0].State -eq 'Running' }
+                $marker = Join-Path $TestDrive 'second-ran'
+                $err = $null
+                try { Start-ParallelCommand "touch '$marker'" -OutputDirectory $dir } catch { $err = $_ }
+                $err.FullyQualifiedErrorId | Should -BeLike 'OutputDirectoryInUse,*'
+                $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
+                $err.Exception.Message | Should -BeLike "*'$dir'*in use by another run*"
+                Test-Path $marker | Should -BeFalse
+                $null = New-Item -ItemType File -Path $gate
+                $r = $job | Wait-Job | Receive-Job
+                $r.Status | Should -Be 'Succeeded'
+                [System.IO.File]::ReadAllText((Join-Path $dir 'slot-0.out')) | Should -BeExactly "first`n"
+            }
+            finally { $job | Remove-Job -Force }
+            # Ended: the directory is free again.
+            (Start-ParallelCommand 'echo again' -OutputDirectory $dir).Status | Should -Be 'Succeeded'
+        }
+
+        It 'is not blocked by the lock of a run whose PowerShell was killed' -Skip:$IsWindows {
+            $dir = Join-Path $TestDrive 'killed'
+            $pidFile = Join-Path $TestDrive 'killed.pid'
+            # A real PowerShell of its own, started the way this one was (pwsh, or dotnet running pwsh.dll).
+            $exe = (Get-Process -Id $PID).Path
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
+            if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add([Environment]::GetCommandLineArgs()[0]) }
+            foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$($script:ModulePath)'; Start-ParallelCommand 'echo `$`$ > ''$pidFile''; exec sleep 600' -OutputDirectory '$dir'") { $psi.ArgumentList.Add($a) }
+            $holder = [System.Diagnostics.Process]::Start($psi)
+            try {
+                Wait-Until { (Test-Path $pidFile) -and (Get-Content $pidFile) } -Seconds 60
+                { Start-ParallelCommand 'echo x' -OutputDirectory $dir } | Should -Throw -ErrorId 'OutputDirectoryInUse,*'
+            }
+            finally {
+                $holder.Kill()   # SIGKILL: no chance to release anything itself
+                $holder.WaitForExit()
+                if (Test-Path $pidFile) { Stop-Process -Id ([int](Get-Content $pidFile)) -Force -ErrorAction SilentlyContinue }
+            }
+            Test-Path (Join-Path $dir 'parallel-jobs.lock') | Should -BeTrue -Because 'the killed run left its lock file'
+            $r = Start-ParallelCommand 'echo after' -OutputDirectory $dir
+            $r.Status | Should -Be 'Succeeded'
+            [System.IO.File]::ReadAllText((Join-Path $dir 'slot-0.out')) | Should -BeExactly "after`n"
+        }
+
+        It 'says once, as a warning, that the directory was removed during the run' -Skip:$IsWindows {
+            $dir = Join-Path $TestDrive 'removed'
+            $r = "rm -rf '$dir'", 'echo a', 'echo b' | Start-ParallelCommand -ThrottleLimit 1 -OutputDirectory $dir -WarningVariable warns -WarningAction SilentlyContinue -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -HaveCount 3
+            $r.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+            $warns | Should -HaveCount 1
+            $warns[0].Message | Should -BeLike "*'$dir'*removed during the run*"
+            @($errs | Where-Object FullyQualifiedErrorId -Like 'OutputNotWritten,*').Count | Should -Be 2
+            ($r | Sort-Object Index | Select-Object -Skip 1).OutputWriteError | ForEach-Object { $_ | Should -BeLike "*$dir/slot-0.out*" }
+        }
+    }
+
     Context 'a full disk' {
         It 'still gives every input its result, and names the file and the reason for output it could not write' -Skip:(-not $IsLinux) {
             $mnt = Join-Path ([System.IO.Path]::GetTempPath()) "pj-pester-tmpfs-$([guid]::NewGuid().ToString('N'))"

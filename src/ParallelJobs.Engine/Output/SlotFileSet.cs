@@ -18,6 +18,7 @@ namespace ParallelJobs.Output
         private readonly string _directory;
         private readonly Dictionary<int, SlotFiles> _slots = new Dictionary<int, SlotFiles>();
         private readonly LineFile _index;
+        private readonly FileStream _lock;
         private readonly Action<string>? _warn;
         private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
@@ -29,20 +30,77 @@ namespace ParallelJobs.Output
             _warn = warn;
             _directory = Path.GetFullPath(directory);
             Directory.CreateDirectory(_directory);
+            _lock = TakeLock(_directory);
+            try
+            {
+                _index = CreateIndex(_directory, warn);
+            }
+            catch
+            {
+                _lock.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Holds the directory for this run: its lock file, open with an exclusive OS lock (flock on Unix, a
+        /// share mode on Windows) until the run ends. The OS drops the lock with the process, so a run that
+        /// crashed or was killed never leaves the directory held. The file itself stays (deleting it would let
+        /// two runs lock two different files of the same name).
+        /// </summary>
+        /// <exception cref="OutputDirectoryInUseException">Another run holds it.</exception>
+        private static FileStream TakeLock(string directory)
+        {
+            string path = Path.Combine(directory, OutputDirectoryInUseException.LockFileName);
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+            }
+            catch (IOException e) when (IsSharingViolation(e) && File.Exists(path))
+            {
+                throw new OutputDirectoryInUseException(directory, e);
+            }
+            try
+            {
+                // For people who look: which process holds it.
+                var text = new UTF8Encoding(false).GetBytes(System.Diagnostics.Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture) + Environment.NewLine);
+                stream.SetLength(0);
+                stream.Write(text, 0, text.Length);
+            }
+            catch (IOException) { /* a full disk: the lock is what matters */ }
+            return stream;
+        }
+
+        /// <summary>
+        /// Windows: ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION. Unix: the errno of flock(LOCK_EX | LOCK_NB)
+        /// on a file another process has locked, EWOULDBLOCK (11 on Linux, 35 on macOS), which .NET puts in HResult.
+        /// </summary>
+        private static bool IsSharingViolation(IOException e)
+        {
+            if (e.GetType() != typeof(IOException)) return false;
+            int code = e.HResult & 0xFFFF;
+            return System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+                ? code == 32 || code == 33
+                : code == 11 || code == 35;
+        }
+
+        private static LineFile CreateIndex(string directory, Action<string>? warn)
+        {
             // A new run replaces the slot files of an earlier one, like the seed's open(..., 'w');
             // leftovers from a run with more slots would otherwise look like part of this one.
-            foreach (var old in Directory.GetFiles(_directory, "slot-*.*"))
+            foreach (var old in Directory.GetFiles(directory, "slot-*.*"))
             {
                 string ext = Path.GetExtension(old);
                 if (ext == ".out" || ext == ".err") File.Delete(old);
             }
-            string indexPath = Path.Combine(_directory, IndexFileName);
+            string indexPath = Path.Combine(directory, IndexFileName);
             var stream = new FileStream(indexPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1);
             // The header is written here, where a failure still stops the run before it starts.
             var header = new UTF8Encoding(false).GetBytes("Index\tSlot\tStatus\tExitCode\tStartTime\tEndTime\tOutOffset\tOutLength\tErrOffset\tErrLength\tCommand" + Environment.NewLine);
             try { stream.Write(header, 0, header.Length); }
             catch { stream.Dispose(); throw; }
-            _index = new LineFile(stream, indexPath, reason =>
+            return new LineFile(stream, indexPath, reason =>
                 $"Could not write to '{indexPath}': {reason}. Commands that finish from now on are not recorded in it, " +
                 "so Receive-SlotOutput -Path cannot attribute their output (the slot files still hold what could be written).", warn);
         }
@@ -143,6 +201,8 @@ namespace ParallelJobs.Output
                 _slots.Clear();
             }
             _index.Dispose();
+            try { _lock.Dispose(); }
+            catch (Exception e) when (WriteFailure.IsWriteFailure(e)) { /* closing releases the lock whatever it says */ }
         }
     }
 }

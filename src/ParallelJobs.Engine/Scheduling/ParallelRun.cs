@@ -108,45 +108,43 @@ namespace ParallelJobs.Scheduling
             _options = options ?? throw new ArgumentNullException(nameof(options));
             options.Validate();
             _order = new ResultOrderGate(options.KeepOrder);
+            // Read the job log first (a bad log changes nothing); hold the output directory before any file of
+            // this run is touched (if another run holds it, nothing is); open the log for writing last.
+            JobLogContents? resumed = null;
+            if (options.JobLogPath != null && options.Resume != ResumeMode.None)
+            {
+                resumed = JobLog.Read(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
+                _alreadyRun = resumed.Completed;
+            }
             if (options.Hosts != null) (_ssh, _pool, _targets) = ConnectHosts(options);
-            try
-            {
-                if (options.JobLogPath != null)
-                {
-                    long? keep = null;
-                    if (options.Resume != ResumeMode.None)
-                    {
-                        var log = JobLog.Read(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
-                        _alreadyRun = log.Completed;
-                        if (log.IncompleteLine != null)
-                        {
-                            keep = log.CompleteLength;
-                            Post(new RunEvent($"Job log '{options.JobLogPath}' line {log.IncompleteLineNumber} is incomplete " +
-                                $"('{MessageText.Shorten(SlotFileSet.EscapeField(log.IncompleteLine), 80)}'), as a run interrupted while writing it leaves: " +
-                                "that line was ignored and removed from the log, so a command it recorded runs again."));
-                        }
-                    }
-                    _jobLog = new JobLog(options.JobLogPath, append: options.Resume != ResumeMode.None, keep, Warn);
-                }
-            }
-            catch
-            {
-                _ssh?.Dispose(); // the hosts' shared connections were opened by the checks
-                throw;
-            }
             try
             {
                 // A Slurm run keeps each command's bytes in its run directory (made under the output directory).
                 if (options.OutputDirectory != null && !options.Slurm) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn);
+                if (options.JobLogPath != null) _jobLog = OpenJobLog(options, resumed);
                 if (options.Slurm) StartSlurm();
             }
             catch
             {
                 _jobLog?.Dispose();
-                _ssh?.Dispose();
+                _slotFiles?.Dispose();
+                _ssh?.Dispose(); // the hosts' shared connections were opened by the checks
                 throw;
             }
             LiveRuns.TryAdd(this, 0);
+        }
+
+        private JobLog OpenJobLog(RunOptions options, JobLogContents? resumed)
+        {
+            long? keep = null;
+            if (resumed?.IncompleteLine != null)
+            {
+                keep = resumed.CompleteLength;
+                Post(new RunEvent($"Job log '{options.JobLogPath}' line {resumed.IncompleteLineNumber} is incomplete " +
+                    $"('{MessageText.Shorten(SlotFileSet.EscapeField(resumed.IncompleteLine), 80)}'), as a run interrupted while writing it leaves: " +
+                    "that line was ignored and removed from the log, so a command it recorded runs again."));
+            }
+            return new JobLog(options.JobLogPath!, append: options.Resume != ResumeMode.None, keep, Warn);
         }
 
         /// <summary>

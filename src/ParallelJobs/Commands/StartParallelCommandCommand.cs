@@ -152,6 +152,10 @@ namespace ParallelJobs.Commands
             {
                 _run = new ParallelRun(_options);
             }
+            catch (OutputDirectoryInUseException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "OutputDirectoryInUse", ErrorCategory.ResourceBusy, OutputDirectory));
+            }
             catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
             {
                 string what = _options.Slurm ? "make the Slurm run directory" : $"use output directory '{_options.OutputDirectory}'";

@@ -16,7 +16,8 @@ public class FullDiskTests
         // job log line longer than a page, so those files need new space after the disk is full as well.
         string padding = new string('p', 5000);
         var specs = Enumerable.Range(0, 6).Select(i => Sh($"head -c 600000 /dev/zero | tr '\\0' x; echo; echo err >&2 # {i} {padding}")).ToList();
-        var options = new RunOptions { ThrottleLimit = 2, OutputDirectory = dir, JobLogPath = log };
+        // Every command must be read to its end: no drain period cuts a slow reader short on a busy machine.
+        var options = new RunOptions { ThrottleLimit = 2, OutputDirectory = dir, JobLogPath = log, OutputDrainPeriod = TimeSpan.FromMinutes(2) };
 
         var (results, events) = Run(options, specs);
 
