@@ -7,7 +7,7 @@ namespace ParallelJobs
     /// files. The holder is whoever has the directory's lock file open with an exclusive OS lock, so a run
     /// that crashed or was killed holds nothing (the OS drops its lock with the process).
     /// </summary>
-    public sealed class OutputDirectoryInUseException : IOException
+    internal sealed class OutputDirectoryInUseException : IOException
     {
         /// <summary>The lock file a run holds in its output directory for as long as it runs.</summary>
         public const string LockFileName = "parallel-jobs.lock";
