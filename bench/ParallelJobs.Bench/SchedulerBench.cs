@@ -18,17 +18,13 @@ namespace ParallelJobs.Bench
             foreach (var s in specs) run.Add(s);
             run.CompleteAdding();
             int failed = 0, finished = 0;
-            while (true)
+            run.Events.Drain(e =>
             {
-                if (!run.TryTake(out var e, 1000)) { if (run.IsDrained) break; continue; }
-                if (e!.Kind == RunEventKind.CommandFinished)
-                {
-                    finished++;
-                    if (!e.Result!.Succeeded) failed++;
-                    results?.Add(e.Result);
-                }
-                else if (e.Kind == RunEventKind.RunCompleted) break;
-            }
+                if (e.Kind != RunEventKind.CommandFinished) return;
+                finished++;
+                if (!e.Result!.Succeeded) failed++;
+                results?.Add(e.Result);
+            }, untilDrained: true);
             sw.Stop();
             if (failed > 0 || finished != specs.Count)
                 throw new InvalidOperationException($"engine run: {finished} of {specs.Count} finished, {failed} failed");

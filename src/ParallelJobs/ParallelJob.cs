@@ -11,8 +11,8 @@ namespace ParallelJobs
 {
     /// <summary>
     /// A parallel run as a PowerShell job (Start-ParallelCommand -AsJob): one <see cref="ParallelChildJob"/>
-    /// per command, holding its <see cref="CommandResult"/>. A background thread (never the pipeline)
-    /// drains the run's events into the child jobs. The job is Running while any command runs or waits,
+    /// per command, holding its <see cref="CommandResult"/>, made from the run's own CommandAdded events. A
+    /// background thread (never the pipeline) drains the run's events into the child jobs. The job is Running while any command runs or waits,
     /// then Completed when every command succeeded, Failed when any failed, Stopped after Stop-Job (which
     /// stops every running process tree; commands that never started end as Cancelled results, so every
     /// input still has its one result). What each slot prints is also kept per slot for Receive-SlotOutput.
@@ -46,8 +46,6 @@ namespace ParallelJobs
         public int ThrottleLimit => _run.Options.ThrottleLimit;
         /// <summary>Where slot-&lt;k&gt;.out / .err and commands.tsv are written; null when the run keeps output in memory only.</summary>
         public string? OutputDirectory => _run.Options.OutputDirectory;
-        /// <summary>How far the run has got now.</summary>
-        internal RunProgress GetProgress() => _run.GetProgress();
 
         internal SlotOutputBuffer SlotOutput { get; }
 
@@ -72,8 +70,8 @@ namespace ParallelJobs
 
         public override string Location => Environment.MachineName;
 
-        /// <summary>Makes the child job of a command just added to the run (before the job starts).</summary>
-        internal void AddCommand(int index, string command)
+        /// <summary>Makes the child job of a command the run has added (its events come in index order).</summary>
+        private void AddCommand(int index, string command)
         {
             var child = new ParallelChildJob(this, index, command);
             lock (_commands)
@@ -99,6 +97,18 @@ namespace ParallelJobs
                 if (_started || _disposed) throw new InvalidOperationException("The job has already been started.");
                 _started = true;
                 SetJobState(JobState.Running);
+            }
+            // The commands added so far become child jobs here, on the caller's thread, so the job is handed out
+            // with all of them; the events still to come are the drain thread's.
+            try
+            {
+                _run.Events.Drain(Handle, untilDrained: false);
+            }
+            catch (Exception e)
+            {
+                _run.Cancel();
+                Finish(e);
+                return;
             }
             _drainThread = new Thread(Drain) { IsBackground = true, Name = "ParallelJob " + Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             _drainThread.Start();
@@ -177,28 +187,7 @@ namespace ParallelJobs
             Exception? failure = null;
             try
             {
-                while (true)
-                {
-                    if (!_run.TryTake(out var e, 250))
-                    {
-                        if (_run.IsDrained) break;
-                        continue;
-                    }
-                    if (e!.Kind == RunEventKind.RunCompleted) break;
-                    if (e.Kind == RunEventKind.CommandStarted)
-                    {
-                        Child(e.Index)?.MarkStarted(e.Slot, e.ProcessId);
-                    }
-                    else if (e.Kind == RunEventKind.Warning)
-                    {
-                        Warning.Add(new WarningRecord(e.Message));
-                    }
-                    else if (e.Kind == RunEventKind.CommandFinished)
-                    {
-                        var result = e.Result!;
-                        Child(result.Index)?.Finish(result, CommandFailureRecord.For(result));
-                    }
-                }
+                _run.Events.Drain(Handle, untilDrained: true);
             }
             catch (Exception e)
             {
@@ -206,6 +195,31 @@ namespace ParallelJobs
                 failure = e;
                 _run.Cancel();
             }
+            Finish(failure);
+        }
+
+        private void Handle(RunEvent e)
+        {
+            switch (e.Kind)
+            {
+                case RunEventKind.CommandAdded:
+                    AddCommand(e.Index, e.Command!);
+                    break;
+                case RunEventKind.CommandStarted:
+                    Child(e.Index)?.MarkStarted(e.Slot, e.ProcessId);
+                    break;
+                case RunEventKind.Warning:
+                    Warning.Add(new WarningRecord(e.Message));
+                    break;
+                case RunEventKind.CommandFinished:
+                    Child(e.Index)?.Finish(e.Result!, CommandFailureRecord.For(e.Result!));
+                    break;
+            }
+        }
+
+        /// <summary>The run is drained (or draining failed): the job takes its final state.</summary>
+        private void Finish(Exception? failure)
+        {
             lock (_lifecycle)
             {
                 if (IsFinished(JobStateInfo.State)) return;

@@ -23,10 +23,13 @@ internal static class RunDriver
         while (true)
         {
             Assert.True(DateTime.UtcNow < deadline, "the run did not complete: engine hang");
-            if (!run.TryTake(out var e, 200)) continue;
+            if (!run.Events.TryTake(out var e, 200))
+            {
+                if (run.Events.IsDrained) break;
+                continue;
+            }
             events.Add(e!);
             onEvent?.Invoke(run, e!);
-            if (e!.Kind == RunEventKind.RunCompleted) break;
         }
         var results = events.Where(e => e.Kind == RunEventKind.CommandFinished).Select(e => e.Result!).ToList();
         return (results, events);

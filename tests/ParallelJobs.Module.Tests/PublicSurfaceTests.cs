@@ -13,6 +13,9 @@ public sealed class PublicSurfaceTests : IClassFixture<ModuleAssembly>
 
     private static readonly string[] Cmdlets =
     {
+        // The base of the cmdlets that drive engine work: a public class cannot derive from an internal one.
+        // Its constructor and members for the cmdlets are private protected, so nothing outside derives from it.
+        "ParallelJobs.Commands.EngineCmdlet",
         "ParallelJobs.Commands.ExportQualityDistributionCommand",
         "ParallelJobs.Commands.ExportQualityPlotCommand",
         "ParallelJobs.Commands.GetParallelSlotCommand",

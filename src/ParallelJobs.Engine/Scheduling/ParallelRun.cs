@@ -10,16 +10,17 @@ using System.Linq;
 using ParallelJobs.Output;
 using ParallelJobs.Processes;
 using ParallelJobs.Remote;
+using ParallelJobs.Runs;
 
 namespace ParallelJobs.Scheduling
 {
     /// <summary>
     /// A throttled run of commands in stable slots. Accepts work as it arrives (<see cref="Add"/>),
-    /// starts each command in the lowest free slot, and hands back events (started, finished, completed)
-    /// through one thread-safe queue for a single consumer to drain. Every added command gets exactly one
-    /// result, whatever happens to it.
+    /// starts each command in the lowest free slot, and hands back events (added, started, finished, warnings)
+    /// through its <see cref="Events"/> channel for a single consumer to drain; the channel is drained once every
+    /// command has its result. Every added command gets exactly one result, whatever happens to it.
     /// </summary>
-    internal sealed partial class ParallelRun : IDisposable
+    internal sealed partial class ParallelRun : IEngineRun<RunEvent>
     {
         private static readonly ConcurrentDictionary<ParallelRun, byte> LiveRuns = new ConcurrentDictionary<ParallelRun, byte>();
 
@@ -42,14 +43,12 @@ namespace ParallelJobs.Scheduling
         private readonly Dictionary<int, CommandExecution> _running = new Dictionary<int, CommandExecution>();
         // Finished commands that left background processes holding their output: stopped with the run.
         private readonly List<CommandExecution> _background = new List<CommandExecution>();
-        private readonly BlockingCollection<RunEvent> _events = new BlockingCollection<RunEvent>();
         private readonly ResultOrderGate _order;
         private readonly SlotFileSet? _slotFiles;
         private readonly JobLog? _jobLog;
         private readonly HashSet<int>? _alreadyRun;
         private readonly ManualResetEventSlim _done = new ManualResetEventSlim(false);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _lastProgressTicks = long.MinValue;
         private bool _addingCompleted;
         private bool _cancelled;
         private int _finished;
@@ -217,6 +216,9 @@ namespace ParallelJobs.Scheduling
         /// <summary>Raised on reader threads for every line any command prints. Keep handlers short.</summary>
         public event Action<SlotOutputLine>? LineReceived;
 
+        /// <summary>What the run reports, in order; drained once every command has its result.</summary>
+        public RunEventChannel<RunEvent> Events { get; } = new RunEventChannel<RunEvent>();
+
         public bool IsCompleted => _done.IsSet;
         public WaitHandle CompletedWaitHandle => _done.WaitHandle;
 
@@ -234,6 +236,9 @@ namespace ParallelJobs.Scheduling
                 skipped = _alreadyRun != null && _alreadyRun.Contains(index + 1);
                 noHost = !cancelled && !skipped && _pool != null && _pool.NoHostLeft;
                 _specs.Add(cancelled || skipped || noHost ? null : spec);
+                // Posted before the command can start (another thread's Dispatch may take it once it waits), so
+                // a consumer always sees a command added before anything else about it.
+                Post(new RunEvent(RunEventKind.CommandAdded, index, -1, 0, spec.DisplayText, null));
                 if (!cancelled && !skipped && !noHost && _slurm == null) _waiting.Enqueue(index);
             }
             if (skipped) Deliver(Skipped(index, spec.DisplayText, spec.Input));
@@ -348,59 +353,13 @@ namespace ParallelJobs.Scheduling
         /// <summary>Waits until every command has its result (after CompleteAdding).</summary>
         public bool WaitForCompletion(TimeSpan timeout) => _done.Wait(timeout);
 
-        /// <summary>Takes the next event, waiting up to the timeout. False when none came in time or the run is drained.</summary>
-        public bool TryTake(out RunEvent? runEvent, int millisecondsTimeout)
-        {
-            try
-            {
-                if (_events.TryTake(out var e, millisecondsTimeout))
-                {
-                    runEvent = e;
-                    return true;
-                }
-            }
-            catch (ObjectDisposedException) { }
-            catch (InvalidOperationException) { }
-            runEvent = null;
-            return false;
-        }
-
-        /// <summary>True once the RunCompleted event has been taken (nothing more will come).</summary>
-        public bool IsDrained => _events.IsCompleted;
-
         public RunProgress GetProgress()
         {
             lock (_gate)
             {
-                var p = new RunProgress
-                {
-                    Total = _specs.Count,
-                    Completed = _finished,
-                    Running = _slurm != null ? _slurmRunning.Count : _running.Count,
-                    Failed = _failed,
-                    InputComplete = _addingCompleted,
-                    Elapsed = _clock.Elapsed,
-                };
-                if (_finished > 0 && _finished < _specs.Count)
-                    p.EstimatedRemaining = TimeSpan.FromTicks(_clock.Elapsed.Ticks / _finished * (_specs.Count - _finished));
-                else if (_finished > 0) p.EstimatedRemaining = TimeSpan.Zero;
-                return p;
+                int running = _slurm != null ? _slurmRunning.Count : _running.Count;
+                return new RunProgress("commands", _specs.Count, _finished, running, _failed, _addingCompleted, _clock.Elapsed);
             }
-        }
-
-        /// <summary>A progress snapshot at most once per <see cref="RunOptions.ProgressInterval"/>; false in between.</summary>
-        public bool TryGetProgressUpdate(out RunProgress? progress)
-        {
-            long now = _clock.Elapsed.Ticks;
-            long last = Interlocked.Read(ref _lastProgressTicks);
-            if (last != long.MinValue && now - last < _options.ProgressInterval.Ticks)
-            {
-                progress = null;
-                return false;
-            }
-            Interlocked.Exchange(ref _lastProgressTicks, now);
-            progress = GetProgress();
-            return true;
         }
 
         /// <summary>
@@ -706,13 +665,12 @@ namespace ParallelJobs.Scheduling
         {
             lock (_gate)
             {
-                // Counted after posting, so RunCompleted can never overtake a result.
+                // Counted after posting, so the channel can never complete before a result is in it.
                 if (!_addingCompleted || Volatile.Read(ref _delivered) < _specs.Count) return;
             }
             if (Interlocked.Exchange(ref _completedSignalled, 1) != 0) return;
             CloseHosts();
-            Post(new RunEvent(RunEventKind.RunCompleted, -1, -1, 0, null, null));
-            try { _events.CompleteAdding(); } catch (ObjectDisposedException) { }
+            Events.Complete();
             _slotFiles?.Dispose();
             _jobLog?.Dispose();
             LiveRuns.TryRemove(this, out _);
@@ -721,11 +679,8 @@ namespace ParallelJobs.Scheduling
 
         private void Warn(string message) => Post(new RunEvent(message));
 
-        private void Post(RunEvent e)
-        {
-            try { _events.Add(e); }
-            catch (InvalidOperationException) { } // completed (ObjectDisposedException is one too): a late started-event after cancellation
-        }
+        // After completion a late started-event of a cancelled command is dropped by the channel.
+        private void Post(RunEvent e) => Events.Post(e);
 
         /// <summary>Cancels what still runs and waits for it (up to the grace period and a little more).</summary>
         public void Dispose()

@@ -2,6 +2,8 @@ namespace ParallelJobs.Scheduling
 {
     internal enum RunEventKind
     {
+        /// <summary>A command was added (Command is its display text); it waits for a slot, or ends at once when skipped.</summary>
+        CommandAdded,
         /// <summary>A command got a slot and its process started.</summary>
         CommandStarted,
         /// <summary>A command's result is ready (in input order with KeepOrder).</summary>
@@ -11,7 +13,5 @@ namespace ParallelJobs.Scheduling
         /// run that could not be written): Message says what. A cmdlet writes it as a warning.
         /// </summary>
         Warning,
-        /// <summary>Input is complete and every command has its result: the last event of a run.</summary>
-        RunCompleted,
     }
 }

@@ -29,8 +29,6 @@ namespace ParallelJobs.Scheduling
         public string? JobLogPath { get; set; }
         /// <summary>With a job log: skip the commands it already records (or only those that succeeded).</summary>
         public ResumeMode Resume { get; set; }
-        /// <summary>How often progress updates are offered at most.</summary>
-        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
         /// <summary>
         /// Run the commands as Slurm array tasks (docs/slurm.md) instead of on this machine. The run directory is
         /// made under OutputDirectory, or under WorkingDirectory/parallel-jobs-runs; it must be on a filesystem

@@ -11,12 +11,12 @@ namespace ParallelJobs.Commands
     /// <summary>
     /// Start-ParallelCommand: runs command lines (or a program) with at most -ThrottleLimit at once, in
     /// stable slots, and emits one CommandResult per input. Thin: binds parameters, feeds the engine's
-    /// ParallelRun, and drains its events here on the pipeline thread.
+    /// ParallelRun, and turns its events into output, errors and warnings (<see cref="EngineCmdlet"/> drains them).
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "ParallelCommand", DefaultParameterSetName = CommandSet)]
     [OutputType(typeof(CommandResult))]
     [OutputType(typeof(ParallelJob))]
-    public sealed class StartParallelCommandCommand : PSCmdlet, IDisposable
+    public sealed class StartParallelCommandCommand : EngineCmdlet
     {
         private const string CommandSet = "Command";
         private const string TemplateSet = "CommandTemplate";
@@ -25,9 +25,6 @@ namespace ParallelJobs.Commands
         private ParallelRun? _run;
         private RunOptions? _options;
         private ParallelJob? _job;
-        private volatile bool _stopping;
-        private bool _showProgress;
-        private readonly int _activityId = new Random().Next(1, int.MaxValue);
 
         /// <summary>Command lines run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = CommandSet)]
@@ -150,7 +147,7 @@ namespace ParallelJobs.Commands
             if (_options.JobLogPath != null && !TryOpenJobLog(_options.JobLogPath)) return;
             try
             {
-                _run = new ParallelRun(_options);
+                _run = Own(new ParallelRun(_options));
             }
             catch (OutputDirectoryInUseException e)
             {
@@ -163,12 +160,7 @@ namespace ParallelJobs.Commands
                     new System.IO.IOException($"Cannot {what}: {e.Message}", e),
                     "OutputDirectoryUnavailable", ErrorCategory.WriteError, OutputDirectory));
             }
-            _showProgress = ShowProgress();
-            if (AsJob.IsPresent)
-            {
-                _job = new ParallelJob(_run!, JobCommandText(), Name);
-                _showProgress = false;
-            }
+            if (AsJob.IsPresent) _job = new ParallelJob(_run!, JobCommandText(), Name);
         }
 
         protected override void ProcessRecord()
@@ -194,7 +186,7 @@ namespace ParallelJobs.Commands
                     }
                     break;
             }
-            if (_job == null) Drain(run, wait: false);
+            if (_job == null) Drain(run, Write, untilDrained: false);
         }
 
         protected override void EndProcessing()
@@ -206,27 +198,12 @@ namespace ParallelJobs.Commands
                 // The job owns the run from here: a background thread drains it, not this pipeline.
                 _job.Register(this);
                 _job.StartJob();
+                Disown();
                 _run = null;
                 WriteObject(_job);
                 return;
             }
-            Drain(run, wait: true);
-            if (_showProgress)
-            {
-                WriteProgress(new ProgressRecord(_activityId, "Start-ParallelCommand", "Completed") { RecordType = ProgressRecordType.Completed });
-            }
-        }
-
-        protected override void StopProcessing()
-        {
-            _stopping = true;
-            _run?.Cancel();
-        }
-
-        public void Dispose()
-        {
-            // -ErrorAction Stop, a downstream Select-Object -First, or an exception: nothing keeps running.
-            _run?.Dispose();
+            Drain(run, Write, untilDrained: true);
         }
 
         private static string InvalidOptionErrorId(string? option) => option switch
@@ -280,38 +257,13 @@ namespace ParallelJobs.Commands
                 WriteError(new ErrorRecord(e, "InvalidCommand", ErrorCategory.InvalidArgument, what));
                 return;
             }
-            int index = run.Add(spec);
-            _job?.AddCommand(index, spec.DisplayText);
+            run.Add(spec);
         }
 
-        private void Drain(ParallelRun run, bool wait)
+        private void Write(RunEvent e)
         {
-            while (true)
-            {
-                if (_stopping)
-                {
-                    run.WaitForCompletion(_options!.GracePeriod + TimeSpan.FromSeconds(5));
-                    throw new PipelineStoppedException();
-                }
-                if (!run.TryTake(out var e, wait ? 100 : 0))
-                {
-                    if (_showProgress && wait) ReportProgress(run);
-                    if (!wait || run.IsDrained) return;
-                    continue;
-                }
-                switch (e!.Kind)
-                {
-                    case RunEventKind.CommandFinished:
-                        Emit(e.Result!);
-                        break;
-                    case RunEventKind.Warning:
-                        WriteWarning(e.Message);
-                        break;
-                    case RunEventKind.RunCompleted:
-                        return;
-                }
-                if (_showProgress) ReportProgress(run);
-            }
+            if (e.Kind == RunEventKind.CommandFinished) Emit(e.Result!);
+            else if (e.Kind == RunEventKind.Warning) WriteWarning(e.Message);
         }
 
         private void Emit(CommandResult result)
@@ -321,28 +273,6 @@ namespace ParallelJobs.Commands
             var warning = CommandWarnings.For(result);
             if (warning != null) WriteWarning(warning);
             foreach (var error in CommandFailureRecord.For(result)) WriteError(error);
-        }
-
-        private void ReportProgress(ParallelRun run)
-        {
-            if (!run.TryGetProgressUpdate(out var p)) return;
-            var record = new ProgressRecord(_activityId, "Start-ParallelCommand",
-                $"{p!.Completed} of {p.Total}{(p.InputComplete ? "" : "+")} done")
-            {
-                CurrentOperation = $"{p.Running} running, {p.Failed} failed, {(int)p.Elapsed.TotalSeconds} s elapsed",
-                PercentComplete = p.InputComplete ? p.PercentComplete : -1,
-                SecondsRemaining = p.EstimatedRemaining.HasValue && p.InputComplete ? (int)Math.Ceiling(p.EstimatedRemaining.Value.TotalSeconds) : -1,
-            };
-            WriteProgress(record);
-        }
-
-        private bool ShowProgress()
-        {
-            var pref = GetVariableValue("ProgressPreference");
-            if (pref is PSObject o) pref = o.BaseObject;
-            if (pref is ActionPreference ap) return ap != ActionPreference.SilentlyContinue && ap != ActionPreference.Ignore;
-            if (pref is string s) return !s.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase) && !s.Equals("Ignore", StringComparison.OrdinalIgnoreCase);
-            return true;
         }
 
         private string JobCommandText() => ParameterSetName == FilePathSet

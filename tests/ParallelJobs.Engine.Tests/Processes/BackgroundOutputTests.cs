@@ -27,7 +27,7 @@ public class BackgroundOutputTests
         while (true)
         {
             Assert.True(DateTime.UtcNow < deadline, $"no result within {NoWait.TotalSeconds} s: the result waited for the background process of '{command}'");
-            if (run.TryTake(out var e, 200) && e!.Kind == RunEventKind.CommandFinished) return e.Result!;
+            if (run.Events.TryTake(out var e, 200) && e!.Kind == RunEventKind.CommandFinished) return e.Result!;
         }
     }
 

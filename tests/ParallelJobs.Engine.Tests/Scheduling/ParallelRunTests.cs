@@ -183,6 +183,37 @@ public class ParallelRunTests
     }
 
     [Fact]
+    public void EachCommandIsAnnouncedOnce_InIndexOrder_BeforeAnythingElseAboutIt()
+    {
+        // Many quick commands on several slots, so starts and results of early commands interleave with later adds.
+        var specs = Enumerable.Range(0, 40).Select(i => Sh($"echo {i}")).ToList();
+        var (results, events) = Run(new RunOptions { ThrottleLimit = 4 }, specs);
+        var added = events.Where(e => e.Kind == RunEventKind.CommandAdded).ToList();
+        Assert.Equal(Enumerable.Range(0, 40), added.Select(e => e.Index));
+        Assert.Equal(specs.Select(s => s.DisplayText), added.Select(e => e.Command));
+        for (int i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.Kind == RunEventKind.CommandStarted || e.Kind == RunEventKind.CommandFinished)
+                Assert.Contains(events.Take(i), a => a.Kind == RunEventKind.CommandAdded && a.Index == e.Index);
+        }
+        Assert.Equal(40, results.Count);
+    }
+
+    [Fact]
+    public void ACommandAddedAfterCancel_IsAnnouncedThenCancelled()
+    {
+        using var run = new ParallelRun(new RunOptions { ThrottleLimit = 1 });
+        run.Cancel();
+        run.Add(Sh("echo never"));
+        run.CompleteAdding();
+        var (results, events) = Drain(run);
+        Assert.Equal(new[] { RunEventKind.CommandAdded, RunEventKind.CommandFinished }, events.Select(e => e.Kind));
+        Assert.Equal(CommandStatus.Cancelled, Assert.Single(results).Status);
+        Assert.True(run.Events.IsDrained);
+    }
+
+    [Fact]
     public void ProgressCountsEverything()
     {
         using var run = new ParallelRun(new RunOptions { ThrottleLimit = 2 });
@@ -197,6 +228,8 @@ public class ParallelRunTests
         Assert.Equal(0, p.Running);
         Assert.True(p.InputComplete);
         Assert.Equal(100, p.PercentComplete);
+        Assert.Equal(TimeSpan.Zero, p.EstimatedRemaining);
+        Assert.Equal("commands", p.Unit);
     }
 
     [Fact]
