@@ -682,7 +682,12 @@ namespace ParallelJobs.Scheduling
         // After completion a late started-event of a cancelled command is dropped by the channel.
         private void Post(RunEvent e) => Events.Post(e);
 
-        /// <summary>Cancels what still runs and waits for it (up to the grace period and a little more).</summary>
+        /// <summary>
+        /// Cancels what still runs and waits for it: the grace period and a margin for the polite stop, then what
+        /// is still running is killed at once, on this thread, and its results are waited for as long again. A
+        /// polite stop can arrive late (it runs on the thread pool, which a busy machine or many commands' output
+        /// readers can keep waiting); the owner going away (Ctrl+C, Remove-Job) must not leave commands behind.
+        /// </summary>
         public void Dispose()
         {
             if (!_done.IsSet)
@@ -690,9 +695,14 @@ namespace ParallelJobs.Scheduling
                 lock (_gate) _addingCompleted = true;
                 Cancel();
                 // A Slurm stop waits until Slurm lists none of the run's tasks (at most a minute).
-                _done.Wait(_slurm != null ? TimeSpan.FromSeconds(90) : _options.GracePeriod + TimeSpan.FromSeconds(5));
+                if (!_done.Wait(_slurm != null ? TimeSpan.FromSeconds(90) : _options.GracePeriod + _options.StopMargin))
+                {
+                    Cancel(TimeSpan.Zero);
+                    _done.Wait(_options.StopMargin);
+                }
             }
-            LiveRuns.TryRemove(this, out _);
+            // A run that still has not ended stays known to the process-exit handler, which kills it at exit.
+            if (_done.IsSet) LiveRuns.TryRemove(this, out _);
             _slotFiles?.Dispose();
             _jobLog?.Dispose();
             CloseHosts();

@@ -56,6 +56,12 @@ namespace ParallelJobs.Scheduling
         /// <summary>How long the start-up check of a host (and each later re-check) may take.</summary>
         public TimeSpan HostCheckTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>
+        /// How long Dispose waits, after the grace period, for a polite stop to end the commands before it kills
+        /// what is left; then as long again for their results.
+        /// </summary>
+        internal TimeSpan StopMargin { get; set; } = TimeSpan.FromSeconds(5);
+
         /// <summary>How commands are started; the local machine's launcher unless a test or another transport sets one.</summary>
         internal Processes.IProcessLauncher Launcher
         {

@@ -77,3 +77,78 @@ public class CancellationAccountingTests
         Assert.False(run.CancelCommand(99));
     }
 }
+
+/// <summary>
+/// Disposing a run (a cmdlet's pipeline ending on Ctrl+C, Remove-Job) must not leave commands running, even when
+/// the polite stop does not get through in time: on a busy machine the stop can wait for a thread long after the
+/// grace period.
+/// </summary>
+public class DisposeStopsByForceTests
+{
+    [Fact]
+    public void Dispose_KillsWhatThePoliteStopLeftRunning_AndEveryCommandHasItsResult()
+    {
+        var launcher = new PoliteStopLost();
+        var options = new RunOptions
+        {
+            ThrottleLimit = 2,
+            GracePeriod = TimeSpan.FromMilliseconds(100),
+            StopMargin = TimeSpan.FromMilliseconds(300),
+            Launcher = launcher,
+        };
+        var run = new ParallelRun(options);
+        run.Add(Sh("exec sleep 600"));
+        run.Add(Sh("exec sleep 600"));
+        run.CompleteAdding();
+        var pids = new List<int>();
+        run.Events.Drain(e =>
+        {
+            if (e.Kind == RunEventKind.CommandStarted) pids.Add(e.ProcessId);
+        }, untilDrained: false, TestContext.Current.CancellationToken);
+        while (pids.Count < 2)
+        {
+            Assert.True(run.Events.TryTake(out var e, (int)Hang.TotalMilliseconds, TestContext.Current.CancellationToken), "the commands did not start");
+            if (e!.Kind == RunEventKind.CommandStarted) pids.Add(e.ProcessId);
+        }
+
+        try
+        {
+            run.Dispose();
+
+            Assert.True(run.IsCompleted, "Dispose returned with commands still running");
+            foreach (int pid in pids) Assert.False(IsAlive(pid), $"process {pid} outlived the run's Dispose");
+            var (results, _) = Drain(run);
+            Assert.Equal(2, results.Count);
+            Assert.All(results, r => Assert.Equal(CommandStatus.Cancelled, r.Status));
+        }
+        finally
+        {
+            // Whatever failed above, this test's own processes do not outlive it.
+            foreach (int pid in pids.Where(IsAlive)) System.Diagnostics.Process.GetProcessById(pid).Kill();
+        }
+    }
+
+    /// <summary>The local launcher, but a stop with a grace period never arrives (as when it waits for a thread); a kill does.</summary>
+    private sealed class PoliteStopLost : ParallelJobs.Processes.IProcessLauncher
+    {
+        public ParallelJobs.Processes.ILaunchedProcess Start(ParallelJobs.Processes.ProcessStartRequest request) =>
+            new Process(ParallelJobs.Processes.LocalLauncher.Default.Start(request));
+
+        private sealed class Process : ParallelJobs.Processes.ILaunchedProcess
+        {
+            private readonly ParallelJobs.Processes.ILaunchedProcess _inner;
+            public Process(ParallelJobs.Processes.ILaunchedProcess inner) => _inner = inner;
+            public int Id => _inner.Id;
+            public Stream StandardOutput => _inner.StandardOutput;
+            public Stream StandardError => _inner.StandardError;
+            public Task<ParallelJobs.Processes.ProcessExit> Exited => _inner.Exited;
+            public void Stop(TimeSpan grace)
+            {
+                if (grace == TimeSpan.Zero) _inner.Stop(grace);
+            }
+            public bool AbandonOutput() => _inner.AbandonOutput();
+            public IReadOnlyList<int> OutputHolders() => _inner.OutputHolders();
+            public void Dispose() => _inner.Dispose();
+        }
+    }
+}
