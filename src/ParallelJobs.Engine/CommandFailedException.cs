@@ -35,6 +35,7 @@ namespace ParallelJobs
             CommandStatus.TimedOut => "CommandTimedOut",
             CommandStatus.FailedToStart => "CommandFailedToStart",
             CommandStatus.Cancelled => "CommandCancelled",
+            CommandStatus.HostUnavailable => "CommandHostUnavailable",
             _ => "CommandFailed",
         };
     }

@@ -177,7 +177,7 @@ namespace ParallelJobs.Scheduling
                 var request = new ProcessStartRequest(launch.FileName, launch.Arguments)
                 {
                     WindowsArguments = launch.WindowsArguments,
-                    WorkingDirectory = x._options.WorkingDirectory,
+                    WorkingDirectory = x._target != null && x._target.Posix ? x._options.RemoteWorkingDirectory : x._options.WorkingDirectory,
                 };
                 foreach (var kv in x._options.Environment) request.Environment.Add(kv);
                 request.Environment.Add(new KeyValuePair<string, string?>("PARALLELJOBS_SLOT", x._slot.ToString(CultureInfo.InvariantCulture)));

@@ -53,6 +53,8 @@ namespace ParallelJobs.Scheduling
         public IReadOnlyList<Remote.SshHost>? Hosts { get; set; }
         /// <summary>How ssh is called for <see cref="Hosts"/> (config file, -o options); defaults when null.</summary>
         public Remote.SshSettings? Ssh { get; set; }
+        /// <summary>The working directory on SSH hosts, used there as given; null for the login directory.</summary>
+        public string? RemoteWorkingDirectory { get; set; }
         /// <summary>How long the start-up check of a host (and each later re-check) may take.</summary>
         public TimeSpan HostCheckTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -87,7 +89,8 @@ namespace ParallelJobs.Scheduling
                 if (Slurm) throw new ArgumentException("A run goes to SSH hosts or to Slurm, not both.", nameof(Hosts));
                 if (Hosts.Count == 0) throw new ArgumentException("The host list is empty.", nameof(Hosts));
                 if (HostCheckTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HostCheckTimeout), HostCheckTimeout, "HostCheckTimeout must be positive.");
-                Ssh?.Validate();
+                try { Ssh?.Validate(); }
+                catch (ArgumentException e) when (e.ParamName == null) { throw new ArgumentException(e.Message, "SshOption", e); }
             }
             if (Slurm) ValidateSlurm();
         }

@@ -113,6 +113,24 @@ namespace ParallelJobs.Commands
         [ValidateNotNull]
         public string[] SlurmOption { get; set; } = Array.Empty<string>();
 
+        /// <summary>
+        /// Runs the commands on these hosts over SSH (the system's OpenSSH client), each entry
+        /// [slots/][user@]host[:port]; ':' is this machine without SSH, auto/host takes the host's processor count.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? HostName { get; set; }
+
+        /// <summary>Options for ssh, each Key=Value as for ssh -o (e.g. ConnectTimeout=5); with -HostName.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[] SshOption { get; set; } = Array.Empty<string>();
+
+        /// <summary>An ssh configuration file, passed as ssh -F; with -HostName.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SshConfigFile { get; set; }
+
         /// <summary>Returns at once a ParallelJob (one child job per command) instead of waiting for the results.</summary>
         [Parameter]
         public SwitchParameter AsJob { get; set; }
@@ -134,17 +152,29 @@ namespace ParallelJobs.Commands
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-SlurmOption is used only with -Slurm."),
                     "SlurmOptionWithoutSlurm", ErrorCategory.InvalidArgument, null));
             }
-            _options = BuildOptions();
+            if ((SshOption.Length > 0 || SshConfigFile != null) && HostName == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-SshOption and -SshConfigFile are used only with -HostName."),
+                    "SshOptionWithoutHostName", ErrorCategory.InvalidArgument, null));
+            }
             try
             {
-                _options.Validate();
+                _options = BuildOptions();
+            }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, nameof(HostName), e), "InvalidHostName", ErrorCategory.InvalidArgument, HostName));
+            }
+            try
+            {
+                _options!.Validate();
             }
             catch (ArgumentException e)
             {
                 // Named for what is wrong, so a script can tell a bad option from an unusable directory.
                 ThrowTerminatingError(new ErrorRecord(e, InvalidOptionErrorId(e.ParamName), ErrorCategory.InvalidArgument, e.ParamName));
             }
-            if (_options.JobLogPath != null && !TryOpenJobLog(_options.JobLogPath)) return;
+            if (_options!.JobLogPath != null && !TryOpenJobLog(_options.JobLogPath)) return;
             try
             {
                 _run = Own(new ParallelRun(_options));
@@ -152,6 +182,10 @@ namespace ParallelJobs.Commands
             catch (OutputDirectoryInUseException e)
             {
                 ThrowTerminatingError(new ErrorRecord(e, "OutputDirectoryInUse", ErrorCategory.ResourceBusy, OutputDirectory));
+            }
+            catch (Remote.HostsUnreachableException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "HostsUnreachable", ErrorCategory.ConnectionError, HostName));
             }
             catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
             {
@@ -296,6 +330,15 @@ namespace ParallelJobs.Commands
             o.Resume = ResumeFailed.IsPresent ? ResumeMode.ResumeFailed : Resume.IsPresent ? ResumeMode.Resume : ResumeMode.None;
             o.Slurm = Slurm.IsPresent;
             foreach (var option in SlurmOption) o.SlurmOptions.Add(option);
+            if (HostName != null)
+            {
+                o.Hosts = Remote.SshHost.ParseAll(HostName);
+                o.Ssh = new Remote.SshSettings();
+                foreach (var option in SshOption) o.Ssh.Options.Add(option);
+                if (SshConfigFile != null) o.Ssh.ConfigFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SshConfigFile);
+                // On a host, a directory is the host's own path, used as given; without one, the login directory.
+                o.RemoteWorkingDirectory = WorkingDirectory;
+            }
             if (Environment != null)
             {
                 foreach (DictionaryEntry kv in Environment)

@@ -34,6 +34,7 @@ namespace ParallelJobs.Jobs
             {
                 CommandStatus.TimedOut => ErrorCategory.OperationTimeout,
                 CommandStatus.FailedToStart => ErrorCategory.ResourceUnavailable,
+                CommandStatus.HostUnavailable => ErrorCategory.ConnectionError,
                 _ => ErrorCategory.InvalidResult,
             };
             return new ErrorRecord(new CommandFailedException(result), CommandFailedException.ErrorIdFor(result.Status), category, result);

@@ -9,6 +9,11 @@ namespace ParallelJobs.Jobs
         /// <summary>A command ran to its end but left a background process holding its output; null otherwise.</summary>
         public static string? For(CommandResult result)
         {
+            if (result.HostFailures.Length > 0 && result.Status != CommandStatus.HostUnavailable)
+            {
+                return $"Command {result.Index} ({MessageText.Shorten(result.Command)}) ran again on {result.ComputerName} after a host failure " +
+                       $"(it may have run in part before: at least once, not exactly once): {string.Join("; ", result.HostFailures)}";
+            }
             if (!result.OutputLeftOpen) return null;
             var pids = result.BackgroundProcessIds;
             string who = pids.Length == 0 ? "a process it started in the background"

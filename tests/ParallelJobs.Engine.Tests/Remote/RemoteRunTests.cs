@@ -81,7 +81,7 @@ public class RemoteRunTests
     {
         SshTestHosts.Require();
         var options = Options("127.0.0.2");
-        options.WorkingDirectory = "/tmp";
+        options.RemoteWorkingDirectory = "/tmp";
         options.Environment["PJ_REMOTE"] = "it's $(x)";
         var hostile = RemoteWrapperTests.HostileValues.Where(v => v.Length > 0).ToArray();
         var specs = new List<CommandSpec> { RunDriver.Sh("exit 3"), RunDriver.Sh("printf '%s|%s|%s' \"$PJ_REMOTE\" \"$(pwd)\" \"$PARALLELJOBS_SLOT\"") };
@@ -106,7 +106,7 @@ public class RemoteRunTests
     {
         SshTestHosts.Require();
         var options = Options("127.0.0.2");
-        options.WorkingDirectory = "/no/such/dir";
+        options.RemoteWorkingDirectory = "/no/such/dir";
         var (results, _) = RunDriver.Run(options, new[] { RunDriver.Sh("true") });
         Assert.Equal(CommandStatus.FailedToStart, results[0].Status);
         Assert.Contains("'127.0.0.2'", results[0].Reason);

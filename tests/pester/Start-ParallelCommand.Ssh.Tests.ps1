@@ -1,0 +1,147 @@
+#Requires -Version 7.0
+# Start-ParallelCommand -HostName against the real loopback sshd hosts of tests/infra/ssh-hosts.sh (one sshd
+# per address, 127.0.0.1 .2 .3), found through PJ_SSH_CONFIG (or the script's default state directory).
+# Without them the tests are skipped with the reason; under CI=true (.ci/run starts them) they fail instead.
+# All hosts are this machine: $SSH_CONNECTION (the server address) tells them apart.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../ParallelJobs.psd1') -Force
+    . $PSScriptRoot/TestSupport.ps1
+
+    $script:HostScript = Join-Path $PSScriptRoot '../infra/ssh-hosts.sh'
+    if (-not $env:PJ_SSH_CONFIG) { $env:PJ_SSH_CONFIG = '/tmp/parallel-jobs-ssh/ssh_config' }
+    $script:Port = if ($env:PJ_SSH_PORT) { [int]$env:PJ_SSH_PORT } else { 22022 }
+    $script:SshProblem = $null
+    if ($IsWindows) { $script:SshProblem = 'the loopback sshd test hosts run on Linux only' }
+    elseif (-not (Test-Path $env:PJ_SSH_CONFIG)) { $script:SshProblem = "$env:PJ_SSH_CONFIG does not exist" }
+    else {
+        $answer = (& ssh -F $env:PJ_SSH_CONFIG 127.0.0.1 true 2>&1 | Out-String).Trim()
+        if ($LASTEXITCODE -ne 0) { $script:SshProblem = "ssh to 127.0.0.1 failed: $answer" }
+    }
+
+    function Skip-WithoutHosts {
+        if (-not $script:SshProblem) { return $false }
+        $why = "no SSH test hosts: $script:SshProblem; start them with tests/infra/ssh-hosts.sh start"
+        if ($env:CI -eq 'true') { throw "$why (CI=true: .ci/run starts them)" }
+        Set-ItResult -Skipped -Because $why
+        return $true
+    }
+
+    function New-Marker { 'pjmark' + [guid]::NewGuid().ToString('N').Substring(0, 16) }
+
+    # Processes on "the hosts" (this machine) whose command line holds the marker.
+    function Get-Marked([string] $Marker) { @(& pgrep -f $Marker) | Where-Object { $_ } }
+}
+
+Describe 'Start-ParallelCommand -HostName' {
+    It 'spreads the commands over three hosts; each result names the host it ran on' {
+        if (Skip-WithoutHosts) { return }
+        $results = 1..12 | Start-ParallelCommand 'echo "$SSH_CONNECTION" {}' -HostName '2/127.0.0.1', '2/127.0.0.2', '2/127.0.0.3' -SshConfigFile $env:PJ_SSH_CONFIG -KeepOrder
+
+        $results.Index | Should -Be (0..11)
+        $results | ForEach-Object {
+            $_.Status | Should -Be 'Succeeded'
+            $words = $_.Output[0] -split ' '
+            $words[2] | Should -Be $_.ComputerName
+            $words[4] | Should -Be ($_.Index + 1)
+            $_.ProcessId | Should -BeGreaterThan 0
+        }
+        @($results.ComputerName | Sort-Object -Unique) | Should -Be @('127.0.0.1', '127.0.0.2', '127.0.0.3')
+    }
+
+    It 'passes hostile inputs to the remote shell byte for byte' {
+        if (Skip-WithoutHosts) { return }
+        $inputs = @("it's", '"double"', '$(touch /tmp/pj-pwned)', '`id`', "a`nb", ' spaced ', '*', '~', '\', "tab`there", 'ünïcödé ✓ 日本', '-n', ';', '|')
+        $results = $inputs | Start-ParallelCommand "printf '%s' {} | od -An -tx1 | tr -d ' \n'" -HostName '127.0.0.2' -SshConfigFile $env:PJ_SSH_CONFIG -KeepOrder
+        for ($i = 0; $i -lt $inputs.Count; $i++) {
+            $hex = -join ([Text.Encoding]::UTF8.GetBytes($inputs[$i]) | ForEach-Object { $_.ToString('x2') })
+            $results[$i].Output | Should -Be $hex
+        }
+        Test-Path /tmp/pj-pwned | Should -BeFalse
+    }
+
+    It 'runs the commands of a host killed mid-run on the others, and warns' {
+        if (Skip-WithoutHosts) { return }
+        $extraPort = $script:Port + 5
+        & bash $script:HostScript start-host 127.0.0.3 $extraPort | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        try {
+            $marker = New-Marker
+            $job = 1..6 | Start-ParallelCommand "echo `"`$SSH_CONNECTION`"; sh -c 'sleep 2; true' $marker-{}" -HostName '1/127.0.0.1', '1/127.0.0.2', "1/127.0.0.3:$extraPort" -SshConfigFile $env:PJ_SSH_CONFIG -AsJob
+            # The extra host's slot (2) has a command running: its host goes away.
+            Wait-Until { @(Get-ParallelSlot -Job $job | Where-Object { $_.Slot -eq 2 -and $_.State -eq 'Busy' }).Count -eq 1 -and (Get-Marked $marker).Count -ge 1 } -Seconds 60
+            & bash $script:HostScript stop-host 127.0.0.3 $extraPort | Out-Null
+            $job | Wait-Job -Timeout 120 | Out-Null
+            $results = Receive-Job $job -WarningVariable warnings -WarningAction SilentlyContinue
+            $job | Remove-Job
+
+            $results.Count | Should -Be 6
+            $results | ForEach-Object { $_.Status | Should -Be 'Succeeded' }
+            $moved = @($results | Where-Object { $_.HostFailures.Count -gt 0 })
+            $moved.Count | Should -BeGreaterThan 0
+            $moved | ForEach-Object {
+                $_.HostFailures[0] | Should -BeLike "127.0.0.3:$extraPort*"
+                $_.ComputerName | Should -Not -Be "127.0.0.3:$extraPort"
+                $_.Attempts | Should -Be 2
+            }
+            ($warnings -join "`n") | Should -BeLike "*127.0.0.3:$extraPort*"
+        }
+        finally {
+            & bash $script:HostScript stop-host 127.0.0.3 $extraPort | Out-Null
+        }
+    }
+
+    It 'leaves nothing running on any host after Stop-Job' {
+        if (Skip-WithoutHosts) { return }
+        $marker = New-Marker
+        $job = 1..6 | Start-ParallelCommand "sh -c 'sleep 600; true' $marker-{} & wait" -HostName '1/127.0.0.1', '1/127.0.0.2', '1/127.0.0.3' -SshConfigFile $env:PJ_SSH_CONFIG -AsJob
+        Wait-Until { (Get-Marked $marker).Count -ge 3 } -Seconds 60
+        Stop-Job $job
+        $results = Receive-Job $job -ErrorAction SilentlyContinue
+        $job | Remove-Job
+        $results.Count | Should -Be 6
+        $results | ForEach-Object { $_.Status | Should -Be 'Cancelled' }
+        Wait-Until { (Get-Marked $marker).Count -eq 0 } -Seconds 15
+    }
+
+    It 'ends the commands as HostUnavailable when no host is left, with the reason' {
+        if (Skip-WithoutHosts) { return }
+        $extraPort = $script:Port + 6
+        & bash $script:HostScript start-host 127.0.0.3 $extraPort | Out-Null
+        try {
+            $marker = New-Marker
+            $job = 1..3 | Start-ParallelCommand "sh -c 'sleep 600; true' $marker-{} & wait" -HostName "1/127.0.0.3:$extraPort" -SshConfigFile $env:PJ_SSH_CONFIG -AsJob
+            Wait-Until { (Get-Marked $marker).Count -ge 1 } -Seconds 60
+            & bash $script:HostScript stop-host 127.0.0.3 $extraPort | Out-Null
+            $job | Wait-Job -Timeout 120 | Out-Null
+            $results = Receive-Job $job -ErrorAction SilentlyContinue -ErrorVariable failures
+            $job | Remove-Job
+            $results.Count | Should -Be 3
+            $results | ForEach-Object {
+                $_.Status | Should -Be 'HostUnavailable'
+                $_.Reason | Should -BeLike '*No host is left*Connection refused*'
+            }
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'CommandHostUnavailable*'
+            Wait-Until { (Get-Marked $marker).Count -eq 0 } -Seconds 15
+        }
+        finally {
+            & bash $script:HostScript stop-host 127.0.0.3 $extraPort | Out-Null
+        }
+    }
+
+    It 'refuses a bad host entry, naming it, before anything starts' {
+        { Start-ParallelCommand 'true' -HostName 'good', '0/bad' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidHostName,ParallelJobs.Commands.StartParallelCommandCommand' -ExpectedMessage "*'0/bad'*slot count*"
+        { Start-ParallelCommand 'true' -SshOption 'BatchMode=yes' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SshOptionWithoutHostName,ParallelJobs.Commands.StartParallelCommandCommand'
+        { Start-ParallelCommand 'true' -HostName 'h1' -SshOption '-oProxyCommand=x' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidSshOption,ParallelJobs.Commands.StartParallelCommandCommand'
+    }
+
+    It 'fails before anything starts when no host can be reached, with ssh''s reason' {
+        if (Skip-WithoutHosts) { return }
+        $dead = "127.0.0.3:$($script:Port + 9)"
+        { Start-ParallelCommand 'true' -HostName $dead -SshConfigFile $env:PJ_SSH_CONFIG -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HostsUnreachable,ParallelJobs.Commands.StartParallelCommandCommand' -ExpectedMessage '*Connection refused*'
+    }
+}
