@@ -95,6 +95,26 @@ public class CmdletAssemblyTests : IClassFixture<ModuleAssembly>
         Assert.Contains(_m.Cmdlets.GetReferencedAssemblies(), a => a.Name == "System.Management.Automation");
     }
 
+    [Fact]
+    public void Quality_UsesOnlyTheEnginesRunContract()
+    {
+        // The quality assembly shares the engine's event channel and progress (Runs/), so cmdlets drive both kinds
+        // of run alike; the scheduler, processes and output files stay out of it.
+        using var file = File.OpenRead(Path.Combine(_m.BinDir, "ParallelJobs.Quality.dll"));
+        using var pe = new System.Reflection.PortableExecutable.PEReader(file);
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var used = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var handle in md.TypeReferences)
+        {
+            var type = md.GetTypeReference(handle);
+            if (type.ResolutionScope.Kind != System.Reflection.Metadata.HandleKind.AssemblyReference) continue;
+            var assembly = md.GetAssemblyReference((System.Reflection.Metadata.AssemblyReferenceHandle)type.ResolutionScope);
+            if (md.GetString(assembly.Name) == "ParallelJobs.Engine") used.Add(md.GetString(type.Namespace) + "." + md.GetString(type.Name));
+        }
+        Assert.NotEmpty(used);
+        Assert.All(used, name => Assert.StartsWith("ParallelJobs.Runs.", name, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("net8.0", ".NETCoreApp,Version=v8.0")]
     [InlineData("netstandard2.0", ".NETStandard,Version=v2.0")]

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using ParallelJobs.Parsing;
+using ParallelJobs.Runs;
 using ParallelJobs.Statistics;
 
 namespace ParallelJobs.Quality
@@ -13,26 +14,25 @@ namespace ParallelJobs.Quality
     /// Computes quality distributions in parallel: inputs arrive with <see cref="Add"/>, their files are queued,
     /// and ThrottleLimit worker threads (slots 0..T-1, in this process) each take the next file, parse it into
     /// their own histogram and, only if the whole file is valid, add it to its input's total. Results, errors and
-    /// progress come back through one thread-safe queue (<see cref="TryTake"/>), so a caller such as a cmdlet can
-    /// write them on its own thread. Histograms merge by addition, so the numbers do not depend on the number of
-    /// workers or on which worker read which file. Results come in the order the inputs were added, whatever order
-    /// their files are finished in: a result that is ready waits for the results of the inputs added before it
-    /// (errors, warnings and progress come at once).
+    /// warnings come back through the engine's event channel (<see cref="Events"/>), so a caller such as a cmdlet
+    /// can write them on its own thread; how far the run has got is asked for (<see cref="GetProgress"/>).
+    /// Histograms merge by addition, so the numbers do not depend on the number of workers or on which worker read
+    /// which file. Results come in the order the inputs were added, whatever order their files are finished in: a
+    /// result that is ready waits for the results of the inputs added before it (errors and warnings come at once).
     /// </summary>
-    internal sealed class QualityDistributionRun : IDisposable
+    internal sealed class QualityDistributionRun : IEngineRun<QualityRunEvent>
     {
         private readonly QualityRunOptions _options;
         private readonly CancellationTokenSource _cancellation;
         private readonly BlockingCollection<FileWork> _work = new BlockingCollection<FileWork>();
-        private readonly BlockingCollection<QualityRunEvent> _events = new BlockingCollection<QualityRunEvent>();
         private readonly Thread[] _workers;
         private readonly QualityInputAccumulator? _merged;
         private readonly int _processId;
         private readonly object _progressGate = new object();
-        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
         private int _liveWorkers;
         private long _order;
-        private int _filesTotal, _filesCompleted, _filesFailed;
+        private int _filesTotal, _filesCompleted, _filesFailed, _filesRunning;
         private long _bytesTotal, _bytesCompleted;
         private bool _completed;
         // Results in input order: each input gets the next sequence number; a finished one waits in _finished
@@ -116,20 +116,16 @@ namespace ParallelJobs.Quality
             try { _cancellation.Cancel(); } catch (ObjectDisposedException) { }
         }
 
-        /// <summary>True when every event has been posted and taken.</summary>
-        public bool IsFinished => _events.IsCompleted;
+        /// <summary>Results, errors and warnings, in order; drained once the workers have finished (or stopped).</summary>
+        public RunEventChannel<QualityRunEvent> Events { get; } = new RunEventChannel<QualityRunEvent>();
 
-        /// <summary>Next event, waiting at most the timeout (0: don't wait; -1: wait). False on time-out or when finished.</summary>
-        public bool TryTake(out QualityRunEvent? runEvent, int millisecondsTimeout)
+        /// <summary>Files and their bytes: queued so far, being read, done, failed.</summary>
+        public RunProgress GetProgress()
         {
-            try
+            lock (_progressGate)
             {
-                return _events.TryTake(out runEvent, millisecondsTimeout);
-            }
-            catch (InvalidOperationException)
-            {
-                runEvent = null;
-                return false;
+                return new RunProgress("files", _filesTotal, _filesCompleted, _filesRunning, _filesFailed, _completed, _clock.Elapsed,
+                    _bytesCompleted, _bytesTotal);
             }
         }
 
@@ -147,12 +143,12 @@ namespace ParallelJobs.Quality
             {
                 foreach (var input in inputs) run.Add(input);
                 run.Complete();
-                while (run.TryTake(out var runEvent, Timeout.Infinite))
+                run.Events.Drain(runEvent =>
                 {
-                    if (runEvent!.Kind == QualityRunEventKind.Result) distributions.Add(runEvent.Distribution!);
+                    if (runEvent.Kind == QualityRunEventKind.Result) distributions.Add(runEvent.Distribution!);
                     else if (runEvent.Kind == QualityRunEventKind.Error) errors.Add(runEvent.Error!);
                     else if (runEvent.Kind == QualityRunEventKind.Warning) warnings.Add(runEvent.Warning!);
-                }
+                }, untilDrained: true);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             return new QualityRunSummary(distributions, errors, warnings);
@@ -228,6 +224,7 @@ namespace ParallelJobs.Quality
         private void ReadRange(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token)
         {
             SplitFile split = item.Split!;
+            if (split.Begin()) CountStarted();
             item.Accumulator.Started(Stopwatch.GetTimestamp());
             histogram.Clear();
             long nominalStart = split.NominalStart(item.Range);
@@ -245,7 +242,7 @@ namespace ParallelJobs.Quality
                 // exception take the user's session down).
             }
             bool last = split.Add(item.Range, range, histogram, slot);
-            ReportProgress(nominalEnd - nominalStart, files: 0, failed: false, force: false);
+            CountDone(nominalEnd - nominalStart, files: 0, failed: false);
             if (!last) return;
 
             try
@@ -275,11 +272,12 @@ namespace ParallelJobs.Quality
         {
             if (pending == 0 && _merged == null && !token.IsCancellationRequested)
                 InputDone(accumulator.Sequence, accumulator.TakeDistribution(_processId));
-            ReportProgress(progressBytes, files: 1, failed, force: false);
+            CountDone(progressBytes, files: 1, failed);
         }
 
         private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token, long progressBytes)
         {
+            if (item.Split == null) CountStarted(); // a split file read whole again was counted at its first range
             item.Accumulator.Started(Stopwatch.GetTimestamp());
             histogram.Clear();
             int pending;
@@ -327,41 +325,33 @@ namespace ParallelJobs.Quality
             }
         }
 
-        private void ReportProgress(long bytes, int files, bool failed, bool force)
+        /// <summary>A file's first read has begun (for <see cref="GetProgress"/>).</summary>
+        private void CountStarted()
         {
-            QualityRunProgress? progress = null;
+            lock (_progressGate) _filesRunning++;
+        }
+
+        /// <summary>Bytes read, and files done (a file is done once, valid or failed), for <see cref="GetProgress"/>.</summary>
+        private void CountDone(long bytes, int files, bool failed)
+        {
             lock (_progressGate)
             {
                 _filesCompleted += files;
+                _filesRunning -= files;
                 _bytesCompleted += bytes;
                 if (failed) _filesFailed++;
-                if (force || _sinceProgress.Elapsed >= _options.ProgressInterval)
-                {
-                    _sinceProgress.Restart();
-                    progress = new QualityRunProgress(_filesCompleted, _filesTotal, _filesFailed, _bytesCompleted, _bytesTotal);
-                }
             }
-            if (progress != null) Post(QualityRunEvent.ForProgress(progress));
         }
 
         private void Finish()
         {
-            if (!_cancellation.IsCancellationRequested)
-            {
-                if (_merged != null && _filesTotal > 0) Post(QualityRunEvent.ForResult(_merged.TakeDistribution(_processId)));
-                lock (_progressGate)
-                {
-                    Post(QualityRunEvent.ForProgress(new QualityRunProgress(_filesCompleted, _filesTotal, _filesFailed, _bytesCompleted, _bytesTotal)));
-                }
-            }
-            _events.CompleteAdding();
+            if (!_cancellation.IsCancellationRequested && _merged != null && _filesTotal > 0)
+                Post(QualityRunEvent.ForResult(_merged.TakeDistribution(_processId)));
+            Events.Complete();
         }
 
-        private void Post(QualityRunEvent runEvent)
-        {
-            try { _events.Add(runEvent); }
-            catch (InvalidOperationException) { }
-        }
+        // After Complete (a worker still ending after a cancellation) an event is dropped by the channel.
+        private void Post(QualityRunEvent runEvent) => Events.Post(runEvent);
 
         private sealed class FileWork
         {
@@ -418,6 +408,10 @@ namespace ParallelJobs.Quality
             public CancellationToken Token { get; }
             public QualityHistogram Histogram { get; } = new QualityHistogram();
             public SortedSet<int> Slots { get; } = new SortedSet<int>();
+
+            /// <summary>True for the first range to begin: the file then counts as being read.</summary>
+            public bool Begin() => Interlocked.Exchange(ref _begun, 1) == 0;
+            private int _begun;
 
             /// <summary>Where range i nominally starts (range Ranges: the end of the file).</summary>
             public long NominalStart(int range) => range >= Ranges ? Size : Size / Ranges * range;

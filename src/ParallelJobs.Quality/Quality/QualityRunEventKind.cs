@@ -6,8 +6,6 @@ namespace ParallelJobs.Quality
         Result,
         /// <summary><see cref="QualityRunEvent.Error"/> describes a failed file or an empty directory.</summary>
         Error,
-        /// <summary><see cref="QualityRunEvent.Progress"/> has counters.</summary>
-        Progress,
         /// <summary><see cref="QualityRunEvent.Warning"/> is about a file that was read and counted, or a link that was not followed.</summary>
         Warning,
     }

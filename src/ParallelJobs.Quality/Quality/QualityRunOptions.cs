@@ -18,8 +18,5 @@ namespace ParallelJobs.Quality
         /// between the workers. Internal: tests make it small, so that small files are split into many ranges.
         /// </summary>
         internal long MinimumRangeBytes { get; set; } = QualityFileReader.MinimumRangeBytes;
-
-        /// <summary>Least time between two progress events.</summary>
-        public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
     }
 }

@@ -9,21 +9,19 @@ namespace ParallelJobs.Commands
     /// <summary>
     /// Get-QualityDistribution: per-position Phred quality statistics of .qual and FASTQ files, computed in
     /// parallel by file and merged per input (directory or file), or over everything with -Merge.
-    /// Thin: resolves paths, feeds <see cref="QualityDistributionRun"/>, and writes its events on the pipeline
-    /// thread; every decision (formats, offsets, statistics, errors) is the engine's.
+    /// Thin: resolves paths, feeds <see cref="QualityDistributionRun"/>, and turns its events into output, errors
+    /// and warnings (<see cref="EngineCmdlet"/> drains them); every decision (formats, offsets, statistics, errors)
+    /// is the engine's.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "QualityDistribution", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(QualityDistribution))]
     [OutputType(typeof(PositionQuality))]
-    public sealed class GetQualityDistributionCommand : PSCmdlet, IDisposable
+    public sealed class GetQualityDistributionCommand : EngineCmdlet
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
-        private const int ProgressActivityId = 0x5154; // "QT": distinct from the other cmdlets' progress bars
 
         private QualityDistributionRun? _run;
-        private volatile bool _stopping;
-        private bool _anyInput;
 
         /// <summary>Directories or files; wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -60,12 +58,12 @@ namespace ParallelJobs.Commands
 
         protected override void BeginProcessing()
         {
-            _run = new QualityDistributionRun(new QualityRunOptions
+            _run = Own(new QualityDistributionRun(new QualityRunOptions
             {
                 ThrottleLimit = ThrottleLimit,
                 Merge = Merge.IsPresent,
                 PhredOffset = MyInvocation.BoundParameters.ContainsKey(nameof(PhredOffset)) ? PhredOffset : (int?)null,
-            });
+            }));
         }
 
         protected override void ProcessRecord()
@@ -91,33 +89,16 @@ namespace ParallelJobs.Commands
                         WriteError(new ErrorRecord(e, "QualityPathUnreadable", category, resolved));
                         continue;
                     }
-                    _anyInput = true;
                     _run!.Add(input);
                 }
             }
-            Drain(wait: false);
+            Drain(_run!, Write, untilDrained: false);
         }
 
         protected override void EndProcessing()
         {
             _run!.Complete();
-            Drain(wait: true);
-            if (_anyInput)
-            {
-                WriteProgress(new ProgressRecord(ProgressActivityId, "Get-QualityDistribution", "Done") { RecordType = ProgressRecordType.Completed });
-            }
-        }
-
-        protected override void StopProcessing()
-        {
-            _stopping = true;
-            _run?.Cancel();
-        }
-
-        public void Dispose()
-        {
-            _run?.Dispose();
-            _run = null;
+            Drain(_run, Write, untilDrained: true);
         }
 
         // Wildcards expand through the provider; a path that matches nothing is a non-terminating PathNotFound.
@@ -176,41 +157,21 @@ namespace ParallelJobs.Commands
         private void WritePathNotFound(string path) =>
             WriteError(new ErrorRecord(new ItemNotFoundException("Cannot find path '" + path + "' because it does not exist."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
 
-        // Events are written here, on the pipeline thread; the engine's workers never call Write*.
-        private void Drain(bool wait)
+        private void Write(QualityRunEvent runEvent)
         {
-            var run = _run!;
-            while (true)
+            switch (runEvent.Kind)
             {
-                // Ctrl+C: do not wait for workers (one may be stuck in a read); Dispose gives them a short grace.
-                if (_stopping) throw new PipelineStoppedException();
-                if (!run.TryTake(out QualityRunEvent? runEvent, wait ? 100 : 0))
-                {
-                    if (!wait || run.IsFinished) return;
-                    continue;
-                }
-                switch (runEvent!.Kind)
-                {
-                    case QualityRunEventKind.Result:
-                        var distribution = runEvent.Distribution!;
-                        if (ByPosition.IsPresent) WriteObject(distribution.Positions, enumerateCollection: true);
-                        else WriteObject(distribution);
-                        break;
-                    case QualityRunEventKind.Error:
-                        WriteError(ToErrorRecord(runEvent.Error!));
-                        break;
-                    case QualityRunEventKind.Warning:
-                        WriteWarning(runEvent.Warning!.ToString());
-                        break;
-                    case QualityRunEventKind.Progress:
-                        var progress = runEvent.Progress!;
-                        WriteProgress(new ProgressRecord(ProgressActivityId, "Get-QualityDistribution",
-                            progress.FilesCompleted + " of " + progress.FilesTotal + " files" + (progress.FilesFailed > 0 ? ", " + progress.FilesFailed + " failed" : ""))
-                        {
-                            PercentComplete = Math.Min(100, progress.PercentComplete),
-                        });
-                        break;
-                }
+                case QualityRunEventKind.Result:
+                    var distribution = runEvent.Distribution!;
+                    if (ByPosition.IsPresent) WriteObject(distribution.Positions, enumerateCollection: true);
+                    else WriteObject(distribution);
+                    break;
+                case QualityRunEventKind.Error:
+                    WriteError(ToErrorRecord(runEvent.Error!));
+                    break;
+                case QualityRunEventKind.Warning:
+                    WriteWarning(runEvent.Warning!.ToString());
+                    break;
             }
         }
 

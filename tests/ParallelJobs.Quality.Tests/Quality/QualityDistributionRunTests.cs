@@ -224,7 +224,7 @@ public sealed class QualityDistributionRunTests : IDisposable
             var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = 1 });
             run.Add(QualityInput.FromPath(dir, false));
             run.Complete();
-            run.TryTake(out _, 200);
+            run.Events.TryTake(out _, 200, TestContext.Current.CancellationToken);
             var stop = Task.Run(() => { run.Cancel(); run.Dispose(); });
             // A hang check, not a timing target: Ctrl+C must not wait for the stuck read.
             Assert.True(stop.Wait(TimeSpan.FromSeconds(60)), "Dispose waited for a worker stuck in open()");
@@ -294,10 +294,12 @@ public sealed class QualityDistributionRunTests : IDisposable
         run.Complete();
         run.Cancel();
         int results = 0;
-        while (run.TryTake(out var e, Timeout.Infinite))
-            if (e!.Kind == QualityRunEventKind.Result) results++;
+        run.Events.Drain(e =>
+        {
+            if (e.Kind == QualityRunEventKind.Result) results++;
+        }, untilDrained: true, TestContext.Current.CancellationToken);
         // The run ends (no hang) and no result is emitted after the workers saw the cancellation.
-        Assert.True(run.IsFinished);
+        Assert.True(run.Events.IsDrained);
         Assert.InRange(results, 0, inputs.Count);
     }
 
@@ -323,7 +325,7 @@ public sealed class QualityDistributionRunTests : IDisposable
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (DateTime.UtcNow < deadline)
             {
-                if (!run.TryTake(out var e, 1000)) continue;
+                if (!run.Events.TryTake(out var e, 1000, TestContext.Current.CancellationToken)) continue;
                 if (e!.Kind == QualityRunEventKind.Result) return e.Distribution!;
                 Assert.NotEqual(QualityRunEventKind.Error, e.Kind);
             }
@@ -335,7 +337,7 @@ public sealed class QualityDistributionRunTests : IDisposable
         run.Add(second);
         AssertSameNumbers(alone[1], NextResult());
         run.Complete();
-        while (run.TryTake(out var e, Timeout.Infinite)) Assert.NotEqual(QualityRunEventKind.Result, e!.Kind);
+        run.Events.Drain(e => Assert.NotEqual(QualityRunEventKind.Result, e.Kind), untilDrained: true, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -345,13 +347,16 @@ public sealed class QualityDistributionRunTests : IDisposable
         using var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = 2 });
         foreach (var input in inputs) run.Add(input);
         run.Complete();
-        QualityRunProgress? last = null;
-        while (run.TryTake(out var e, Timeout.Infinite))
-            if (e!.Kind == QualityRunEventKind.Progress) last = e.Progress;
-        Assert.NotNull(last);
-        Assert.Equal(4, last!.FilesTotal);
-        Assert.Equal(4, last.FilesCompleted);
-        Assert.Equal(1, last.FilesFailed);
+        run.Events.Drain(_ => { }, untilDrained: true, TestContext.Current.CancellationToken);
+        var last = run.GetProgress();
+        Assert.Equal("files", last.Unit);
+        Assert.Equal(4, last.Total);
+        Assert.Equal(4, last.Completed);
+        Assert.Equal(1, last.Failed);
+        Assert.Equal(0, last.Running);
+        Assert.True(last.InputComplete);
+        Assert.True(last.BytesTotal > 0);
+        Assert.Equal(last.BytesTotal, last.BytesCompleted);
         Assert.Equal(100, last.PercentComplete);
     }
 }

@@ -47,7 +47,7 @@ public sealed class QualityResultOrderTests : IDisposable
         bool released = false;
         try
         {
-            using var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = 3, ProgressInterval = TimeSpan.Zero });
+            using var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = 3 });
             foreach (var input in inputs) run.Add(input);
             run.Complete();
 
@@ -56,10 +56,15 @@ public sealed class QualityResultOrderTests : IDisposable
             while (true)
             {
                 Assert.True(DateTime.UtcNow < deadline, "the other inputs were never all read");
-                if (!run.TryTake(out var e, 1000)) continue;
-                if (e!.Kind == QualityRunEventKind.Result) order.Add(e.Distribution!.Name);
-                if (e.Kind == QualityRunEventKind.Progress && e.Progress!.FilesCompleted == otherFiles) break;
+                // No event says the other files are read: the progress snapshot is asked for between short waits.
+                if (run.GetProgress().Completed == otherFiles) break;
+                if (run.Events.TryTake(out var e, 100, TestContext.Current.CancellationToken) && e!.Kind == QualityRunEventKind.Result) order.Add(e.Distribution!.Name);
             }
+            // A result is posted before its file counts as done: what came before the count is in the channel now.
+            run.Events.Drain(e =>
+            {
+                if (e.Kind == QualityRunEventKind.Result) order.Add(e.Distribution!.Name);
+            }, untilDrained: false, TestContext.Current.CancellationToken);
             // Every input but the first is read; none of their results may come before the first one's.
             Assert.Empty(order);
 
@@ -69,8 +74,10 @@ public sealed class QualityResultOrderTests : IDisposable
                 writer.Write(record, 0, record.Length);
             }
             released = true;
-            while (run.TryTake(out var e, Timeout.Infinite))
-                if (e!.Kind == QualityRunEventKind.Result) order.Add(e.Distribution!.Name);
+            run.Events.Drain(e =>
+            {
+                if (e.Kind == QualityRunEventKind.Result) order.Add(e.Distribution!.Name);
+            }, untilDrained: true, TestContext.Current.CancellationToken);
 
             Assert.Equal(inputs.Where(i => i.Files.Count > 0).Select(i => i.Name), order);
         }
