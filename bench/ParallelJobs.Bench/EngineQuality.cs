@@ -43,7 +43,7 @@ namespace ParallelJobs.Bench
                 Scores = summary.Distributions.Sum(d => d.BaseCount),
                 Files = summary.Distributions.Sum(d => d.FileCount),
                 FailedFiles = summary.Distributions.Sum(d => d.FailedFileCount) + summary.Errors.Count,
-                FirstError = summary.Errors.FirstOrDefault()?.ToString(),
+                FirstError = summary.Errors.Count > 0 ? summary.Errors[0].ToString() : null,
             };
             return t;
         }

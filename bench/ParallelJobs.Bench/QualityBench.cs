@@ -273,8 +273,8 @@ namespace ParallelJobs.Bench
             {
                 var o = ExternalCommand.Run("python3", new[] { script, mode, root, "2" });
                 var kv = Parse(o.Stdout);
-                if (!o.Ok || !kv.ContainsKey("seconds")) return new Measurement { Error = FirstLine(o.Stderr + o.Stdout) };
-                var m = new Measurement { Seconds = double.Parse(kv["seconds"], CultureInfo.InvariantCulture), Scores = long.Parse(kv["scores"], CultureInfo.InvariantCulture) };
+                if (!o.Ok || !kv.TryGetValue("seconds", out var seconds)) return new Measurement { Error = FirstLine(o.Stderr + o.Stdout) };
+                var m = new Measurement { Seconds = double.Parse(seconds, CultureInfo.InvariantCulture), Scores = long.Parse(kv["scores"], CultureInfo.InvariantCulture) };
                 if (best == null || m.Seconds < best.Seconds) best = m;
             }
             return best!;

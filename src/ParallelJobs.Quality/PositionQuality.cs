@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ParallelJobs
 {
     /// <summary>
@@ -20,6 +22,6 @@ namespace ParallelJobs
         public int Minimum { get; internal set; }
         public int Maximum { get; internal set; }
 
-        public override string ToString() => Position == EndPosition ? Position.ToString() : Position + "-" + EndPosition;
+        public override string ToString() => Position == EndPosition ? Position.ToString(CultureInfo.InvariantCulture) : Position.ToString(CultureInfo.InvariantCulture) + "-" + EndPosition.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -12,12 +12,15 @@ namespace ParallelJobs.Output
     /// When bounded, a slot holds at most that many unread lines and drops the oldest (counted), so a
     /// job nobody reads does not grow without limit; the bytes are safe in the slot files then.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The event lives as long as the job that owns the buffer.")]
     internal sealed class SlotOutputBuffer
     {
         // Made when a slot prints its first line: the slot count is the run's throttle limit, which may be huge.
         private readonly Dictionary<int, SlotQueue> _slots = new Dictionary<int, SlotQueue>();
         private readonly int _slotCount;
         private readonly int? _maxLinesPerSlot;
+        // Lives as long as the job that owns the buffer; ManualResetEventSlim allocates a kernel handle only when
+        // WaitHandle is read, and the job's readers end with it.
         private readonly ManualResetEventSlim _linesArrived = new ManualResetEventSlim(false);
 
         /// <param name="slotCount">Slots of the run (its throttle limit).</param>

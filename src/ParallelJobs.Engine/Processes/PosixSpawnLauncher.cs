@@ -27,6 +27,8 @@ namespace ParallelJobs.Processes
     /// </remarks>
     internal sealed unsafe class PosixSpawnLauncher : IProcessLauncher
     {
+        private static readonly char[] Blanks = { ' ', '\t' };
+
         private static readonly byte[] DevNull = UnixNative.Utf8z("/dev/null");
 
         private PosixSpawnLauncher() { }
@@ -195,11 +197,12 @@ namespace ParallelJobs.Processes
                     if (UnixNative.IsMacOS) flags |= UnixNative.POSIX_SPAWN_CLOEXEC_DEFAULT;
                     Check(file, "posix_spawnattr_setflags", UnixNative.AttrSetFlags(attr, flags));
                     Check(file, "posix_spawnattr_setpgroup", UnixNative.AttrSetPGroup(attr, 0)); // a new group, led by the child
-                    UnixNative.SigEmptySet(noSignals);
+                    // The sigset calls fail only for an invalid signal number, and these are constants.
+                    _ = UnixNative.SigEmptySet(noSignals);
                     Check(file, "posix_spawnattr_setsigmask", UnixNative.AttrSetSigMask(attr, noSignals));
-                    UnixNative.SigFillSet(allSignals);
-                    UnixNative.SigDelSet(allSignals, UnixNative.SIGKILL);
-                    UnixNative.SigDelSet(allSignals, UnixNative.SigStop);
+                    _ = UnixNative.SigFillSet(allSignals);
+                    _ = UnixNative.SigDelSet(allSignals, UnixNative.SIGKILL);
+                    _ = UnixNative.SigDelSet(allSignals, UnixNative.SigStop);
                     Check(file, "posix_spawnattr_setsigdefault", UnixNative.AttrSetSigDefault(attr, allSignals));
 
                     using var args = new NativeStrings(argv);
@@ -215,12 +218,12 @@ namespace ParallelJobs.Processes
                 {
                     if (outRef) outWrite.DangerousRelease();
                     if (errRef) errWrite.DangerousRelease();
-                    UnixNative.AttrDestroy(attr);
+                    _ = UnixNative.AttrDestroy(attr); // cleanup: nothing to do if it fails
                 }
             }
             finally
             {
-                UnixNative.FileActionsDestroy(actions);
+                _ = UnixNative.FileActionsDestroy(actions); // cleanup: nothing to do if it fails
             }
         }
 
@@ -258,7 +261,7 @@ namespace ParallelJobs.Processes
                 int n = f.Read(head, 0, head.Length);
                 if (n < 3 || head[0] != '#' || head[1] != '!') return null;
                 var line = Encoding.UTF8.GetString(head, 2, n - 2).Split('\n')[0].Trim();
-                int space = line.IndexOfAny(new[] { ' ', '\t' });
+                int space = line.IndexOfAny(Blanks);
                 return space < 0 ? line : line.Substring(0, space);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)

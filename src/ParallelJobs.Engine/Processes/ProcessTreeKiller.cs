@@ -41,7 +41,7 @@ namespace ParallelJobs.Processes
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && grace > TimeSpan.Zero)
             {
                 // macOS and other Unix: a polite signal to the top process first.
-                UnixNative.Kill(pid, UnixNative.SIGTERM);
+                _ = UnixNative.Kill(pid, UnixNative.SIGTERM);
                 try { if (process.WaitForExit((int)grace.TotalMilliseconds)) return; } catch (InvalidOperationException) { return; }
             }
             KillWithRuntime(process);
@@ -76,8 +76,8 @@ namespace ParallelJobs.Processes
             {
                 foreach (var p in members)
                 {
-                    UnixNative.Kill(p.Pid, UnixNative.SIGTERM);
-                    UnixNative.Kill(p.Pid, UnixNative.SigCont);
+                    _ = UnixNative.Kill(p.Pid, UnixNative.SIGTERM);
+                    _ = UnixNative.Kill(p.Pid, UnixNative.SigCont);
                 }
                 var deadline = DateTime.UtcNow + grace;
                 while (DateTime.UtcNow < deadline && members.Any(p => ProcFs.IsAlive(p.Pid, p.StartTime)))
@@ -97,7 +97,7 @@ namespace ParallelJobs.Processes
                 foreach (var d in Members(null, null, group, table, pipeLinks)) alive[d.Pid] = d;
                 alive.Remove(UnixNative.GetPid());
                 if (alive.Count == 0) return;
-                foreach (var p in alive.Values) UnixNative.Kill(p.Pid, UnixNative.SIGKILL);
+                foreach (var p in alive.Values) _ = UnixNative.Kill(p.Pid, UnixNative.SIGKILL);
                 members = alive.Values.ToList();
                 var until = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
                 while (DateTime.UtcNow < until && members.Any(p => ProcFs.IsAlive(p.Pid, p.StartTime)))
@@ -136,12 +136,12 @@ namespace ParallelJobs.Processes
             if (grace > TimeSpan.Zero)
             {
                 if (UnixNative.Kill(-group, UnixNative.SIGTERM) != 0) return; // no member left
-                UnixNative.Kill(-group, UnixNative.SigCont);
+                _ = UnixNative.Kill(-group, UnixNative.SigCont);
                 var deadline = DateTime.UtcNow + grace;
                 while (DateTime.UtcNow < deadline && UnixNative.Kill(-group, 0) == 0)
                     Thread.Sleep(10); // no event tells when a group has emptied; poll briefly
             }
-            UnixNative.Kill(-group, UnixNative.SIGKILL);
+            _ = UnixNative.Kill(-group, UnixNative.SIGKILL);
         }
     }
 }

@@ -59,7 +59,7 @@ namespace ParallelJobs.Processes
         [DllImport(Lib, EntryPoint = "kill", SetLastError = true)]
         public static extern int Kill(int pid, int signal);
 
-        [DllImport(Lib, EntryPoint = "readlink", SetLastError = true)]
+        [DllImport(Lib, EntryPoint = "readlink", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern long ReadLink(string path, byte[] buffer, long size);
 
         [DllImport(Lib, EntryPoint = "getpid")]

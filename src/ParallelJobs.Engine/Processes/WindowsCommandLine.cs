@@ -10,6 +10,9 @@ namespace ParallelJobs.Processes
     /// </summary>
     internal static class WindowsCommandLine
     {
+        private static readonly char[] ArgumentSpecials = { ' ', '\t', '\n', '\v', '"' };
+        private static readonly char[] CmdSpecials = { ' ', '\t', '"', '&', '|', '<', '>', '^', '(', ')', ',', ';', '=' };
+
         public static string Join(IEnumerable<string> arguments)
         {
             var sb = new StringBuilder();
@@ -23,7 +26,7 @@ namespace ParallelJobs.Processes
 
         public static void AppendArgument(StringBuilder sb, string arg)
         {
-            if (arg.Length != 0 && arg.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0)
+            if (arg.Length != 0 && arg.IndexOfAny(ArgumentSpecials) < 0)
             {
                 sb.Append(arg);
                 return;
@@ -55,7 +58,7 @@ namespace ParallelJobs.Processes
         /// </summary>
         public static string QuoteForCmd(string value)
         {
-            if (value.Length != 0 && value.IndexOfAny(new[] { ' ', '\t', '"', '&', '|', '<', '>', '^', '(', ')', ',', ';', '=' }) < 0)
+            if (value.Length != 0 && value.IndexOfAny(CmdSpecials) < 0)
                 return value;
             return "\"" + value.Replace("\"", "\"\"") + "\"";
         }

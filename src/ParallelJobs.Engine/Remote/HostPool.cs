@@ -143,7 +143,7 @@ namespace ParallelJobs.Remote
         }
 
         /// <summary>A check succeeded: the host takes commands again.</summary>
-        public void MarkUp(HostState host)
+        public static void MarkUp(HostState host)
         {
             host.Checking = false;
             host.IsUp = true;

@@ -14,7 +14,7 @@ namespace ParallelJobs.Remote
     {
         private const int EEXIST = 17;
 
-        [DllImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+        [DllImport("libc", EntryPoint = "mkdir", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern int MkDir(string path, int mode);
 
         public static string Create(string parent, string prefix)

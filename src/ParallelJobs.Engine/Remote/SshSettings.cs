@@ -10,6 +10,8 @@ namespace ParallelJobs.Remote
     /// </summary>
     internal sealed class SshSettings
     {
+        private static readonly char[] KeySeparators = { '=', ' ', '\t' };
+
         /// <summary>The ssh client; found on PATH unless a path is given.</summary>
         public string Program { get; set; } = "ssh";
         /// <summary>Passed as ssh -F (null: ssh reads ~/.ssh/config and the system config as usual).</summary>
@@ -47,7 +49,7 @@ namespace ParallelJobs.Remote
             foreach (char c in option)
                 if (char.IsControl(c)) return "holds a control character.";
             string trimmed = option.Trim();
-            int split = trimmed.IndexOfAny(new[] { '=', ' ', '\t' });
+            int split = trimmed.IndexOfAny(KeySeparators);
             if (split <= 0) return "is not of the form Key=Value (as for ssh -o).";
             string key = trimmed.Substring(0, split);
             foreach (char c in key)

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace ParallelJobs.Runs
 {
@@ -62,6 +63,6 @@ namespace ParallelJobs.Runs
             return $"{Completed}/{Total}{(InputComplete ? "" : "+")} done, {Running} running, {Failed} failed, {Format(Elapsed)} elapsed{left}";
         }
 
-        private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
+        private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
     }
 }

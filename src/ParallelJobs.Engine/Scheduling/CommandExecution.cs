@@ -132,6 +132,7 @@ namespace ParallelJobs.Scheduling
         }
 
         /// <summary>One start of the command (there are more with retries): its process, output, timer and end.</summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Its timers are disposed when the attempt completes, the only way an attempt ends.")]
         private sealed class Attempt
         {
             private readonly CommandExecution _x;
@@ -145,6 +146,7 @@ namespace ParallelJobs.Scheduling
             // Set when the drain period ended with the output still held open, before the output is abandoned.
             private volatile bool _outputLeftOpen;
             private ILaunchedProcess? _process;
+            // Both timers are disposed when the attempt ends (Complete), the only way an attempt goes away.
             private Timer? _timer;
             private Timer? _drainTimer;
             private int _stopReason;

@@ -119,7 +119,9 @@ namespace ParallelJobs.Scheduling
                 name.IndexOf('\0') >= 0 ? $"Environment variable name {Quote(name)} contains a NUL character." :
                 value != null && value.IndexOf('\0') >= 0 ? $"The value of environment variable {Quote(name)} contains a NUL character, which would cut it short." :
                 null;
+#pragma warning disable CA2208 // the name is the option the user set (-Environment), not a parameter of this method
             if (problem != null) throw new ArgumentException(problem, nameof(Environment));
+#pragma warning restore CA2208
         }
 
         private static string Quote(string name) => "'" + MessageText.Shorten(name.Replace("\0", "\\0")) + "'";

@@ -16,6 +16,8 @@ namespace ParallelJobs.Slurm
     /// </summary>
     internal sealed class SlurmClient
     {
+        private static readonly char[] Space = { ' ' };
+
         private readonly IReadOnlyDictionary<string, string?> _environment;
         private readonly TimeSpan _callTimeout;
         private int _calls;
@@ -176,7 +178,7 @@ namespace ParallelJobs.Slurm
         internal static Dictionary<string, string> ParseKeyValues(string line)
         {
             var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var token in line.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var token in line.Split(Space, StringSplitOptions.RemoveEmptyEntries))
             {
                 int eq = token.IndexOf('=');
                 if (eq <= 0) continue;

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 using System.IO;
 
@@ -127,7 +128,7 @@ namespace ParallelJobs.Compression
             uint length = ReadUInt32(trailerAt, "the trailer");
             Members++;
             if (crc != _crc)
-                throw GzipDataException.Corrupt(trailerAt, "the CRC-32 of member " + Members + "'s data is " + _crc.ToString("x8") + ", its trailer says " + crc.ToString("x8"));
+                throw GzipDataException.Corrupt(trailerAt, "the CRC-32 of member " + Members + "'s data is " + _crc.ToString("x8", CultureInfo.InvariantCulture) + ", its trailer says " + crc.ToString("x8", CultureInfo.InvariantCulture));
             if (length != (uint)_memberLength)
                 throw GzipDataException.Corrupt(trailerAt + 4, "member " + Members + " holds " + _memberLength + " bytes" + (_memberLength > uint.MaxValue ? " (" + (uint)_memberLength + " modulo 2^32)" : "")
                     + ", its trailer says " + length);
@@ -178,7 +179,7 @@ namespace ParallelJobs.Compression
             int method = HeaderByte(member);
             if (method != 8) throw GzipDataException.Corrupt(start + 2, "member " + member + " uses compression method " + method + ", not deflate (8)");
             int flags = HeaderByte(member);
-            if ((flags & 0xe0) != 0) throw GzipDataException.Corrupt(start + 3, "member " + member + " has reserved header flags set (0x" + flags.ToString("x2") + ")");
+            if ((flags & 0xe0) != 0) throw GzipDataException.Corrupt(start + 3, "member " + member + " has reserved header flags set (0x" + flags.ToString("x2", CultureInfo.InvariantCulture) + ")");
             for (int i = 0; i < 6; i++) HeaderByte(member); // modification time, extra flags, operating system
             _memberIsBgzf = false;
             if ((flags & 4) != 0)
@@ -195,7 +196,7 @@ namespace ParallelJobs.Compression
                 long at = _input.Position;
                 uint expected = Crc32.Update(0, _header.ToArray(), 0, _header.Count) & 0xffff;
                 uint stored = (uint)(HeaderByte(member) | HeaderByte(member) << 8);
-                if (stored != expected) throw GzipDataException.Corrupt(at, "member " + member + "'s header CRC is " + stored.ToString("x4") + ", its header's bytes give " + expected.ToString("x4"));
+                if (stored != expected) throw GzipDataException.Corrupt(at, "member " + member + "'s header CRC is " + stored.ToString("x4", CultureInfo.InvariantCulture) + ", its header's bytes give " + expected.ToString("x4", CultureInfo.InvariantCulture));
             }
         }
 

@@ -111,7 +111,7 @@ namespace ParallelJobs.Compression
                 }
                 catch (EntryPointNotFoundException) { _resetKind = 3; }
             }
-            NativeZlib.InflateEnd(_stream);
+            _ = NativeZlib.InflateEnd(_stream); // releasing: an error here leaves nothing to do
             *_stream = default;
             Check(NativeZlib.InflateInit2(_stream, WindowBits), "inflateInit2");
         }
@@ -125,7 +125,7 @@ namespace ParallelJobs.Compression
         private void Free()
         {
             if (_stream == null) return;
-            NativeZlib.InflateEnd(_stream);
+            _ = NativeZlib.InflateEnd(_stream); // releasing: an error here leaves nothing to do
             Marshal.FreeHGlobal((IntPtr)_stream);
             _stream = null;
         }

@@ -182,7 +182,7 @@ namespace ParallelJobs.Parsing
                 if (token.Digits == 0) throw Error("'-' is not a score");
                 if (token.Negative) throw Error("negative score -" + token.Value + " (scores are 0..93)");
                 if (token.Digits > 9 || token.Value > QualityHistogram.MaxScore)
-                    throw Error("score " + (token.Digits > 9 ? "of " + token.Digits + " digits" : token.Value.ToString()) + " is above 93, the highest Phred score");
+                    throw Error("score " + (token.Digits > 9 ? "of " + token.Digits + " digits" : token.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) + " is above 93, the highest Phred score");
                 if (_pending == BatchSize) CountBatch();
                 _batch[_pending++] = (byte)(token.Value + 33);
                 _position++;

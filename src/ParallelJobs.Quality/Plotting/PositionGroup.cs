@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ParallelJobs.Plotting
 {
     /// <summary>
@@ -22,6 +24,6 @@ namespace ParallelJobs.Plotting
         /// <summary>Where the group sits on the position axis.</summary>
         public double Center => (Start + End) / 2.0;
 
-        public override string ToString() => Start == End ? Start.ToString() : Start + "-" + End;
+        public override string ToString() => Start == End ? Start.ToString(CultureInfo.InvariantCulture) : Start.ToString(CultureInfo.InvariantCulture) + "-" + End.ToString(CultureInfo.InvariantCulture);
     }
 }

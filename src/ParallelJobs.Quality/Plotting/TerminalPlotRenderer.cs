@@ -16,6 +16,7 @@ namespace ParallelJobs.Plotting
     /// the legend. Every line is at most <see cref="TerminalPlotOptions.Width"/> visible characters and there
     /// are exactly <see cref="TerminalPlotOptions.Height"/> lines.
     /// </remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "One renderer per plot, like SvgBoxPlotRenderer; callers hold an instance.")]
     internal sealed class TerminalPlotRenderer
     {
         /// <summary>Markers of the series, in input order: distinct shapes, because colour is taken by the bands.</summary>
@@ -271,7 +272,7 @@ namespace ParallelJobs.Plotting
             return rows;
         }
 
-        private static List<string> LegendLines(IReadOnlyList<QualityDistribution> distributions, IReadOnlyList<IReadOnlyList<PositionGroup>> series, int width)
+        private static List<string> LegendLines(IReadOnlyList<QualityDistribution> distributions, List<IReadOnlyList<PositionGroup>> series, int width)
         {
             var lines = new List<string>();
             var current = new StringBuilder();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace ParallelJobs.Quality
@@ -9,7 +10,7 @@ namespace ParallelJobs.Quality
         {
             Distributions = distributions;
             Errors = errors;
-            Warnings = warnings ?? new QualityFileWarning[0];
+            Warnings = warnings ?? Array.Empty<QualityFileWarning>();
         }
 
         public IReadOnlyList<QualityDistribution> Distributions { get; }

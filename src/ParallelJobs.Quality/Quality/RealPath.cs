@@ -10,7 +10,7 @@ namespace ParallelJobs.Quality
     /// </summary>
     internal static class RealPath
     {
-        [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
+        [DllImport("libc", EntryPoint = "realpath", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern IntPtr NativeRealPath(string path, IntPtr resolved);
 
         [DllImport("libc", EntryPoint = "free")]

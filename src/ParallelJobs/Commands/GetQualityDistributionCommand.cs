@@ -102,7 +102,7 @@ namespace ParallelJobs.Commands
         }
 
         // Wildcards expand through the provider; a path that matches nothing is a non-terminating PathNotFound.
-        private IEnumerable<string> Resolve(string path, bool literal)
+        private List<string> Resolve(string path, bool literal)
         {
             var resolved = new List<string>();
             try

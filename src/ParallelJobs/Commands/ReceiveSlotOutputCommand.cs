@@ -17,7 +17,7 @@ namespace ParallelJobs.Commands
     [Cmdlet(VerbsCommunications.Receive, "SlotOutput", DefaultParameterSetName = JobSet)]
     [OutputType(typeof(SlotOutputLine))]
     [OutputType(typeof(string))]
-    public sealed class ReceiveSlotOutputCommand : PSCmdlet
+    public sealed class ReceiveSlotOutputCommand : PSCmdlet, IDisposable
     {
         private const string JobSet = "Job";
         private const string PathSet = "Path";
@@ -86,6 +86,9 @@ namespace ParallelJobs.Commands
         }
 
         protected override void StopProcessing() => _stopping.Set();
+
+        /// <summary>PowerShell disposes a cmdlet that implements IDisposable when the pipeline ends.</summary>
+        public void Dispose() => _stopping.Dispose();
 
         private void FromJob(ParallelJob job)
         {
@@ -158,8 +161,10 @@ namespace ParallelJobs.Commands
                 {
                     if (reader.HasSlot(k)) wanted.Add(k);
                     else WriteError(new ErrorRecord(
+#pragma warning disable CA2208 // "Slot" is the cmdlet parameter the user gave
                         new ArgumentOutOfRangeException("Slot", k, $"Slot {k} is outside the run in '{reader.Directory}': it has files for slots {string.Join(", ", reader.Slots)}."),
                         "SlotOutOfRange", ErrorCategory.InvalidArgument, path));
+#pragma warning restore CA2208
                 }
                 slots = wanted;
             }

@@ -16,6 +16,8 @@ namespace ParallelJobs.Commands
     [OutputType(typeof(string))]
     public sealed class ShowQualityPlotCommand : PSCmdlet
     {
+        private static readonly char[] LineBreaks = { '\r', '\n' };
+
         private const int FallbackWidth = 80;
         private const int FallbackHeight = 24;
 
@@ -147,7 +149,7 @@ namespace ParallelJobs.Commands
 
         private static string FirstLine(string message)
         {
-            int end = message.IndexOfAny(new[] { '\r', '\n' });
+            int end = message.IndexOfAny(LineBreaks);
             return end < 0 ? message : message.Substring(0, end);
         }
     }

@@ -67,7 +67,7 @@ namespace ParallelJobs.Jobs
             removed.Dispose();
         }
 
-        private IList<Job2> Matching(Func<ParallelJob, bool> predicate) =>
+        private List<Job2> Matching(Func<ParallelJob, bool> predicate) =>
             _jobs.Values.Where(predicate).OrderBy(j => j.Id).Cast<Job2>().ToList();
     }
 }

@@ -8,7 +8,7 @@ namespace ParallelJobs.Engine.Tests.Remote;
 /// Remote commands through the system ssh client against the real loopback sshd hosts
 /// (tests/infra/ssh-hosts.sh): one sshd per address, so a test can kill one host alone.
 /// </summary>
-[Collection(nameof(SshHostsCollection))]
+[Collection(nameof(SshHostsGroup))]
 public class RemoteExecutionTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

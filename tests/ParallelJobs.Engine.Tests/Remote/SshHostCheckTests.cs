@@ -3,7 +3,7 @@ using ParallelJobs.Remote;
 namespace ParallelJobs.Engine.Tests.Remote;
 
 /// <summary>The start-up check of a host, against the real loopback sshd hosts.</summary>
-[Collection(nameof(SshHostsCollection))]
+[Collection(nameof(SshHostsGroup))]
 public class SshHostCheckTests
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(60);
@@ -80,7 +80,7 @@ public class SshHostCheckTests
     }
 }
 
-[Collection(nameof(SshHostsCollection))]
+[Collection(nameof(SshHostsGroup))]
 public class SshHostCheckAllTests
 {
     [Fact]

@@ -1,7 +1,7 @@
 namespace ParallelJobs.Engine.Tests.Remote;
 
 /// <summary>The test hosts themselves: each is a separate sshd on its own loopback address.</summary>
-[Collection(nameof(SshHostsCollection))]
+[Collection(nameof(SshHostsGroup))]
 public class SshHostsInfrastructureTests
 {
     [Fact]

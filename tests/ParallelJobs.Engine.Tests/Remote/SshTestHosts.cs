@@ -93,5 +93,5 @@ internal static class SshTestHosts
 /// The SSH tests run one at a time: some kill a host's sshd or count its log lines, which concurrent
 /// SSH tests would disturb.
 /// </summary>
-[CollectionDefinition(nameof(SshHostsCollection), DisableParallelization = true)]
-public sealed class SshHostsCollection { }
+[CollectionDefinition(nameof(SshHostsGroup), DisableParallelization = true)]
+public sealed class SshHostsGroup { }

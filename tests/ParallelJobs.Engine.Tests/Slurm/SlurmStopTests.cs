@@ -64,7 +64,7 @@ public sealed class SlurmStopTests
         Assert.Equal(6 - ran.Count, results.Count(r => r.Result.Reason!.Contains("before the command started")));
         // The run's tasks, pending and running, are gone once the run has completed.
         Assert.Empty(SlurmRunTests.Queue(conf, run.JobName));
-        Assert.Empty(System.Diagnostics.Process.GetProcessesByName("sleep").Where(p => CommandLineOf(p.Id).Contains("600") && EnvironOf(p.Id).Contains(run.JobName)));
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"), p => CommandLineOf(p.Id).Contains("600") && EnvironOf(p.Id).Contains(run.JobName));
     }
 
     private static string CommandLineOf(int pid)

@@ -121,7 +121,7 @@ public class QualReaderTests
         string directory = ThirdParty(BioperlData + "dbqual");
         var input = QualityInput.FromPath(directory, recurse: false);
         Assert.Equal(3, input.Files.Count);
-        var summary = QualityDistributionRun.Compute(new[] { input }, new QualityRunOptions { ThrottleLimit = 2 });
+        var summary = QualityDistributionRun.Compute(new[] { input }, new QualityRunOptions { ThrottleLimit = 2 }, TestContext.Current.CancellationToken);
         var result = Assert.Single(summary.Distributions);
         Assert.Empty(summary.Errors);
         Assert.Equal(15, result.ReadCount);

@@ -211,7 +211,7 @@ public sealed class QualityDistributionRunTests : IDisposable
     }
 
     [Fact]
-    public void CancelAndDispose_ReturnWhileAWorkerIsStuckInAReadNoTokenCanInterrupt()
+    public async Task CancelAndDispose_ReturnWhileAWorkerIsStuckInAReadNoTokenCanInterrupt()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("needs mkfifo");
         // A FIFO with no writer: opening it blocks in the kernel, as a file on a hung network share would.
@@ -225,9 +225,10 @@ public sealed class QualityDistributionRunTests : IDisposable
             run.Add(QualityInput.FromPath(dir, false));
             run.Complete();
             run.Events.TryTake(out _, 200, TestContext.Current.CancellationToken);
-            var stop = Task.Run(() => { run.Cancel(); run.Dispose(); });
+            var stop = Task.Run(() => { run.Cancel(); run.Dispose(); }, TestContext.Current.CancellationToken);
             // A hang check, not a timing target: Ctrl+C must not wait for the stuck read.
-            Assert.True(stop.Wait(TimeSpan.FromSeconds(60)), "Dispose waited for a worker stuck in open()");
+            var first = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+            Assert.True(first == stop, "Dispose waited for a worker stuck in open()");
         }
         finally
         {
