@@ -41,6 +41,7 @@ namespace ParallelJobs.Remote
     /// While no host is up, checks come within 4 s, and once each host has failed
     /// <see cref="MaxFailuresWhenAlone"/> times in a row, no host is left. Not thread-safe: the run calls it under its own lock, with its own clock.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Marking and checking hosts are the pool's own operations, whatever state they touch today.")]
     internal sealed class HostPool
     {
         internal static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(1);
@@ -143,7 +144,7 @@ namespace ParallelJobs.Remote
         }
 
         /// <summary>A check succeeded: the host takes commands again.</summary>
-        public static void MarkUp(HostState host)
+        public void MarkUp(HostState host)
         {
             host.Checking = false;
             host.IsUp = true;

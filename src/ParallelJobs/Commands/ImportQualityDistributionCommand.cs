@@ -51,7 +51,7 @@ namespace ParallelJobs.Commands
             }
         }
 
-        private IEnumerable<string> Resolve(string path, bool literal)
+        private List<string> Resolve(string path, bool literal)
         {
             var files = new List<string>();
             try

@@ -62,7 +62,7 @@ public class HostPoolTests
         Assert.Equal(T0.AddSeconds(7), h2.NextCheck);
         Assert.False(pool.NoHostLeft);
 
-        HostPool.MarkUp(h2);
+        pool.MarkUp(h2);
         Assert.Null(h2.NextCheck);
         Assert.Equal("h2", pool.HostOfSlot(Take(pool)).Host.Name);
     }

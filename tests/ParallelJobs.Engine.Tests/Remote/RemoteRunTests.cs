@@ -5,7 +5,7 @@ using ParallelJobs.Scheduling;
 namespace ParallelJobs.Engine.Tests.Remote;
 
 /// <summary>Whole runs spread over the real loopback sshd hosts (RunOptions.Hosts).</summary>
-[Collection(nameof(SshHostsCollection))]
+[Collection(nameof(SshHostsGroup))]
 public class RemoteRunTests
 {
     private static RunOptions Options(params string[] hosts) => new()

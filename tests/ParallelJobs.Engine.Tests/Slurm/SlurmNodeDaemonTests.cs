@@ -4,13 +4,13 @@ using ParallelJobs.Slurm;
 namespace ParallelJobs.Engine.Tests.Slurm;
 
 /// <summary>Runs alone: it stops the test cluster's slurmd, which other Slurm tests would feel.</summary>
-[CollectionDefinition(nameof(SlurmNodeDaemonCollection), DisableParallelization = true)]
-public sealed class SlurmNodeDaemonCollection
+[CollectionDefinition(nameof(SlurmNodeDaemonGroup), DisableParallelization = true)]
+public sealed class SlurmNodeDaemonGroup
 {
 }
 
 /// <summary>slurmd stopped and started again while a run's tasks run: the tasks survive and every result arrives.</summary>
-[Collection(nameof(SlurmNodeDaemonCollection))]
+[Collection(nameof(SlurmNodeDaemonGroup))]
 public sealed class SlurmNodeDaemonTests
 {
     [Fact]

@@ -110,7 +110,7 @@ public sealed class QualityDistributionFileTests : IDisposable
     public void SavedFile_LoadsWithBothReaders_ToTheSameNumbers_AndSavesAgainToTheSameBytes()
     {
         var inputs = QualDataSetGenerator.Write(_temp.Path, seed: 3, filesPerDirectory: 1, readsPerFile: 10, 40, 60).Select(d => QualityInput.FromPath(d, false));
-        var distributions = QualityDistributionRun.Compute(inputs, new QualityRunOptions { ThrottleLimit = 2 }).Distributions.OrderBy(d => d.Name).ToList();
+        var distributions = QualityDistributionRun.Compute(inputs, new QualityRunOptions { ThrottleLimit = 2 }, TestContext.Current.CancellationToken).Distributions.OrderBy(d => d.Name).ToList();
         // A name with characters JSON must escape (a merge names its rows too).
         distributions[0] = QualityDistributionMerge.Merge(new[] { distributions[0] }, "quote \" back\\slash tab\t é 中 \u0001");
         string text = QualityDistributionFile.Format(distributions);
