@@ -10,6 +10,7 @@ namespace ParallelJobs.Runs
     /// <see cref="TryTake"/>. The producer's last call is <see cref="Complete"/>; once the consumer has taken
     /// every event after that, the channel is drained and nothing more comes.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposing the collection would only free wait handles, and would throw at a consumer still waiting in TryTake; the channel lives as long as its run.")]
     internal sealed class RunEventChannel<TEvent> where TEvent : class
     {
         private readonly BlockingCollection<TEvent> _events = new BlockingCollection<TEvent>();
