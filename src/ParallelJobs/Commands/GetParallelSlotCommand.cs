@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using ParallelJobs.Output;
 
 namespace ParallelJobs.Commands
 {
@@ -36,11 +37,12 @@ namespace ParallelJobs.Commands
                 foreach (var s in job.GetSlots()) WriteObject(s);
                 return;
             }
-            foreach (int k in Slot)
+            var chosen = SlotSelection.Choose(Slot, k => job.GetSlot(k) != null, SlotSelection.RunOf(job.ThrottleLimit),
+                (k, message) => WriteError(JobErrors.SlotOutOfRange(k, message, job)));
+            foreach (int k in chosen)
             {
                 var slot = job.GetSlot(k);
-                if (slot == null) WriteError(JobErrors.SlotOutOfRange(k, job.ThrottleLimit, job));
-                else WriteObject(slot);
+                if (slot != null) WriteObject(slot);
             }
         }
     }

@@ -11,8 +11,9 @@ namespace ParallelJobs.Commands
             "NotAParallelJob", ErrorCategory.InvalidType, job);
 
 #pragma warning disable CA2208 // "Slot" is the cmdlet parameter the user gave, not a parameter of this method
-        public static ErrorRecord SlotOutOfRange(int slot, int slotCount, object target) => new ErrorRecord(
-            new ArgumentOutOfRangeException("Slot", slot, $"Slot {slot} is outside the run: it has slots 0 to {slotCount - 1}."),
+        /// <summary>A -Slot value the source does not have; <paramref name="message"/> says what it has (SlotSelection).</summary>
+        public static ErrorRecord SlotOutOfRange(int slot, string message, object target) => new ErrorRecord(
+            new ArgumentOutOfRangeException("Slot", slot, message),
             "SlotOutOfRange", ErrorCategory.InvalidArgument, target);
 #pragma warning restore CA2208
     }

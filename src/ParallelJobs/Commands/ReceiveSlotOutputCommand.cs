@@ -9,7 +9,7 @@ using ParallelJobs.Output;
 namespace ParallelJobs.Commands
 {
     /// <summary>
-    /// Receive-SlotOutput: what each slot printed, in the order its commands ran (the seed's per-slot
+    /// Receive-SlotOutput: what each slot printed, in the order its commands ran (the per-slot
     /// output files, as objects). From a running or finished ParallelJob (live, like Receive-Job: lines
     /// since the last call, -Keep, -Wait), from a directory written with -OutputDirectory, or from
     /// CommandResult objects in the pipeline.
@@ -94,7 +94,7 @@ namespace ParallelJobs.Commands
         {
             // Without -Slot: the slots that have printed anything so far (asked again on each pass of -Wait, as
             // slots are made when first needed), never a loop over the whole throttle limit.
-            var chosen = ValidSlots(job.ThrottleLimit, job);
+            var chosen = Slot == null ? null : Choose(k => k < job.ThrottleLimit, SlotSelection.RunOf(job.ThrottleLimit), job);
             var buffer = job.SlotOutput;
             if (!Wait.IsPresent)
             {
@@ -153,21 +153,8 @@ namespace ParallelJobs.Commands
                 WriteError(new ErrorRecord(e, "SlotFilesUnreadable", ErrorCategory.ReadError, path));
                 return;
             }
-            IEnumerable<int> slots = reader.Slots;
-            if (Slot != null)
-            {
-                var wanted = new List<int>();
-                foreach (int k in Slot)
-                {
-                    if (reader.HasSlot(k)) wanted.Add(k);
-                    else WriteError(new ErrorRecord(
-#pragma warning disable CA2208 // "Slot" is the cmdlet parameter the user gave
-                        new ArgumentOutOfRangeException("Slot", k, $"Slot {k} is outside the run in '{reader.Directory}': it has files for slots {string.Join(", ", reader.Slots)}."),
-                        "SlotOutOfRange", ErrorCategory.InvalidArgument, path));
-#pragma warning restore CA2208
-                }
-                slots = wanted;
-            }
+            IEnumerable<int> slots = Slot == null ? reader.Slots : Choose(reader.HasSlot,
+                $"the run in '{reader.Directory}': it has files for slots {string.Join(", ", reader.Slots)}", path);
             try
             {
                 foreach (int k in slots)
@@ -185,24 +172,13 @@ namespace ParallelJobs.Commands
 
         private void FromResults()
         {
-            var bySlot = _results.Where(r => r.Slot >= 0).GroupBy(r => r.Slot).ToDictionary(g => g.Key, g => g.ToList());
-            IEnumerable<int> slots = bySlot.Keys.OrderBy(k => k);
-            if (Slot != null)
+            var bySlot = SlotSelection.BySlotInRunOrder(_results);
+            var chosen = Slot == null ? bySlot : Choose(k => bySlot.Exists(p => p.Key == k),
+                $"the results given: they ran in slots {string.Join(", ", bySlot.Select(p => p.Key))}", null)
+                .Select(k => bySlot.Find(p => p.Key == k));
+            foreach (var slot in chosen)
             {
-                var wanted = new List<int>();
-                foreach (int k in Slot)
-                {
-                    if (bySlot.ContainsKey(k)) wanted.Add(k);
-                    else WriteError(new ErrorRecord(
-                        new ArgumentOutOfRangeException("Slot", k, $"No result given ran in slot {k}; the results ran in slots {string.Join(", ", bySlot.Keys.OrderBy(s => s))}."),
-                        "SlotOutOfRange", ErrorCategory.InvalidArgument, k));
-                }
-                slots = wanted;
-            }
-            foreach (int k in slots)
-            {
-                // The order the slot ran its commands: by start time (a slot runs one at a time).
-                foreach (var r in bySlot[k].OrderBy(r => r.StartTime ?? DateTime.MaxValue).ThenBy(r => r.Index))
+                foreach (var r in slot.Value)
                 {
                     if (r.OutputTruncated)
                         WriteWarning($"Result {r.Index} keeps only part of its output (the last lines, long lines cut); every byte is in {r.OutputPath ?? "its run's output directory"} (Receive-SlotOutput -Path).");
@@ -211,18 +187,9 @@ namespace ParallelJobs.Commands
             }
         }
 
-        /// <summary>The -Slot values inside the run (the others are reported); null without -Slot.</summary>
-        private List<int>? ValidSlots(int slotCount, object target)
-        {
-            if (Slot == null) return null;
-            var valid = new List<int>();
-            foreach (int k in Slot)
-            {
-                if (k < slotCount) valid.Add(k);
-                else WriteError(JobErrors.SlotOutOfRange(k, slotCount, target));
-            }
-            return valid;
-        }
+        /// <summary>The -Slot values the source has, in the order given; each other one is reported as SlotOutOfRange.</summary>
+        private List<int> Choose(Func<int, bool> exists, string has, object? target) =>
+            SlotSelection.Choose(Slot!, exists, has, (k, message) => WriteError(JobErrors.SlotOutOfRange(k, message, target ?? k)));
 
         private void Emit(SlotOutputRead read, ParallelJob job)
         {

@@ -7,7 +7,7 @@ using ParallelJobs.Plotting;
 namespace ParallelJobs.Commands
 {
     /// <summary>
-    /// Show-QualityPlot: mean quality per position of QualityDistribution objects, drawn as text (the seed's plot,
+    /// Show-QualityPlot: mean quality per position of QualityDistribution objects, drawn as text (a line plot,
     /// titled "name [min, max]"). Writes one string per line to the output stream, so "&gt; file" keeps it.
     /// Size: -Width/-Height, else the console window, else 80x24 when the output is not going to the console.
     /// Colour: per $PSStyle.OutputRendering, and never when the output is redirected.

@@ -252,9 +252,7 @@ namespace ParallelJobs.Commands
         {
             try
             {
-                // Reading it validates it for -Resume; opening it for append proves it can be written.
-                if (_options!.Resume != ResumeMode.None) ParallelJobs.Scheduling.JobLogCheck.Validate(path);
-                using (new System.IO.FileStream(path, System.IO.FileMode.Append, System.IO.FileAccess.Write, System.IO.FileShare.ReadWrite)) { }
+                JobLogCheck.EnsureUsable(path, resuming: _options!.Resume != ResumeMode.None);
                 return true;
             }
             catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException || e is System.IO.InvalidDataException)
