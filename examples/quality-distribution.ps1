@@ -8,7 +8,7 @@
     Generates a deterministic data set (ParallelJobs' own generator, same seed -> same bytes), then runs
     Get-QualityDistribution once with -ThrottleLimit 1 and once in parallel, prints both times and the
     speed-up, where each result was computed (ProcessId, Slot), and the mean quality per position of every
-    directory as a table (the seed plots it; Show-QualityPlot does that too).
+    directory as a table (Show-QualityPlot draws it).
 
 .EXAMPLE
     ./examples/quality-distribution.ps1

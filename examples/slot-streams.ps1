@@ -1,7 +1,7 @@
 #Requires -Version 5.1
 <#
 .SYNOPSIS
-    The first seed's scenario: 200 commands in 5 parallel streams, each stream writing to its own file.
+    200 commands in 5 parallel streams, each stream writing to its own file.
 .DESCRIPTION
     Each command sleeps a random 1-9 units, then prints "Command number - i. Slept for n." (as in the
     nanopore tutorial). A unit is -UnitSeconds (0.05 s by default, so the run takes about ten seconds).

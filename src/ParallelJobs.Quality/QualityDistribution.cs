@@ -9,7 +9,7 @@ namespace ParallelJobs
     /// </summary>
     public sealed class QualityDistribution
     {
-        /// <summary>Directory or file name (the seed's plot title).</summary>
+        /// <summary>Directory or file name (the plot's title).</summary>
         public string Name { get; internal set; } = "";
         /// <summary>Full path of the input this result describes (empty for -Merge).</summary>
         public string Path { get; internal set; } = "";

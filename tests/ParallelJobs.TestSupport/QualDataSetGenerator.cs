@@ -6,14 +6,14 @@ using System.IO.Compression;
 namespace ParallelJobs.TestSupport
 {
     /// <summary>
-    /// Writes synthetic, deterministic (by seed) quality data: the seed lesson's twelve directories t1_1..t6_2 of
+    /// Writes synthetic, deterministic (by seed) quality data: the quality lesson's twelve directories t1_1..t6_2 of
     /// phred-style .qual files, and FASTQ files for benchmarks. Scores follow a Sanger-like profile (low at the
     /// start, a plateau, a decline towards the end), slightly worse for higher treatment numbers, with noise.
     /// Callable from PowerShell: [ParallelJobs.TestSupport.QualDataSetGenerator]::Write($dir, 42, 20, 200).
     /// </summary>
     public static class QualDataSetGenerator
     {
-        /// <summary>The seed's directory names: t1_1, t1_2, ..., t6_2.</summary>
+        /// <summary>The lesson's directory names: t1_1, t1_2, ..., t6_2.</summary>
         public static IReadOnlyList<string> DirectoryNames()
         {
             var names = new List<string>();

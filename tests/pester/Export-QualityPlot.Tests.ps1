@@ -19,7 +19,7 @@ BeforeAll {
 }
 
 Describe 'Export-QualityPlot' {
-    It 'writes an SVG box plot with bands, axes and the seed title' {
+    It 'writes an SVG box plot with bands, axes and the name [min, max] title' {
         $path = Join-Path $TestDrive 'one.svg'
         New-TestDistribution t1 | Export-QualityPlot -Path $path
         [xml] $svg = Get-Content $path -Raw

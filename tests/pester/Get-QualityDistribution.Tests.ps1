@@ -312,7 +312,7 @@ Import-Module '$module'
     }
 
     Context 'help' {
-        It 'has help with the seed scenario among its examples' {
+        It 'has help with the per-directory distribution scenario among its examples' {
             $help = Get-Help Get-QualityDistribution -Full
             $help.Synopsis | Should -Not -BeNullOrEmpty
             ($help.examples.example.code -join "`n") | Should -BeLike '*t[1-6]*'

@@ -5,7 +5,7 @@ BeforeAll {
     Import-Module $PSScriptRoot/../../ParallelJobs.psd1 -Force
     . $PSScriptRoot/TestSupport.ps1
 
-    # The seed: commands that print which command they were, in a few slots.
+    # Commands that print which command they were, in a few slots.
     $script:commands = 0..9 | ForEach-Object { "echo 'Command number - $_.'; echo 'warn $_' >&2" }
 
     # The same commands, the first three of which wait for each other (each leaves a marker file, then
@@ -69,7 +69,7 @@ Describe 'Receive-SlotOutput -Path' {
         $script:pathResults = Start-ParallelCommand -Command (New-SeedCommands) -ThrottleLimit 3 -OutputDirectory $dir
     }
 
-    It 'reads the per-slot files back (the seed''s output.file.N), attributed to commands' {
+    It 'reads the per-slot files back (output.file.N of a per-slot script), attributed to commands' {
         (Get-ChildItem $dir -Filter 'slot-*.out').Name | Sort-Object | Should -Be 'slot-0.out', 'slot-1.out', 'slot-2.out'
         $lines = Receive-SlotOutput -Path $dir -Stream Output
         $lines.Count | Should -Be 10

@@ -1,5 +1,5 @@
 #Requires -Version 7.0
-# Show-QualityPlot as a user sees it: a plot of strings on the output stream, the seed's title, sizes,
+# Show-QualityPlot as a user sees it: a plot of strings on the output stream, the name [min, max] title, sizes,
 # colour only where it can be shown, overlay with a legend.
 
 BeforeDiscovery {
@@ -34,7 +34,7 @@ Describe 'Show-QualityPlot' {
         $lines | ForEach-Object { $_ | Should -BeOfType ([string]); $_.Length | Should -BeLessOrEqual 70 }
     }
 
-    It 'titles the plot like the seed: name [min, max] of the plotted means, truncated' {
+    It 'titles the plot name [min, max] of the plotted means, truncated' {
         $lines = New-TestDistribution t1 @(35.99, 33, 30.5, 27.9) | Show-QualityPlot -Width 80 -Height 24
         $lines[0].Trim() | Should -BeExactly 't1 [27, 35]'
     }

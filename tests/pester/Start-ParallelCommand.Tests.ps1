@@ -361,7 +361,7 @@ Describe 'Start-ParallelCommand' {
     }
 
     Context 'help' {
-        It 'has full help with the seed scenario among its examples' {
+        It 'has full help with the per-slot output scenario among its examples' {
             $help = Get-Help Start-ParallelCommand -Full
             $help.Synopsis | Should -Not -BeNullOrEmpty
             ($help.Examples.Example.Code -join "`n") | Should -Match 'OutputDirectory'

@@ -7,7 +7,7 @@ using System.Text;
 namespace ParallelJobs.Output
 {
     /// <summary>
-    /// The seed's per-slot output files: slot-&lt;k&gt;.out and slot-&lt;k&gt;.err hold exactly the bytes
+    /// Per-slot output files: slot-&lt;k&gt;.out and slot-&lt;k&gt;.err hold exactly the bytes
     /// that slot's commands wrote, in the order they ran (a slot runs one command at a time, so nothing
     /// interleaves). commands.tsv records, per command, its slot and where its bytes sit in those files,
     /// so the output can be attributed to commands when read back.
@@ -87,7 +87,7 @@ namespace ParallelJobs.Output
 
         private static LineFile CreateIndex(string directory, Action<string>? warn)
         {
-            // A new run replaces the slot files of an earlier one, like the seed's open(..., 'w');
+            // A new run replaces the slot files of an earlier one, as a script's open(..., 'w') would;
             // leftovers from a run with more slots would otherwise look like part of this one.
             foreach (var old in Directory.GetFiles(directory, "slot-*.*"))
             {

@@ -5,12 +5,12 @@ using System.Linq;
 
 namespace ParallelJobs.Plotting
 {
-    /// <summary>The seed's title, <c>"%s [%d, %d]" % (title, min(plot_mean), max(plot_mean))</c>.</summary>
+    /// <summary>A quality plot's title, as the Python plotting script users know writes it: <c>"%s [%d, %d]" % (title, min(plot_mean), max(plot_mean))</c>.</summary>
     internal static class PlotTitle
     {
         /// <summary>
         /// <c>name [min, max]</c> of the plotted means. Python's <c>%d</c> of a float truncates toward zero
-        /// (27.9 gives 27), so this does too; no data gives <c>name [no data]</c>, where the seed would fail.
+        /// (27.9 gives 27), so this does too; no data gives <c>name [no data]</c>, where that script would fail.
         /// </summary>
         public static string Format(string? name, IEnumerable<double> plottedMeans)
         {

@@ -7,7 +7,7 @@ using System.Text;
 namespace ParallelJobs.Plotting
 {
     /// <summary>
-    /// Draws mean quality per position as lines of text: the seed's matplotlib plot for a terminal. ASCII only,
+    /// Draws mean quality per position as lines of text: a matplotlib line plot, for a terminal. ASCII only,
     /// so it reads the same in any console, code page or file; colour is optional ANSI on top.
     /// </summary>
     /// <remarks>
@@ -29,7 +29,7 @@ namespace ParallelJobs.Plotting
         public IReadOnlyList<string> Render(QualityDistribution distribution, TerminalPlotOptions options) =>
             Render(new[] { distribution ?? throw new ArgumentNullException(nameof(distribution)) }, options);
 
-        /// <summary>One plot of all the distributions: one series alone is the seed's plot; several are overlaid with a legend.</summary>
+        /// <summary>One plot of all the distributions: one series alone is a plain line plot; several are overlaid with a legend.</summary>
         public IReadOnlyList<string> Render(IReadOnlyList<QualityDistribution> distributions, TerminalPlotOptions options)
         {
             Validate(distributions, options);
