@@ -471,18 +471,25 @@ namespace ParallelJobs.Scheduling
             {
                 _running.Remove(exec.Index);
                 if (exec.LeftBackgroundProcesses) _background.Add(exec);
-                ReleaseSlot(exec.Slot);
-                var s = _slots[exec.Slot];
-                s.State = SlotActivity.Idle;
-                s.Index = null;
-                s.Command = null;
-                s.ProcessId = null;
-                s.Since = DateTime.Now;
+                var s = FreeSlot(exec.Slot);
                 if (result.Succeeded) s.Completed++;
                 else if (result.Status != CommandStatus.Cancelled) s.Failed++;
             }
             Deliver(result);
             Dispatch();
+        }
+
+        /// <summary>The slot runs nothing from now (under the gate); its record, for the caller's counts.</summary>
+        private ParallelSlot FreeSlot(int slot)
+        {
+            ReleaseSlot(slot);
+            var s = _slots[slot];
+            s.State = SlotActivity.Idle;
+            s.Index = null;
+            s.Command = null;
+            s.ProcessId = null;
+            s.Since = DateTime.Now;
+            return s;
         }
 
         private void ReleaseSlot(int slot)
@@ -504,13 +511,7 @@ namespace ParallelJobs.Scheduling
             {
                 _running.Remove(exec.Index);
                 var host = _pool!.HostOfSlot(exec.Slot);
-                ReleaseSlot(exec.Slot);
-                var s = _slots[exec.Slot];
-                s.State = SlotActivity.Idle;
-                s.Index = null;
-                s.Command = null;
-                s.ProcessId = null;
-                s.Since = DateTime.Now;
+                FreeSlot(exec.Slot);
                 var requeued = new Requeued(exec.Spec, result, host);
                 if (host.IsUp)
                 {

@@ -17,7 +17,7 @@ namespace ParallelJobs.Commands
     public sealed class ExportQualityDistributionCommand : PSCmdlet
     {
         private readonly List<QualityDistribution> _distributions = new List<QualityDistribution>();
-        private string _resolvedPath = "";
+        private OutputFile? _file;
 
         /// <summary>File to write (JSON).</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -37,18 +37,8 @@ namespace ParallelJobs.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing()
-        {
-            _resolvedPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                Fail(new ArgumentException("Export-QualityDistribution writes files; '" + Path + "' is on the " + provider.Name + " provider."), "DistributionPathNotFileSystem", ErrorCategory.InvalidArgument);
-            if (Directory.Exists(_resolvedPath))
-                Fail(new IOException("The path is a directory, not a file: " + _resolvedPath), "DistributionPathIsDirectory", ErrorCategory.InvalidArgument);
-            string? directory = System.IO.Path.GetDirectoryName(_resolvedPath);
-            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-                Fail(new DirectoryNotFoundException("The directory does not exist: " + directory), "DistributionDirectoryNotFound", ErrorCategory.ObjectNotFound);
-            if (File.Exists(_resolvedPath) && !Force.IsPresent) ThrowFileExists();
-        }
+        protected override void BeginProcessing() =>
+            _file = OutputFile.Resolve(this, Path, "Distribution", Force.IsPresent);
 
         protected override void ProcessRecord()
         {
@@ -60,36 +50,25 @@ namespace ParallelJobs.Commands
         {
             if (_distributions.Count == 0)
             {
-                WriteWarning("No QualityDistribution objects were received; " + _resolvedPath + " was not written.");
+                WriteWarning("No QualityDistribution objects were received; " + _file!.ResolvedPath + " was not written.");
                 return;
             }
             string what = _distributions.Count == 1
                 ? "Save quality distribution '" + _distributions[0].Name + "'"
                 : "Save " + _distributions.Count + " quality distributions";
-            if (!ShouldProcess(_resolvedPath, what)) return;
-            try
+            if (!ShouldProcess(_file!.ResolvedPath, what)) return;
+            _file.Write((path, overwrite) =>
             {
-                QualityDistributionFile.Save(_resolvedPath, _distributions, overwrite: Force.IsPresent);
-            }
-            catch (ArgumentException e)
-            {
-                Fail(e, "DistributionWithoutCounts", ErrorCategory.InvalidData);
-            }
-            catch (IOException) when (!Force.IsPresent && File.Exists(_resolvedPath))
-            {
-                ThrowFileExists();
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-            {
-                Fail(e, "DistributionWriteFailed", ErrorCategory.WriteError);
-            }
-            if (PassThru.IsPresent) WriteObject(new FileInfo(_resolvedPath));
+                try
+                {
+                    QualityDistributionFile.Save(path, _distributions, overwrite);
+                }
+                catch (ArgumentException e)
+                {
+                    _file.Fail(e, "WithoutCounts", ErrorCategory.InvalidData, path);
+                }
+            });
+            if (PassThru.IsPresent) WriteObject(new FileInfo(_file.ResolvedPath));
         }
-
-        private void ThrowFileExists() =>
-            Fail(new IOException("The file '" + _resolvedPath + "' already exists. Use -Force to overwrite it."), "DistributionFileExists", ErrorCategory.ResourceExists);
-
-        private void Fail(Exception e, string id, ErrorCategory category) =>
-            ThrowTerminatingError(new ErrorRecord(e, id, category, _resolvedPath.Length > 0 ? _resolvedPath : Path));
     }
 }

@@ -17,7 +17,7 @@ namespace ParallelJobs.Commands
     public sealed class ExportQualityPlotCommand : PSCmdlet
     {
         private readonly List<QualityDistribution> _distributions = new List<QualityDistribution>();
-        private string _resolvedPath = "";
+        private OutputFile? _file;
         private bool _isHtml;
 
         /// <summary>File to write; the extension (.svg, .html or .htm) chooses the format.</summary>
@@ -48,41 +48,18 @@ namespace ParallelJobs.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing()
-        {
-            _resolvedPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        protected override void BeginProcessing() =>
+            _file = OutputFile.Resolve(this, Path, "Plot", Force.IsPresent, resolved =>
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException("Export-QualityPlot writes files; '" + Path + "' is on the " + provider.Name + " provider."),
-                    "PlotPathNotFileSystem", ErrorCategory.InvalidArgument, Path));
-            }
-            string extension = System.IO.Path.GetExtension(_resolvedPath).ToLowerInvariant();
-            if (extension != ".svg" && extension != ".html" && extension != ".htm")
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException("Export-QualityPlot writes .svg or .html files, not '" + extension + "': " + _resolvedPath),
-                    "UnsupportedPlotFileType", ErrorCategory.InvalidArgument, Path));
-            }
-            _isHtml = extension != ".svg";
-            if (Directory.Exists(_resolvedPath))
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new IOException("The path is a directory, not a file: " + _resolvedPath),
-                    "PlotPathIsDirectory", ErrorCategory.InvalidArgument, _resolvedPath));
-            }
-            string? directory = System.IO.Path.GetDirectoryName(_resolvedPath);
-            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new DirectoryNotFoundException("The directory does not exist: " + directory),
-                    "PlotDirectoryNotFound", ErrorCategory.ObjectNotFound, directory));
-            }
-            if (File.Exists(_resolvedPath) && !Force.IsPresent)
-            {
-                ThrowFileExists();
-            }
-        }
+                string extension = System.IO.Path.GetExtension(resolved).ToLowerInvariant();
+                if (extension != ".svg" && extension != ".html" && extension != ".htm")
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException("Export-QualityPlot writes .svg or .html files, not '" + extension + "': " + resolved),
+                        "UnsupportedPlotFileType", ErrorCategory.InvalidArgument, Path));
+                }
+                _isHtml = extension != ".svg";
+            });
 
         protected override void ProcessRecord()
         {
@@ -93,48 +70,31 @@ namespace ParallelJobs.Commands
         {
             if (_distributions.Count == 0)
             {
-                WriteWarning("No QualityDistribution objects were received; " + _resolvedPath + " was not written.");
+                WriteWarning("No QualityDistribution objects were received; " + _file!.ResolvedPath + " was not written.");
                 return;
             }
             string what = _distributions.Count == 1
                 ? "Write quality plot of '" + _distributions[0].Name + "'"
                 : "Write quality plots of " + _distributions.Count + " distributions";
-            if (!ShouldProcess(_resolvedPath, what))
+            if (!ShouldProcess(_file!.ResolvedPath, what))
             {
                 return;
             }
 
             var renderer = new SvgBoxPlotRenderer(Width, Height);
             string content = _isHtml ? new HtmlReportWriter(renderer).Render(_distributions) : renderer.RenderDocument(_distributions);
-            try
+            _file.Write((path, overwrite) =>
             {
-                // CreateNew makes the no-overwrite rule atomic: a file that appeared since BeginProcessing is not clobbered.
-                using (var stream = new FileStream(_resolvedPath, Force.IsPresent ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                using (var stream = new FileStream(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
                 {
                     writer.Write(content);
                 }
-            }
-            catch (IOException) when (!Force.IsPresent && File.Exists(_resolvedPath))
-            {
-                ThrowFileExists();
-            }
-            catch (Exception exception) when (exception is IOException || exception is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(new ErrorRecord(exception, "PlotWriteFailed", ErrorCategory.WriteError, _resolvedPath));
-            }
-
+            });
             if (PassThru.IsPresent)
             {
-                WriteObject(new FileInfo(_resolvedPath));
+                WriteObject(new FileInfo(_file.ResolvedPath));
             }
-        }
-
-        private void ThrowFileExists()
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new IOException("The file '" + _resolvedPath + "' already exists. Use -Force to overwrite it."),
-                "PlotFileExists", ErrorCategory.ResourceExists, _resolvedPath));
         }
     }
 }
