@@ -39,13 +39,14 @@ namespace ParallelJobs.Bench
                     }
                     case "profile-quality": return QualityProfile.Run(rest);
                     case "slurm": return SlurmBench.ChildMain(rest);
+                    case "ssh": return SshBench.ChildMain(rest);
                     case "distribution-files": return DistributionFilesBench.ChildMain(rest);
                     case "seed-durations":
                         Console.WriteLine(string.Join(",", SchedulerBench.SeedDurations(args.Length > 1 ? int.Parse(args[1]) : 200)));
                         return 0;
                     case "-h": case "--help": case "help":
                         Console.WriteLine(BenchOptions.Usage);
-                        Console.WriteLine("other commands: jobs [N] [SLOTS] | quality --path P --workers W [--repeats R] | quality-pair --path P [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N] | slurm [N] [THROTTLE] [--engine-first] (needs SLURM_CONF) | distribution-files [N] [LENGTH] [READS]");
+                        Console.WriteLine("other commands: jobs [N] [SLOTS] | quality --path P --workers W [--repeats R] | quality-pair --path P [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N] | slurm [N] [THROTTLE] [--engine-first] (needs SLURM_CONF) | ssh [N] [GNU_N] (needs PJ_SSH_CONFIG, PJ_SSH_HOSTS) | distribution-files [N] [LENGTH] [READS]");
                         return 0;
                     default:
                         Console.Error.WriteLine($"unknown command '{command}'\n{BenchOptions.Usage}");
