@@ -51,6 +51,16 @@ namespace ParallelJobs.Processes
         IReadOnlyList<int> OutputHolders();
     }
 
+    /// <summary>
+    /// A launched process whose command ran on another machine than the launcher's (a Slurm job step): where,
+    /// known once it has ended; null where it never started there.
+    /// </summary>
+    internal interface IPlacedProcess
+    {
+        string? ComputerName { get; }
+        string? ClusterJobId { get; }
+    }
+
     /// <summary>What to start: a program, its arguments, where, and with which changes to the inherited environment.</summary>
     internal sealed class ProcessStartRequest
     {

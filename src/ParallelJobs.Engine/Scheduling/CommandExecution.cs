@@ -344,8 +344,13 @@ namespace ParallelJobs.Scheduling
                 }
                 r.OutputLeftOpen = outputLeftOpen;
                 r.BackgroundProcessIds = outputLeftOpen ? ToArray(_holders) : Array.Empty<int>();
-                // A remote command's pid is known only once its host reported it.
+                // A remote command's pid is known only once its host reported it; a job step's node, once it ended.
                 if (process != null) r.ProcessId = process.Id;
+                if (process is IPlacedProcess placed && placed.ComputerName != null)
+                {
+                    r.ComputerName = placed.ComputerName;
+                    r.ClusterJobId = placed.ClusterJobId;
+                }
 
                 if (process != null && _exit.TransportFailure != null && Volatile.Read(ref _stopAtExit) == StopNone
                     && x._onHostFailure != null && Volatile.Read(ref x._cancelRequested) == 0)

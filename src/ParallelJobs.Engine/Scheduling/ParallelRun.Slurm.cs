@@ -27,11 +27,38 @@ namespace ParallelJobs.Scheduling
         /// <summary>Slurm client commands run so far (0 for local runs).</summary>
         public int SlurmCalls => _slurm?.SlurmCalls ?? 0;
 
+        private string? _stepDirectory;
+
+        /// <summary>Where a Slurm run keeps its files: under the output directory, else WorkingDirectory/parallel-jobs-runs.</summary>
+        private static string SlurmParent(RunOptions options) =>
+            options.OutputDirectory ?? Path.Combine(options.WorkingDirectory ?? Directory.GetCurrentDirectory(), "parallel-jobs-runs");
+
+        /// <summary>
+        /// Inside an allocation: every slot starts its commands as job steps (srun), which are local processes, so
+        /// the rest of the run (time-outs, stops, output files, keep-order) is a local run's. The steps' placement
+        /// files go to a directory of the run on the shared filesystem, removed when the run ends.
+        /// </summary>
+        private CommandTarget[] AllocationSteps(RunOptions options, string allocation)
+        {
+            _stepDirectory = Path.Combine(SlurmParent(options), "pj-steps-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+            Directory.CreateDirectory(_stepDirectory);
+            var target = new CommandTarget(new SrunLauncher(options.Launcher, allocation, options.SlurmOptions.ToList(), _stepDirectory),
+                false, "Slurm allocation " + allocation, ":");
+            return Enumerable.Repeat(target, options.ThrottleLimit).ToArray();
+        }
+
+        private void RemoveStepDirectory()
+        {
+            if (_stepDirectory == null) return;
+            try { Directory.Delete(_stepDirectory, true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+
         private void StartSlurm()
         {
             string jobName = "pj-" + Guid.NewGuid().ToString("N").Substring(0, 12);
-            string parent = _options.OutputDirectory
-                            ?? Path.Combine(_options.WorkingDirectory ?? Directory.GetCurrentDirectory(), "parallel-jobs-runs");
+            string parent = SlurmParent(_options);
             var options = new SlurmRunOptions
             {
                 ThrottleLimit = _options.ThrottleLimit,

@@ -34,7 +34,7 @@ namespace ParallelJobs.Scheduling
         // On hosts (RunOptions.Hosts): their shared ssh connections, slots, launchers, and the timer of re-checks.
         private readonly SshConnections? _ssh;
         private readonly HostPool? _pool;
-        private readonly CommandTarget[]? _targets;
+        private CommandTarget[]? _targets;
         private Timer? _checkTimer;
         // Slots are made as they are first needed (slot k when slots 0..k-1 are all busy), never up front: the
         // throttle limit is a bound, and [int]::MaxValue must cost nothing per slot that is never used.
@@ -119,9 +119,10 @@ namespace ParallelJobs.Scheduling
             try
             {
                 // A Slurm run keeps each command's bytes in its run directory (made under the output directory).
-                if (options.OutputDirectory != null && !options.Slurm) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn);
+                if (options.OutputDirectory != null && (!options.Slurm || options.EffectiveSlurmAllocation != null)) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn);
                 if (options.JobLogPath != null) _jobLog = OpenJobLog(options, resumed);
-                if (options.Slurm) StartSlurm();
+                if (options.EffectiveSlurmAllocation != null) _targets = AllocationSteps(options, options.EffectiveSlurmAllocation);
+                else if (options.Slurm) StartSlurm();
             }
             catch
             {
@@ -707,6 +708,7 @@ namespace ParallelJobs.Scheduling
             _slotFiles?.Dispose();
             _jobLog?.Dispose();
             CloseHosts();
+            RemoveStepDirectory();
         }
 
         /// <summary>Stops re-checking hosts and closes their shared connections (the run has ended).</summary>

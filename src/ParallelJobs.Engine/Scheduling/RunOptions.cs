@@ -35,7 +35,25 @@ namespace ParallelJobs.Scheduling
         /// the nodes share.
         /// </summary>
         public bool Slurm { get; set; }
-        /// <summary>Passed to sbatch as given (with <see cref="Slurm"/>).</summary>
+        /// <summary>
+        /// With <see cref="Slurm"/>: the id of the allocation the run is inside (an salloc shell, a batch script).
+        /// Then each command runs as a job step of it (srun --exclusive -N1 -n1), not as an array task; null: read
+        /// from SLURM_JOB_ID, so a run started inside an allocation uses it.
+        /// </summary>
+        public string? SlurmAllocation { get; set; }
+
+        /// <summary>The allocation a Slurm run uses for job steps, or null for job arrays (and for runs without Slurm).</summary>
+        internal string? EffectiveSlurmAllocation
+        {
+            get
+            {
+                if (!Slurm) return null;
+                string? id = SlurmAllocation ?? System.Environment.GetEnvironmentVariable("SLURM_JOB_ID");
+                return string.IsNullOrWhiteSpace(id) ? null : id!.Trim();
+            }
+        }
+
+        /// <summary>Passed to sbatch as given (with <see cref="Slurm"/>), or to srun inside an allocation.</summary>
         public IList<string> SlurmOptions { get; } = new List<string>();
         /// <summary>Settings of the Slurm run that users do not set (poll intervals, budget); tests shorten them.</summary>
         internal Action<Slurm.SlurmRunOptions>? ConfigureSlurm { get; set; }
@@ -99,8 +117,9 @@ namespace ParallelJobs.Scheduling
         {
             if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
                 throw new ArgumentException("Slurm runs are submitted from a Unix machine (the commands run through /bin/sh on the nodes).", nameof(Slurm));
-            if (Timeout.HasValue)
-                throw new ArgumentException("A time-out is not used with Slurm: give Slurm's time limit as a Slurm option (--time=MM:SS), which Slurm enforces per task in whole minutes.", nameof(Timeout));
+            // Job steps are local srun processes, stopped like any command; array tasks are out of reach.
+            if (Timeout.HasValue && EffectiveSlurmAllocation == null)
+                throw new ArgumentException("A time-out is not used with Slurm job arrays: give Slurm's time limit as a Slurm option (--time=MM:SS), which Slurm enforces per task in whole minutes.", nameof(Timeout));
             // The same checks the Slurm run makes, so a bad option is reported as the option's own error.
             var slurm = new Slurm.SlurmRunOptions { ThrottleLimit = ThrottleLimit, RunDirectory = "-", Retries = Retries };
             foreach (var o in SlurmOptions) slurm.SlurmOptions.Add(o);
