@@ -129,6 +129,7 @@ namespace ParallelJobs.Scheduling
                                 Index = index,
                                 Command = command,
                                 ProcessId = start.ProcessId,
+                                ComputerName = start.Node ?? start.Host ?? "",
                                 Since = start.StartTime ?? DateTime.Now,
                             };
                         }

@@ -32,7 +32,11 @@ public sealed class SlurmParallelRunTests
             CommandSpec.Program("printf", new[] { "%s|", "a b", "{}" }, "it's"),
         };
 
-        var (first, events) = RunDriver.Run(Options(ResumeMode.None), specs);
+        var slotsSeen = new List<ParallelSlot>();
+        var (first, events) = RunDriver.Run(Options(ResumeMode.None), specs, (run, e) =>
+        {
+            if (e.Kind == RunEventKind.CommandStarted) slotsSeen.AddRange(run.GetSlots().Where(s => s.Index == e.Index));
+        });
 
         Assert.Equal(new[] { 0, 1, 2 }, first.Select(r => r.Index));
         Assert.Equal(new[] { "hello from the submitter" }, first[0].Output);
@@ -42,6 +46,9 @@ public sealed class SlurmParallelRunTests
         Assert.All(first, r => Assert.Matches("^[0-9]+_[0-9]+$", r.ClusterJobId));
         Assert.All(first, r => Assert.Equal("pjnode", r.ComputerName));
         Assert.Contains(events, e => e.Kind == RunEventKind.CommandStarted && e.Index == 0 && e.ProcessId > 0);
+        // Get-ParallelSlot's view of a running task: the node that runs it and its pid there.
+        Assert.NotEmpty(slotsSeen);
+        Assert.All(slotsSeen, s => Assert.Equal(("pjnode", SlotActivity.Busy), (s.ComputerName, s.State)));
         Assert.Equal(4, File.ReadAllLines(log).Length); // the header and one line per command
 
         // Resumed: the successful ones are skipped without reaching Slurm; the failed one runs again.
