@@ -17,24 +17,30 @@ namespace ParallelJobs.Scheduling
         private readonly CommandTemplate[] _arguments = Array.Empty<CommandTemplate>();
         private readonly bool _appendInput;
 
-        private CommandSpec(CommandTemplate shellCommand, string? input)
+        private CommandSpec(CommandTemplate shellCommand, CommandInput? input)
         {
             _shellCommand = shellCommand;
-            Input = input;
-            // As GNU parallel: a command without tokens gets the input appended as its last argument.
-            _appendInput = input != null && !shellCommand.HasTokens;
+            _input = input;
+            // As GNU parallel: a command without tokens gets the input appended (each value as one argument).
+            _appendInput = input != null && !shellCommand.UsesInput(input);
         }
 
-        private CommandSpec(string filePath, IEnumerable<string> arguments, string? input)
+        private CommandSpec(string filePath, IEnumerable<string> arguments, CommandInput? input)
         {
             _filePath = new CommandTemplate(filePath);
             _arguments = arguments.Select(a => new CommandTemplate(a ?? "")).ToArray();
-            Input = input;
-            _appendInput = input != null && !_filePath.HasTokens && !_arguments.Any(a => a.HasTokens);
+            _input = input;
+            _appendInput = input != null && !_filePath.UsesInput(input) && !_arguments.Any(a => a.UsesInput(input));
         }
 
+        private readonly CommandInput? _input;
+
         /// <summary>A command line run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
-        public static CommandSpec Shell(string commandLine, string? input = null)
+        public static CommandSpec Shell(string commandLine, string? input = null) =>
+            Shell(commandLine, input == null ? null : CommandInput.Single(input));
+
+        /// <summary>A command line whose tokens are filled from an input of one or several values, or an object's.</summary>
+        public static CommandSpec Shell(string commandLine, CommandInput? input)
         {
             if (commandLine == null) throw new ArgumentNullException(nameof(commandLine));
             if (commandLine.Trim().Length == 0) throw new ArgumentException("The command is empty.", nameof(commandLine));
@@ -42,15 +48,22 @@ namespace ParallelJobs.Scheduling
         }
 
         /// <summary>A program run directly, without a shell: each argument reaches it exactly as given.</summary>
-        public static CommandSpec Program(string filePath, IEnumerable<string>? arguments = null, string? input = null)
+        public static CommandSpec Program(string filePath, IEnumerable<string>? arguments = null, string? input = null) =>
+            Program(filePath, arguments, input == null ? null : CommandInput.Single(input));
+
+        /// <summary>A program whose arguments' tokens are filled from an input of one or several values, or an object's.</summary>
+        public static CommandSpec Program(string filePath, IEnumerable<string>? arguments, CommandInput? input)
         {
             if (filePath == null) throw new ArgumentNullException(nameof(filePath));
             if (filePath.Trim().Length == 0) throw new ArgumentException("The program path is empty.", nameof(filePath));
             return new CommandSpec(filePath, arguments ?? Array.Empty<string>(), input);
         }
 
-        /// <summary>The input value that fills {} (null when the command came without one).</summary>
-        public string? Input { get; }
+        /// <summary>The input's text (its values separated by spaces; null when the command came without one).</summary>
+        public string? Input => _input?.Text;
+
+        /// <summary>True when the command's text depends on the slot that runs it ({%}).</summary>
+        public bool UsesSlot => _shellCommand != null ? _shellCommand.UsesSlot : _filePath!.UsesSlot || _arguments.Any(a => a.UsesSlot);
 
         /// <summary>The command as it will be shown before a slot is known ({%} unfilled).</summary>
         public string DisplayText => _shellCommand != null ? _shellCommand.Text : _filePath!.Text + (_arguments.Length > 0 ? " " + string.Join(" ", _arguments.Select(a => a.Text)) : "");
@@ -62,8 +75,8 @@ namespace ParallelJobs.Scheduling
             if (_shellCommand != null)
             {
                 Func<string, string> quote = windows ? WindowsCommandLine.QuoteForCmd : PosixShellQuoter.Quote;
-                string line = _shellCommand.Expand(Input, index, slot, quote);
-                if (_appendInput) line += " " + quote(Input!);
+                string line = _shellCommand.Expand(_input, index, slot, quote);
+                if (_appendInput) line += " " + string.Join(" ", _input!.Values.Select(quote));
                 if (windows)
                 {
                     string comspec = Environment.GetEnvironmentVariable("ComSpec") ?? "cmd.exe";
@@ -72,9 +85,9 @@ namespace ParallelJobs.Scheduling
                 return new LaunchInfo("/bin/sh", new[] { "-c", line }, null, line);
             }
 
-            var args = _arguments.Select(a => a.Expand(Input, index, slot, null)).ToList();
-            if (_appendInput) args.Add(Input!);
-            string file = _filePath!.Expand(Input, index, slot, null);
+            var args = _arguments.Select(a => a.Expand(_input, index, slot, null)).ToList();
+            if (_appendInput) args.AddRange(_input!.Values);
+            string file = _filePath!.Expand(_input, index, slot, null);
             string display = args.Count == 0 ? file : file + " " + WindowsCommandLine.Join(args);
             return new LaunchInfo(file, args, null, display);
         }

@@ -207,12 +207,12 @@ namespace ParallelJobs.Commands
                     break;
                 case TemplateSet:
                     foreach (var input in Inputs())
-                        foreach (var c in Command) Add(run, () => CommandSpec.Shell(c, input), input);
+                        foreach (var c in Command) Add(run, () => CommandSpec.Shell(c, input), input?.Text);
                     break;
                 case FilePathSet:
                     if (MyInvocation.ExpectingInput || InputObject != null)
                     {
-                        foreach (var input in Inputs()) Add(run, () => CommandSpec.Program(FilePath, ArgumentList, input), input);
+                        foreach (var input in Inputs()) Add(run, () => CommandSpec.Program(FilePath, ArgumentList, input), input?.Text);
                     }
                     else
                     {
@@ -263,19 +263,29 @@ namespace ParallelJobs.Commands
             }
         }
 
-        private IEnumerable<string?> Inputs()
+        /// <summary>
+        /// The inputs of this record: one per pipeline object (an array is one input of several values, {1} {2} …),
+        /// or with -InputObject given an array directly, one per element, as from the pipeline.
+        /// </summary>
+        private IEnumerable<CommandInput?> Inputs()
         {
+            var names = TokenNames();
             var value = InputObject?.BaseObject;
-            // -InputObject given an array directly: one command per element, as from the pipeline.
-            if (!MyInvocation.ExpectingInput && value is IEnumerable list && !(value is string))
+            if (!MyInvocation.ExpectingInput && value is IEnumerable list && !(value is string) && !(value is IDictionary))
             {
-                foreach (var item in list) yield return InputText.From(item);
+                foreach (var item in list) yield return InputText.ToCommandInput(item, names);
             }
             else
             {
-                yield return InputText.From(InputObject);
+                yield return InputText.ToCommandInput(InputObject, names);
             }
         }
+
+        private IReadOnlyList<string>? _tokenNames;
+
+        /// <summary>The {Name} tokens of the command (or program and arguments): the properties taken from each object.</summary>
+        private IReadOnlyList<string> TokenNames() => _tokenNames ??= CommandTemplate.NamesIn(
+            ParameterSetName == FilePathSet ? new[] { FilePath }.Concat(ArgumentList) : Command);
 
         private void Add(ParallelRun run, Func<CommandSpec> make, string? what)
         {

@@ -1,0 +1,65 @@
+#Requires -Version 7.0
+# What a GNU parallel user reaches for, typed as a PowerShell user would: several values per command,
+# property tokens, halt policies, retry control, spaced and memory-bounded starts, resume by command text.
+
+BeforeAll {
+    $script:ModulePath = Join-Path $PSScriptRoot '../../ParallelJobs.psd1'
+    Import-Module $script:ModulePath -Force
+    . $PSScriptRoot/TestSupport.ps1
+}
+
+Describe 'Start-ParallelCommand, GNU parallel parity' {
+    Context 'several values per command: {1} {2} and {Name}' {
+        It 'takes an array from the pipeline as one command with {1} {2} and their path forms' {
+            $r = ,@('dir/a.fq.gz', 'b.fq') | Start-ParallelCommand 'echo {2} {1} {1.} {1/} {1//} {1/.} {2/.}'
+            $r | Should -HaveCount 1
+            $r.Output | Should -Be 'b.fq dir/a.fq.gz dir/a.fq a.fq.gz dir a.fq b'
+            $r.InputObject | Should -Be 'dir/a.fq.gz b.fq'
+        }
+
+        It 'runs one command per inner array, from the pipeline and from -InputObject' {
+            $pairs = @(@('a1', 'a2'), @('b1', 'b2'))
+            $r = $pairs | Start-ParallelCommand 'echo {1}+{2}' -KeepOrder
+            $r.Output | Should -Be @('a1+a2', 'b1+b2')
+            $r = Start-ParallelCommand 'echo {1}+{2}' -InputObject $pairs -KeepOrder
+            $r.Output | Should -Be @('a1+a2', 'b1+b2')
+        }
+
+        It 'quotes each value once: {} of an array is every value, each one argument' -Skip:$IsWindows {
+            Push-Location $TestDrive
+            try {
+                $r = ,@('x; touch PWNED', "it's", 'a b') | Start-ParallelCommand 'printf "%s|" {}'
+                $r.Output | Should -Be "x; touch PWNED|it's|a b|"
+                $r = ,@('$(touch PWNED2)', 'c d') | Start-ParallelCommand 'printf "%s|"'
+                $r.Output | Should -Be '$(touch PWNED2)|c d|'
+                Test-Path PWNED, PWNED2 | Should -Be @($false, $false)
+            }
+            finally { Pop-Location }
+        }
+
+        It 'fills {FullName} and {Name} from files, with path forms, and leaves awk braces alone' -Skip:$IsWindows {
+            $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'with space') -Force
+            'x' | Set-Content (Join-Path $dir 'r1.log')
+            $r = Get-ChildItem $dir -Filter *.log | Start-ParallelCommand 'printf "%s|" {FullName} {Name} {Name/.} {FullName//}; echo; echo | awk ''{print "awk"}'''
+            $r.Output | Should -Be @("$($dir.FullName)/r1.log|r1.log|r1|$($dir.FullName)|", 'awk')
+        }
+
+        It 'fills {Name} from a hashtable or a custom object, ignoring case' {
+            $r = @{ sample = 'S1'; Reads = 'r.fq' } | Start-ParallelCommand 'echo {Sample} {reads.}'
+            $r.Output | Should -Be 'S1 r'
+            $r = [pscustomobject]@{ Sample = 'S2' } | Start-ParallelCommand 'echo {Sample}'
+            $r.Output | Should -Be 'S2'
+        }
+
+        It 'fills {1} {2} and {Name} in -ArgumentList, each argument exactly as given' -Skip:$IsWindows {
+            $r = ,@('a b', 'c"d') | Start-ParallelCommand -FilePath printf -ArgumentList '%s|', '{2}', '{1}'
+            $r.Output | Should -Be 'c"d|a b|'
+        }
+
+        It 'runs every combination of two lists with nested loops (GNU parallel ::: a b ::: x y)' {
+            $r = 'a', 'b' | ForEach-Object { $a = $_; 'x', 'y' | ForEach-Object { ,@($a, $_) } } |
+                Start-ParallelCommand 'echo {1}{2}' -KeepOrder
+            $r.Output | Should -Be @('ax', 'ay', 'bx', 'by')
+        }
+    }
+}
