@@ -5,24 +5,6 @@ BeforeAll {
     . $PSScriptRoot/TestSupport.ps1
     $script:Manifest = (Resolve-Path "$PSScriptRoot/../../ParallelJobs.psd1").Path
 
-    # This PowerShell again, as a child process: pwsh itself, or `dotnet pwsh.dll` as the test suite runs it.
-    function Start-ChildPwsh([string[]] $Arguments) {
-        $exe = (Get-Process -Id $PID).Path
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-        if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add([Environment]::GetCommandLineArgs()[0]) }
-        foreach ($a in '-NoProfile', '-NonInteractive') { $psi.ArgumentList.Add($a) }
-        foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $p.StandardInput.Close()
-        # Read both streams from the start so a chatty child never blocks on a full pipe.
-        $script:ChildOut = $p.StandardOutput.ReadToEndAsync()
-        $script:ChildErr = $p.StandardError.ReadToEndAsync()
-        $p
-    }
 }
 
 Describe 'A signal that ends the session' -Skip:$IsWindows {

@@ -68,6 +68,58 @@ Describe 'Start-ParallelCommand -Slurm' {
         finally { Remove-Job $job -Force }
     }
 
+    It 'resumes a run whose PowerShell was killed, without running a finished command again' {
+        if (Skip-WithoutCluster) { return }
+        $log = Join-Path $TestDrive 'killed.log'
+        $marks = Join-Path $TestDrive 'marks'
+        $module = Join-Path $PSScriptRoot '../../ParallelJobs.psd1'
+        # Each command leaves a mark when it runs; the first session is killed (SIGKILL: no clean-up of its own)
+        # once the job log records two finished commands.
+        $script = "Import-Module '$module'; 1..6 | Start-ParallelCommand -Slurm -ThrottleLimit 2 'sleep 1; echo {} >> ''$marks''' -WorkingDirectory '$TestDrive' -JobLog '$log' | Out-Null"
+        $first = Start-ChildPwsh '-Command', $script
+        try {
+            Wait-Until { (Test-Path $log) -and @(Get-Content $log | Select-Object -Skip 1).Count -ge 2 } -Seconds 120
+        }
+        finally { $first.Kill(); $first.WaitForExit() }
+        $recorded = @(Get-Content $log | Select-Object -Skip 1 | ForEach-Object { ($_ -split "`t")[-1] })
+        $recorded.Count | Should -BeGreaterOrEqual 2
+
+        $resumed = 1..6 | Start-ParallelCommand -Slurm -ThrottleLimit 2 'sleep 1; echo {} >> ''$marks''' -WorkingDirectory $TestDrive -JobLog $log -Resume
+
+        $resumed.Count | Should -Be 6
+        @($resumed | Where-Object Status -eq 'Skipped').Count | Should -Be $recorded.Count
+        $resumed | Where-Object Status -ne 'Skipped' | ForEach-Object { $_.Status | Should -Be 'Succeeded' }
+        # A command the log recorded as finished ran once; every command has now run and is in the log.
+        $runs = @(Get-Content $marks)
+        foreach ($command in $recorded) {
+            $n = [regex]::Match($command, 'echo (\d+)').Groups[1].Value
+            @($runs | Where-Object { $_ -eq $n }).Count | Should -Be 1 -Because "'$command' was recorded before the kill"
+        }
+        @(Get-Content $log | Select-Object -Skip 1).Count | Should -Be 6
+    }
+
+    It 'runs the commands as job steps inside an allocation (SLURM_JOB_ID set), with the node and step on each result' {
+        if (Skip-WithoutCluster) { return }
+        $granted = (& salloc --no-shell --ntasks=2 --time=10 --job-name=pj-pester-allocation 2>&1 | Out-String)
+        if ($granted -notmatch 'Granted job allocation (\d+)') { throw "salloc failed: $granted" }
+        $allocation = $Matches[1]
+        $saved = $env:SLURM_JOB_ID
+        try {
+            $env:SLURM_JOB_ID = $allocation
+            $results = Start-ParallelCommand -Slurm -ThrottleLimit 2 -Command 'echo "step $SLURM_STEP_ID"', 'exit 4', 'sleep 300' -TimeoutSeconds 5 -KeepOrder -ErrorAction SilentlyContinue
+
+            $results.Status | Should -Be @('Succeeded', 'Failed', 'TimedOut')
+            $results[1].ExitCode | Should -Be 4
+            $results.ComputerName | Select-Object -Unique | Should -Be 'pjnode'
+            $results | ForEach-Object { $_.ClusterJobId | Should -Match "^$allocation\.\d+$" }
+            $results[0].Output | Should -Be "step $($results[0].ClusterJobId.Split('.')[1])"
+        }
+        finally {
+            $env:SLURM_JOB_ID = $saved
+            & scancel $allocation 2>$null
+        }
+    }
+
     It 'names a Slurm option the module owns as the error' {
         { Start-ParallelCommand -Slurm -SlurmOption '--array=0-3' -Command 'true' -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidSlurmOptions,ParallelJobs.Commands.StartParallelCommandCommand' -ExpectedMessage "*'--array=0-3'*"
