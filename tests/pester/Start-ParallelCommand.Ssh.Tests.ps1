@@ -104,6 +104,26 @@ Describe 'Start-ParallelCommand -HostName' {
         Wait-Until { (Get-Marked $marker).Count -eq 0 } -Seconds 15
     }
 
+    It 'leaves nothing running on any host when the local PowerShell is killed (<Signal>)' -TestCases @(
+        @{ Signal = 'KILL' }, @{ Signal = 'HUP' }
+    ) {
+        param($Signal)
+        if (Skip-WithoutHosts) { return }
+        $marker = New-Marker
+        $module = Join-Path $PSScriptRoot '../../ParallelJobs.psd1'
+        # SIGKILL gives the session no chance to stop anything: only the remote wrapper's lifeline (the ssh
+        # client's stdin, gone with this process) can end the remote commands. SIGHUP is a closed terminal.
+        $script = "Import-Module '$module'; 1..6 | Start-ParallelCommand `"sh -c 'sleep 600; true' $marker-{} & wait`" -HostName '1/127.0.0.1', '1/127.0.0.2', '1/127.0.0.3' -SshConfigFile '$env:PJ_SSH_CONFIG' | Out-Null"
+        $child = Start-ChildPwsh '-Command', $script
+        try {
+            Wait-Until { (Get-Marked $marker).Count -ge 3 } -Seconds 60
+            & kill "-$Signal" $child.Id
+            $child.WaitForExit(30000) | Should -BeTrue
+        }
+        finally { if (-not $child.HasExited) { $child.Kill($true) } }
+        Wait-Until { (Get-Marked $marker).Count -eq 0 } -Seconds 30
+    }
+
     It 'ends the commands as HostUnavailable when no host is left, with the reason' {
         if (Skip-WithoutHosts) { return }
         $extraPort = $script:Port + 6
