@@ -14,6 +14,17 @@ internal static class QualityFiles
         return (histogram, scan);
     }
 
+    /// <summary>
+    /// As a worker reads a file with <paramref name="helpers"/> idle workers beside it, whatever the file's size:
+    /// a gzip file decompressed on a read-ahead thread, a BGZF file by several decoding threads.
+    /// </summary>
+    public static (QualityHistogram Histogram, QualityFileScan Scan) ReadWithHelpers(string path, int helpers, int? phredOffset = null)
+    {
+        var histogram = new QualityHistogram();
+        var scan = QualityFileReader.Read(path, histogram, new byte[QualityFileReader.BufferSize], phredOffset, CancellationToken.None, helpers, helpersFromBytes: 0);
+        return (histogram, scan);
+    }
+
     /// <summary>Scores per column, as a histogram holding real scores (FASTQ Phred+64 shifted).</summary>
     public static QualityHistogram Scores(string path, int? phredOffset = null, int bufferSize = QualityFileReader.BufferSize)
     {

@@ -14,13 +14,27 @@ namespace ParallelJobs.Compression
         /// <summary>Bytes a refill keeps before <see cref="Start"/> (a 64-bit bit buffer holds at most 8).</summary>
         public const int Lookbehind = 8;
 
-        private readonly Stream _stream;
+        private readonly Stream? _stream;
         private long _bufferOffset;
 
         public CompressedInput(Stream stream, int bufferSize)
         {
             _stream = stream ?? throw new ArgumentNullException(nameof(stream));
             Buffer = new byte[Math.Max(bufferSize, 4 * Lookbehind)];
+        }
+
+        /// <summary>
+        /// Bytes already in memory, data[start, end), the whole input: the first of them at file offset
+        /// <paramref name="fileOffset"/> (for positions in messages). Nothing more is read.
+        /// </summary>
+        public CompressedInput(byte[] data, int start, int end, long fileOffset)
+        {
+            Buffer = data ?? throw new ArgumentNullException(nameof(data));
+            if (start < 0 || end < start || end > data.Length) throw new ArgumentOutOfRangeException(nameof(end));
+            Start = start;
+            End = end;
+            _bufferOffset = fileOffset - start;
+            AtEnd = true;
         }
 
         public byte[] Buffer { get; }
@@ -48,7 +62,7 @@ namespace ParallelJobs.Compression
                 Start -= from;
                 End -= from;
             }
-            int read = _stream.Read(Buffer, End, Buffer.Length - End);
+            int read = _stream == null ? 0 : _stream.Read(Buffer, End, Buffer.Length - End);
             if (read <= 0)
             {
                 AtEnd = true;

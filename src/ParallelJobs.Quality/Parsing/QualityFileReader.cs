@@ -35,26 +35,63 @@ namespace ParallelJobs.Parsing
         /// Parses a file into <paramref name="histogram"/> (which must be empty). Throws <see cref="QualityFormatException"/>
         /// for invalid content and IOException/UnauthorizedAccessException when it cannot be read.
         /// </summary>
-        public static QualityFileScan Read(string path, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken)
+        public static QualityFileScan Read(string path, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken) =>
+            Read(path, histogram, buffer, phredOffset, cancellationToken, helpers: 0);
+
+        /// <summary>Compressed size from which a gzip file is worth a read-ahead thread.</summary>
+        internal const long ReadAheadMinimumBytes = 1L << 20;
+
+        /// <summary>
+        /// As above; <paramref name="helpers"/>: threads this read may add beside the caller's (cores the run has
+        /// idle). With one or more, a large gzip file is decompressed on a thread of its own while this one parses.
+        /// </summary>
+        internal static QualityFileScan Read(string path, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken, int helpers) =>
+            Read(path, histogram, buffer, phredOffset, cancellationToken, helpers, ReadAheadMinimumBytes);
+
+        /// <summary>As above, with the compressed size from which the helpers are used (tests: 0, every gzip file).</summary>
+        internal static QualityFileScan Read(string path, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken,
+            int helpers, long helpersFromBytes)
         {
             if (phredOffset != null && phredOffset != 33 && phredOffset != 64) throw new ArgumentOutOfRangeException(nameof(phredOffset), "PhredOffset must be 33 or 64.");
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
                 if (!StartsWithGzipMagic(file)) return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken);
+                bool useHelpers = helpers > 0 && file.Length >= helpersFromBytes;
+                if (useHelpers && BgzfParallelStream.StartsWithBgzfBlock(file))
+                {
+                    // BGZF: its blocks are decompressed by the helpers and this thread at once. A file that turns
+                    // out not to be plain BGZF all through is read again below, which says what is wrong with it.
+                    try
+                    {
+                        using (var blocks = new BgzfParallelStream(file, helpers + 1))
+                            return Read(blocks, path, true, histogram, buffer, phredOffset, cancellationToken);
+                    }
+                    catch (NotPlainBgzfException)
+                    {
+                        histogram.Clear();
+                        file.Position = 0;
+                    }
+                }
                 using (var gzip = new GzipReader(file, leaveOpen: true))
                 {
                     try
                     {
                         QualityFileScan scan;
+                        ReadAheadStream? ahead = useHelpers ? new ReadAheadStream(gzip) : null;
                         try
                         {
-                            scan = Read(gzip, path, true, histogram, buffer, phredOffset, cancellationToken);
+                            scan = Read((Stream?)ahead ?? gzip, path, true, histogram, buffer, phredOffset, cancellationToken);
                         }
                         catch (QualityFormatException)
                         {
                             // Invalid content from gzip data that is itself broken: the gzip defect is the cause.
+                            ahead?.StopReadingAhead();
                             gzip.Verify(VerifyAfterInvalidContentBytes, cancellationToken);
                             throw;
+                        }
+                        finally
+                        {
+                            ahead?.Dispose();
                         }
                         return gzip.Warning == null ? scan : scan.WithWarning(gzip.Warning);
                     }

@@ -186,8 +186,13 @@ namespace ParallelJobs.Quality
             {
                 foreach (FileWork item in _work.GetConsumingEnumerable(token))
                 {
-                    if (item.Split != null) ReadRange(item, slot, histogram, buffer, token);
-                    else ReadFile(item, slot, histogram, buffer, token, item.Size);
+                    Interlocked.Increment(ref _busyWorkers);
+                    try
+                    {
+                        if (item.Split != null) ReadRange(item, slot, histogram, buffer, token);
+                        else ReadFile(item, slot, histogram, buffer, token, item.Size);
+                    }
+                    finally { Interlocked.Decrement(ref _busyWorkers); }
                 }
             }
             catch (OperationCanceledException)
@@ -275,6 +280,16 @@ namespace ParallelJobs.Quality
             CountDone(progressBytes, files: 1, failed);
         }
 
+        /// <summary>Workers reading a file now (the others wait for work).</summary>
+        private int _busyWorkers;
+
+        /// <summary>
+        /// Threads a file's read may add beside its worker: the workers idle now, when no file waits for them (with
+        /// one file and two workers, the second core decompresses while the first parses). A file queued later
+        /// finds its worker anyway; the read-ahead of the file before then competes with it for a while.
+        /// </summary>
+        private int IdleWorkers() => _work.Count > 0 ? 0 : Math.Max(0, _workers.Length - Volatile.Read(ref _busyWorkers));
+
         private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token, long progressBytes)
         {
             if (item.Split == null) CountStarted(); // a split file read whole again was counted at its first range
@@ -284,7 +299,7 @@ namespace ParallelJobs.Quality
             bool failed = true;
             try
             {
-                QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token);
+                QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token, IdleWorkers());
                 if (scan.Warning != null) Post(QualityRunEvent.ForWarning(new QualityFileWarning(item.Path, scan.Warning)));
                 pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
                 failed = false;

@@ -25,18 +25,47 @@ public sealed class GzipIntegrityTests : IDisposable
         return path;
     }
 
-    private static QualityFileScan Scan(string path) => QualityFiles.Read(path).Scan;
+    /// <summary>
+    /// The file read alone and read with idle workers beside it (read-ahead, parallel BGZF): the same records,
+    /// warning and counts either way, which is returned.
+    /// </summary>
+    private static QualityFileScan Scan(string path)
+    {
+        var (histogram, scan) = QualityFiles.Read(path);
+        foreach (int helpers in new[] { 1, 2 })
+        {
+            var (histogramWithHelpers, scanWithHelpers) = QualityFiles.ReadWithHelpers(path, helpers);
+            Assert.Equal(scan.Records, scanWithHelpers.Records);
+            Assert.Equal(scan.Warning, scanWithHelpers.Warning);
+            QualityFiles.AssertSame(histogram, histogramWithHelpers);
+        }
+        return scan;
+    }
+
+    /// <summary>The error of a file read alone, which reading it with idle workers beside it gives word for word.</summary>
+    private static QualityFormatException Failure(string path)
+    {
+        var error = QualityFiles.Failure(path);
+        foreach (int helpers in new[] { 1, 2 })
+        {
+            var withHelpers = Assert.Throws<QualityFormatException>(() => QualityFiles.ReadWithHelpers(path, helpers));
+            Assert.Equal(error.Message, withHelpers.Message);
+            Assert.Equal(error.Line, withHelpers.Line);
+            Assert.Equal(error.RecordsBeforeError, withHelpers.RecordsBeforeError);
+        }
+        return error;
+    }
 
     private static void AssertEndsEarly(string path, long at)
     {
-        var error = QualityFiles.Failure(path);
+        var error = Failure(path);
         Assert.StartsWith("gzip data ends early (truncated?) at compressed byte " + at, error.Message);
         Assert.Equal(0, error.Line);
     }
 
     private static long AssertCorrupt(string path, string? detail = null)
     {
-        var error = QualityFiles.Failure(path);
+        var error = Failure(path);
         var match = Regex.Match(error.Message, @"^gzip data is corrupt at compressed byte (\d+)");
         Assert.True(match.Success, "not a gzip corruption message: " + error.Message);
         if (detail != null) Assert.Contains(detail, error.Message);
@@ -133,7 +162,7 @@ public sealed class GzipIntegrityTests : IDisposable
     {
         var data = Fastq(0, Records);
         data[5 * RecordBytes + 200] = (byte)' '; // a space in record 6's quality line (line 24)
-        var error = QualityFiles.Failure(Write("bad.fastq.gz", Member(data)));
+        var error = Failure(Write("bad.fastq.gz", Member(data)));
         Assert.Equal(24, error.Line);
         Assert.DoesNotContain("gzip", error.Message);
     }
@@ -170,7 +199,7 @@ public sealed class GzipIntegrityTests : IDisposable
         {
             string path = Write("cut" + cut + ".fastq.gz", bgzf.AsSpan(0, cut).ToArray());
             AssertEndsEarly(path, cut);
-            Assert.Contains("BGZF", QualityFiles.Failure(path).Message);
+            Assert.Contains("BGZF", Failure(path).Message);
         }
     }
 
