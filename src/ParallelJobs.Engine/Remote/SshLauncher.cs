@@ -160,8 +160,7 @@ namespace ParallelJobs.Remote
             }
             OnMarkersRead();
             if (_exited.Task.IsCompleted) return;
-            var outcome = RemoteOutcome.Classify(code, _filter, _stderr.Tail());
-            _exited.TrySetResult(ProcessExit.Lost(outcome.Reason ?? "The connection to the host failed."));
+            _exited.TrySetResult(ProcessExit.Lost(RemoteFailure.Reason(code, _filter, _stderr.Tail())));
         }
 
         /// <summary>

@@ -13,49 +13,63 @@ public class RemoteExecutionTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    private sealed class Captured
+    /// <summary>A command started through the run's own SSH launcher, its stdout and stderr read to their ends.</summary>
+    private sealed class Remote : IDisposable
     {
         private readonly MemoryStream _out = new(), _err = new();
-        public void Add(StreamKind kind, byte[] b, int o, int c)
+        private readonly Task _reading;
+
+        public Remote(SshConnections ssh, string host, IReadOnlyList<string> argv, double graceSeconds, string? dir, IDictionary<string, string?>? env)
         {
-            var target = kind == StreamKind.Output ? _out : _err;
-            lock (target) target.Write(b, o, c);
+            var request = new ProcessStartRequest(argv[0], argv.Skip(1).ToList()) { WorkingDirectory = dir };
+            foreach (var kv in env ?? new Dictionary<string, string?>()) request.Environment.Add(kv);
+            Process = (RemoteLaunchedProcess)new SshLauncher(ssh, SshHost.Parse(host), TimeSpan.FromSeconds(graceSeconds)).Start(request);
+            _reading = Task.WhenAll(Task.Run(() => Process.StandardOutput.CopyTo(_out)), Task.Run(() => Process.StandardError.CopyTo(_err)));
         }
-        public byte[] Out { get { lock (_out) return _out.ToArray(); } }
-        public string OutText => Encoding.UTF8.GetString(Out);
-        public string ErrText { get { lock (_err) return Encoding.UTF8.GetString(_err.ToArray()); } }
+
+        public RemoteLaunchedProcess Process { get; }
+        /// <summary>True once the wrapper reported the remote pid (the process's Id is then the remote group leader's).</summary>
+        public bool StartedRemotely => Process.Id != Process.ClientProcessId;
+        public string OutText { get { Assert.True(_reading.Wait(Deadline)); return Encoding.UTF8.GetString(_out.ToArray()); } }
+        public string ErrText { get { Assert.True(_reading.Wait(Deadline)); return Encoding.UTF8.GetString(_err.ToArray()); } }
+
+        public async Task<ProcessExit> Exit()
+        {
+            var exit = await Process.Exited.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+            await _reading.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+            return exit;
+        }
+
+        public void KillClient() => System.Diagnostics.Process.GetProcessById(Process.ClientProcessId).Kill();
+
+        public void Dispose() => Process.Dispose();
     }
 
     private static SshConnections Connections(bool share = true) =>
         new(new SshSettings { ConfigFile = SshTestHosts.ConfigFile, ShareConnections = share });
 
-    private static (RemoteOutcome Outcome, Captured Output) RunOn(SshConnections ssh, string host, IReadOnlyList<string> argv,
+    private static (ProcessExit Exit, Remote Output) RunOn(SshConnections ssh, string host, IReadOnlyList<string> argv,
         string? dir = null, IDictionary<string, string?>? env = null)
     {
-        var captured = new Captured();
-        using var remote = new RemoteProcess(ssh, SshHost.Parse(host), argv, RemoteStdin.Lifeline, TimeSpan.FromSeconds(2), dir, env, captured.Add);
-        var done = remote.Start();
-        Assert.True(done.Wait(Deadline), "the remote command did not end");
-        return (done.Result, captured);
+        var remote = new Remote(ssh, host, argv, 2, dir, env);
+        var exit = remote.Exit().GetAwaiter().GetResult();
+        remote.Dispose();
+        return (exit, remote);
     }
 
-    private static RemoteProcess StartOn(SshConnections ssh, string host, IReadOnlyList<string> argv, Captured captured, double graceSeconds = 2)
-    {
-        var remote = new RemoteProcess(ssh, SshHost.Parse(host), argv, RemoteStdin.Lifeline, TimeSpan.FromSeconds(graceSeconds), null, null, captured.Add);
-        remote.Start();
-        return remote;
-    }
+    private static Remote StartOn(SshConnections ssh, string host, IReadOnlyList<string> argv, double graceSeconds = 2) =>
+        new(ssh, host, argv, graceSeconds, null, null);
 
-    private static int AwaitRemotePid(RemoteProcess remote)
+    private static int AwaitRemotePid(Remote remote)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!remote.RemotePid.HasValue)
+        while (!remote.StartedRemotely)
         {
-            if (remote.Completion.IsCompleted) Assert.Fail("ended before it started: " + remote.Completion.GetAwaiter().GetResult());
+            if (remote.Process.Exited.IsCompleted) Assert.Fail("ended before it started: " + remote.Process.Exited.Result.TransportFailure);
             if (watch.Elapsed > Deadline) Assert.Fail("no remote pid within the deadline");
             Thread.Sleep(10);
         }
-        return remote.RemotePid.Value;
+        return remote.Process.Id;
     }
 
     [Fact]
@@ -64,7 +78,7 @@ public class RemoteExecutionTests
         SshTestHosts.Require();
         using var ssh = Connections();
         var (outcome, output) = RunOn(ssh, "127.0.0.2", RemoteWrapper.ShellLine("echo \"$SSH_CONNECTION\"; id -un"));
-        Assert.Equal(RemoteOutcomeKind.Exited, outcome.Kind);
+        Assert.Null(outcome.TransportFailure);
         Assert.Equal(0, outcome.ExitCode);
         var lines = output.OutText.Split('\n');
         Assert.Equal("127.0.0.2", lines[0].Split(' ')[2]);
@@ -86,9 +100,10 @@ public class RemoteExecutionTests
         SshTestHosts.Require();
         using var ssh = Connections();
         var (outcome, _) = RunOn(ssh, "127.0.0.3", RemoteWrapper.ShellLine(line));
-        Assert.Equal(RemoteOutcomeKind.Exited, outcome.Kind);
+        Assert.Null(outcome.TransportFailure);
         Assert.Equal(expected, outcome.ExitCode);
-        Assert.Equal(expected > 128 && expected < 160 ? expected - 128 : null, outcome.Signal);
+        // The remote shell's status cannot tell exit 137 from SIGKILL: reported as .NET's Process does, inexact.
+        Assert.False(outcome.Exact);
     }
 
     [Fact]
@@ -141,7 +156,7 @@ public class RemoteExecutionTests
         Assert.Equal("a 'b' $(c)\n|1|/tmp", output.OutText);
 
         var (missing, _) = RunOn(ssh, "127.0.0.2", RemoteWrapper.ShellLine("true"), "/no/such/dir");
-        Assert.Equal(RemoteOutcomeKind.NoWorkingDirectory, missing.Kind);
+        Assert.Contains("'/no/such/dir' does not exist there", missing.StartFailure);
     }
 
     [Theory]
@@ -152,14 +167,13 @@ public class RemoteExecutionTests
         SshTestHosts.Require();
         using var ssh = Connections(shareConnections);
         string marker = RemoteProcessProbe.NewMarker();
-        var captured = new Captured();
         using var remote = StartOn(ssh, "127.0.0.2",
-            RemoteWrapper.ShellLine($"sh -c 'sleep 1000; true' {marker}-a & sh -c 'sh -c \"sleep 1000; true\" {marker}-c; true' {marker}-b & wait"), captured);
+            RemoteWrapper.ShellLine($"sh -c 'sleep 1000; true' {marker}-a & sh -c 'sh -c \"sleep 1000; true\" {marker}-c; true' {marker}-b & wait"));
         int pgid = AwaitRemotePid(remote);
         RemoteProcessProbe.AwaitGroupSize(pgid, 6, Deadline);
 
         remote.KillClient();
-        await remote.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        await remote.Exit();
         RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(15));
     }
 
@@ -169,14 +183,13 @@ public class RemoteExecutionTests
         SshTestHosts.Require();
         using var ssh = Connections();
         string marker = RemoteProcessProbe.NewMarker();
-        var captured = new Captured();
-        using var remote = StartOn(ssh, "127.0.0.3", RemoteWrapper.ShellLine($"sh -c 'sleep 1000; true' {marker} & wait"), captured);
+        using var remote = StartOn(ssh, "127.0.0.3", RemoteWrapper.ShellLine($"sh -c 'sleep 1000; true' {marker} & wait"));
         int pgid = AwaitRemotePid(remote);
         RemoteProcessProbe.AwaitRunning(marker, Deadline);
 
-        remote.Stop();
-        var outcome = await remote.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
-        Assert.Equal(RemoteOutcomeKind.Exited, outcome.Kind);
+        remote.Process.Stop(TimeSpan.FromSeconds(2));
+        var outcome = await remote.Exit();
+        Assert.Null(outcome.TransportFailure);
         Assert.Equal(128 + 15, outcome.ExitCode);
         RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(15));
     }
@@ -219,26 +232,21 @@ public class RemoteExecutionTests
 
             // The host dies while a command runs on it.
             string marker = RemoteProcessProbe.NewMarker();
-            var captured = new Captured();
-            using var remote = StartOn(ssh, host, RemoteWrapper.ShellLine($"echo started; sh -c 'sleep 1000; true' {marker} & wait"), captured);
+            using var remote = StartOn(ssh, host, RemoteWrapper.ShellLine($"echo started; sh -c 'sleep 1000; true' {marker} & wait"));
             int pgid = AwaitRemotePid(remote);
             RemoteProcessProbe.AwaitRunning(marker, Deadline);
             SshTestHosts.RunScript("stop-host", address, port.ToString());
 
-            var during = await remote.Completion.WaitAsync(Deadline, TestContext.Current.CancellationToken);
-            Assert.Equal(RemoteOutcomeKind.HostFailure, during.Kind);
-            Assert.Equal(255, during.SshExitCode);
-            Assert.True(during.StartedRemotely);
-            Assert.Contains("may have run in part", during.Reason);
+            var during = await remote.Exit();
+            Assert.True(remote.StartedRemotely);
+            Assert.Contains("may have run in part", during.TransportFailure);
             // Its sshd is gone, and so is the command: the wrapper saw its lifeline end.
             RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(15));
 
             // A new command on the dead host.
-            var (after, _) = RunOn(ssh, host, RemoteWrapper.ShellLine("echo should not run"));
-            Assert.Equal(RemoteOutcomeKind.HostFailure, after.Kind);
-            Assert.Equal(255, after.SshExitCode);
-            Assert.False(after.StartedRemotely);
-            Assert.Contains("Connection refused", after.Reason);
+            var (after, notStarted) = RunOn(ssh, host, RemoteWrapper.ShellLine("echo should not run"));
+            Assert.False(notStarted.StartedRemotely);
+            Assert.Contains("Connection refused", after.TransportFailure);
             var recheck = ssh.Check(SshHost.Parse(host), Deadline);
             Assert.False(recheck.IsReachable);
             Assert.Contains("Connection refused", recheck.Reason);
