@@ -62,4 +62,15 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             $r.Output | Should -Be @('ax', 'ay', 'bx', 'by')
         }
     }
+
+    Context 'resume by what ran' {
+        It 'skips the commands the log records even after the input list changed order, lost and gained entries' {
+            $log = Join-Path $TestDrive 'resume.joblog'
+            $null = 'a', 'b', 'c' | Start-ParallelCommand 'echo {}' -JobLog $log -ThrottleLimit 1
+            $r = 'new', 'c', 'a' | Start-ParallelCommand 'echo {}' -JobLog $log -Resume -KeepOrder
+            $r.Status | Should -Be @('Succeeded', 'Skipped', 'Skipped')
+            $r[1].Reason | Should -BeLike "*$log*records this command*"
+            (Get-Content $log | Select-Object -Skip 1 | ForEach-Object { ($_ -split "`t")[8] }) | Should -Be @('echo a', 'echo b', 'echo c', 'echo new')
+        }
+    }
 }

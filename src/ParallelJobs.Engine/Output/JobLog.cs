@@ -9,7 +9,7 @@ namespace ParallelJobs.Output
     /// <summary>
     /// GNU parallel's --joblog format, one line per finished command: Seq (1-based), Host, Starttime
     /// (Unix seconds), JobRuntime (s), Send, Receive (bytes), Exitval, Signal, Command. Tools that read
-    /// parallel's job logs read this one; <see cref="ReadCompleted"/> is what --resume uses.
+    /// parallel's job logs read this one; <see cref="Read"/> is what -Resume uses.
     /// </summary>
     internal sealed class JobLog : IDisposable
     {
@@ -90,11 +90,11 @@ namespace ParallelJobs.Output
         }
 
         /// <summary>
-        /// What a job log records: the sequence numbers (1-based) of its commands, all of them or with
-        /// <paramref name="succeededOnly"/> only those with Exitval 0 and no signal (GNU parallel's --resume
-        /// and --resume-failed). A last line without its newline is what a run interrupted while writing it
-        /// leaves: it is set aside (<see cref="JobLogContents.IncompleteLine"/>), as GNU parallel does, not
-        /// trusted. Any other line that is not a job log line is an error.
+        /// What a job log records: the commands it holds (their Command field as written), all of them or with
+        /// <paramref name="succeededOnly"/> only those with Exitval 0 and no signal (GNU parallel's --resume and
+        /// --resume-failed, keyed by what ran instead of by sequence number). A last line without its newline is
+        /// what a run interrupted while writing it leaves: it is set aside (<see cref="JobLogContents.IncompleteLine"/>),
+        /// as GNU parallel does, not trusted. Any other line that is not a job log line is an error.
         /// </summary>
         /// <exception cref="InvalidDataException">A complete line is not a job log line; the message names the file and line.</exception>
         public static JobLogContents Read(string path, bool succeededOnly)
@@ -106,7 +106,7 @@ namespace ParallelJobs.Output
             string? pending = null;
             foreach (var line in File.ReadLines(path))
             {
-                if (pending != null) Parse(pending, lineNumber, path, succeededOnly, contents.Completed);
+                if (pending != null) Parse(pending, lineNumber, path, succeededOnly, contents);
                 lineNumber++;
                 pending = line;
             }
@@ -116,18 +116,19 @@ namespace ParallelJobs.Output
                 contents.IncompleteLine = pending;
                 contents.IncompleteLineNumber = lineNumber;
             }
-            else Parse(pending, lineNumber, path, succeededOnly, contents.Completed);
+            else Parse(pending, lineNumber, path, succeededOnly, contents);
             return contents;
         }
 
-        private static void Parse(string line, int lineNumber, string path, bool succeededOnly, HashSet<int> done)
+        private static void Parse(string line, int lineNumber, string path, bool succeededOnly, JobLogContents done)
         {
             if (line.Length == 0 || line.StartsWith("Seq\t", StringComparison.Ordinal)) return;
             var f = line.Split('\t');
-            if (f.Length < 9 || !int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out int seq))
+            if (f.Length < 9 || !int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 throw new InvalidDataException($"Job log '{path}' line {lineNumber} is not a job log line (expected 9 tab-separated fields starting with a sequence number).");
             bool ok = f[6] == "0" && f[7] == "0";
-            if (!succeededOnly || ok) done.Add(seq);
+            // The command is the rest of the line: a GNU parallel log does not escape a tab inside it.
+            if (!succeededOnly || ok) done.Add(string.Join("\t", f, 8, f.Length - 8));
         }
 
         /// <summary>Bytes up to and including the last newline; <paramref name="incomplete"/> when more follow it.</summary>
@@ -170,8 +171,36 @@ namespace ParallelJobs.Output
     /// <summary>What <see cref="JobLog.Read"/> found in a job log.</summary>
     internal sealed class JobLogContents
     {
-        /// <summary>Sequence numbers (1-based) of the commands to skip.</summary>
-        public HashSet<int> Completed { get; } = new HashSet<int>();
+        private readonly Dictionary<string, int> _commands = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        /// <summary>How many rows to skip are left in all (each row skips one command).</summary>
+        public int Count { get; private set; }
+
+        internal void Add(string field)
+        {
+            _commands.TryGetValue(field, out int n);
+            _commands[field] = n + 1;
+            Count++;
+        }
+
+        /// <summary>
+        /// True, and one row fewer left, when the log holds a row for this command line: as this module writes
+        /// it (tabs, newlines and backslashes escaped) or as GNU parallel writes it (as is). Each row matches
+        /// one command, so a command given twice with one row runs once more.
+        /// </summary>
+        public bool TryTake(string command)
+        {
+            return Take(Output.SlotFileSet.EscapeField(command)) || Take(command);
+
+            bool Take(string key)
+            {
+                if (!_commands.TryGetValue(key, out int n)) return false;
+                if (n == 1) _commands.Remove(key);
+                else _commands[key] = n - 1;
+                Count--;
+                return true;
+            }
+        }
         /// <summary>A last line without its newline (ignored); null when the log ends with a whole line.</summary>
         public string? IncompleteLine { get; set; }
         /// <summary>1-based line number of <see cref="IncompleteLine"/>.</summary>

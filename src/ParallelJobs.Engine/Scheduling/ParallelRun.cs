@@ -46,7 +46,8 @@ namespace ParallelJobs.Scheduling
         private readonly ResultOrderGate _order;
         private readonly SlotFileSet? _slotFiles;
         private readonly JobLog? _jobLog;
-        private readonly HashSet<int>? _alreadyRun;
+        // With -Resume: the commands the job log records, taken one row per command as they are added.
+        private readonly JobLogContents? _alreadyRun;
         private readonly ManualResetEventSlim _done = new ManualResetEventSlim(false);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private bool _addingCompleted;
@@ -113,7 +114,7 @@ namespace ParallelJobs.Scheduling
             if (options.JobLogPath != null && options.Resume != ResumeMode.None)
             {
                 resumed = JobLog.Read(options.JobLogPath, options.Resume == ResumeMode.ResumeFailed);
-                _alreadyRun = resumed.Completed;
+                _alreadyRun = resumed;
             }
             if (options.Hosts != null) (_ssh, _pool, _targets) = ConnectHosts(options);
             try
@@ -234,7 +235,7 @@ namespace ParallelJobs.Scheduling
                 if (_addingCompleted) throw new InvalidOperationException("No command can be added after CompleteAdding.");
                 index = _specs.Count;
                 cancelled = _cancelled;
-                skipped = _alreadyRun != null && _alreadyRun.Contains(index + 1);
+                skipped = !cancelled && _alreadyRun != null && _alreadyRun.Count > 0 && RecordedAsRun(spec, index);
                 noHost = !cancelled && !skipped && _pool != null && _pool.NoHostLeft;
                 _specs.Add(cancelled || skipped || noHost ? null : spec);
                 // Posted before the command can start (another thread's Dispatch may take it once it waits), so
@@ -248,6 +249,25 @@ namespace ParallelJobs.Scheduling
             else if (_slurm != null) AddToSlurm(index, spec);
             else Dispatch();
             return index;
+        }
+
+        /// <summary>
+        /// True when the job log being resumed holds a row for this command's full text, which is then used up
+        /// (under _gate). Keyed by what ran, not by position, so inputs added, removed or reordered since the log
+        /// was written still resume the right commands; a command that uses {%} is matched with any slot
+        /// number of this run (up to 1024), and one that uses {#} with its number in this run.
+        /// </summary>
+        private bool RecordedAsRun(CommandSpec spec, int index)
+        {
+            int slots = !spec.UsesSlot ? 1 : _slurm != null ? 1 : Math.Min(1024, _pool?.TotalSlots ?? _options.ThrottleLimit);
+            for (int slot = 0; slot < slots; slot++)
+            {
+                // The command as this machine's shell and as a POSIX host's shell gets it (the same on Linux and macOS).
+                var local = spec.Resolve(index, slot);
+                if (_alreadyRun!.TryTake(_slurm != null ? PosixCommandLine(local) : local.Display)) return true;
+                if (_pool != null && _alreadyRun.TryTake(spec.Resolve(index, slot, posix: true).Display)) return true;
+            }
+            return false;
         }
 
         /// <summary>Says no more commands will come; the run completes when the last one ends.</summary>
@@ -632,7 +652,9 @@ namespace ParallelJobs.Scheduling
         }
 
         private CommandResult Skipped(int index, string command, string? input) =>
-            Unrun(index, command, input, CommandStatus.Skipped, $"Not run: job log '{_options.JobLogPath}' records command {index + 1} as done.");
+            Unrun(index, command, input, CommandStatus.Skipped, _options.Resume == ResumeMode.ResumeFailed
+                ? $"Not run: job log '{_options.JobLogPath}' records this command as succeeded."
+                : $"Not run: job log '{_options.JobLogPath}' records this command as run.");
 
         private static CommandResult NeverStarted(int index, string command, string? input) =>
             Unrun(index, command, input, CommandStatus.Cancelled, "The run was stopped before the command started.");

@@ -103,8 +103,10 @@ public class JobLogTests
         using var dir = new TempDir();
         string log = dir.Combine("joblog");
         string counter = dir.Combine("runs");
-        File.WriteAllText(log, JobLog.Header + "\n" + Row1 + "\n" + Row2 + "\n" + partial);
         var specs = new[] { "a", "b", "c" }.Select(x => Sh($"echo {x} >> '{counter}'")).ToList();
+        // Rows 1 and 2 record the first two commands (a resumed run matches a row by the command's text).
+        File.WriteAllText(log, JobLog.Header + "\n" + Row1.Replace("echo a", $"echo a >> '{counter}'") + "\n" +
+            Row2.Replace("echo b", $"echo b >> '{counter}'") + "\n" + partial);
 
         var (results, events) = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume }, specs);
 
@@ -151,5 +153,66 @@ public class JobLogTests
         Assert.Contains(log, e.Message);
         Assert.Contains("line 3", e.Message);
         Assert.Throws<InvalidDataException>(() => JobLogCheck.Validate(log));
+    }
+
+    [Fact]
+    public void Resume_IsKeyedByTheCommandsText_SoAChangedInputListResumesTheRightCommands()
+    {
+        using var dir = new TempDir();
+        string log = dir.Combine("joblog");
+        Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log }, new[] { Sh("echo a"), Sh("echo b"), Sh("exit 3") });
+        // Reordered, one removed, one added in front: by sequence number, "echo new" would be skipped as row 1.
+        var specs = new Func<CommandSpec[]>(() => new[] { Sh("echo new"), Sh("exit 3"), Sh("echo b") });
+        var resumed = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume, KeepOrder = true }, specs()).Results;
+        Assert.Equal(new[] { CommandStatus.Succeeded, CommandStatus.Skipped, CommandStatus.Skipped }, resumed.Select(r => r.Status));
+        Assert.Contains("records this command as run", resumed[1].Reason);
+        var failedAgain = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.ResumeFailed, KeepOrder = true }, specs()).Results;
+        Assert.Equal(new[] { CommandStatus.Skipped, CommandStatus.Failed, CommandStatus.Skipped }, failedAgain.Select(r => r.Status));
+    }
+
+    [Fact]
+    public void Resume_OneRowSkipsOneCommand_SoARepeatedCommandRunsAsOftenAsItIsMissing()
+    {
+        using var dir = new TempDir();
+        string log = dir.Combine("joblog");
+        Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log }, new[] { Sh("echo a") });
+        var resumed = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume, KeepOrder = true },
+            new[] { Sh("echo a"), Sh("echo a") }).Results;
+        Assert.Equal(new[] { CommandStatus.Skipped, CommandStatus.Succeeded }, resumed.Select(r => r.Status));
+    }
+
+    [Fact]
+    public void Resume_MatchesTemplatesByTheirExpandedText_WithTheSlotTokenAtAnySlot()
+    {
+        using var dir = new TempDir();
+        string log = dir.Combine("joblog");
+        var inputs = new[] { "x y", "it's", "back\\slash\ttab" };
+        Run(new RunOptions { ThrottleLimit = 3, JobLogPath = log }, inputs.Select(i => Sh("echo {%} {}", i)));
+        var resumed = Run(new RunOptions { ThrottleLimit = 3, JobLogPath = log, Resume = ResumeMode.Resume },
+            inputs.Reverse().Concat(new[] { "new" }).Select(i => Sh("echo {%} {}", i))).Results;
+        Assert.Equal(new[] { "new" }, resumed.Where(r => r.Status != CommandStatus.Skipped).Select(r => r.InputObject));
+    }
+
+    [Fact]
+    public void Resume_ReadsAJobLogThatGnuParallelWrote()
+    {
+        if (!File.Exists("/usr/bin/parallel") && !File.Exists("/usr/local/bin/parallel"))
+        {
+            string why = "GNU parallel is not installed (apt-get install parallel): cannot check that its job log is read";
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail("CI=true, yet " + why);
+            Assert.Skip(why);
+        }
+        using var dir = new TempDir();
+        string log = dir.Combine("gnu.joblog");
+        // GNU parallel writes the command as it ran it, backslashes and all, and numbers rows by input position.
+        var gnu = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("parallel",
+            new[] { "--will-cite", "-j1", "--joblog", log, "printf '%s\\n' {}", ":::", "a", "b", "c" }) { RedirectStandardOutput = true })!;
+        gnu.StandardOutput.ReadToEnd();
+        gnu.WaitForExit();
+        Assert.Equal(0, gnu.ExitCode);
+        var resumed = Run(new RunOptions { ThrottleLimit = 1, JobLogPath = log, Resume = ResumeMode.Resume, KeepOrder = true },
+            new[] { "new", "c", "a" }.Select(i => Sh("printf '%s\\n' {}", i))).Results;
+        Assert.Equal(new[] { CommandStatus.Succeeded, CommandStatus.Skipped, CommandStatus.Skipped }, resumed.Select(r => r.Status));
+        Assert.Equal(new[] { "new" }, resumed[0].Output);
     }
 }
