@@ -21,6 +21,9 @@ namespace ParallelJobs.Bench
     internal static class EngineQuality
     {
         public static bool Available => true;
+
+        /// <summary>Also count the per-read metrics (Get-QualityDistribution -PerRead, what the full report needs).</summary>
+        public static bool PerRead { get; set; }
         public static string MissingReason => "the quality engine is not available";
 
         /// <summary>The inputs of a data-set root: each subdirectory (the seed's t1_1..t6_2), or the root itself when it holds the files.</summary>
@@ -36,7 +39,7 @@ namespace ParallelJobs.Bench
 
         public static QualityTotals Compute(IReadOnlyList<QualityInput> inputs, int workers, CancellationToken cancellationToken)
         {
-            var summary = QualityDistributionRun.Compute(inputs, new QualityRunOptions { ThrottleLimit = workers }, cancellationToken);
+            var summary = QualityDistributionRun.Compute(inputs, new QualityRunOptions { ThrottleLimit = workers, PerRead = PerRead }, cancellationToken);
             var t = new QualityTotals
             {
                 Reads = summary.Distributions.Sum(d => d.ReadCount),

@@ -44,6 +44,7 @@ namespace ParallelJobs.Bench
                     case "--path": path = args[++i]; break;
                     case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--per-read": EngineQuality.PerRead = true; break;
                     default: throw new ArgumentException("unknown option " + args[i]);
                 }
             }

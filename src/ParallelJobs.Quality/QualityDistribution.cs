@@ -28,6 +28,12 @@ namespace ParallelJobs
         /// <summary>Positions per row of <see cref="Positions"/>: 1 means exact positions; larger for very long reads.</summary>
         public int BinWidth { get; internal set; } = 1;
         public PositionQuality[] Positions { get; internal set; } = Array.Empty<PositionQuality>();
+        /// <summary>Fraction of all bases with a score of at least 20 (0 when there are none).</summary>
+        public double Q20Fraction { get; internal set; }
+        /// <summary>Fraction of all bases with a score of at least 30.</summary>
+        public double Q30Fraction { get; internal set; }
+        /// <summary>Per-read metrics (per-read mean quality, lengths, N50, GC, N per position); null unless asked for with -PerRead.</summary>
+        public ReadStatistics? Reads { get; internal set; }
         /// <summary>Operating-system process that computed this result.</summary>
         public int ProcessId { get; internal set; }
         /// <summary>Worker slot (0-based) that computed it; for merged results, the slot of the first part.</summary>
@@ -77,6 +83,9 @@ namespace ParallelJobs
                 BinWidth = histogram.BinWidth,
                 Positions = positions,
                 Counts = QualityCounts.From(histogram),
+                Q20Fraction = bases == 0 ? 0 : histogram.CountAtLeast(20) / (double)bases,
+                Q30Fraction = bases == 0 ? 0 : histogram.CountAtLeast(30) / (double)bases,
+                Reads = histogram.Reads == null ? null : new ReadStatistics(histogram.Reads.Clone(), positions),
             };
         }
 

@@ -71,6 +71,8 @@ namespace ParallelJobs.Parsing
             private readonly LineChunkReader _reader;
             private readonly byte[] _buffer;
             private readonly QualityHistogram _histogram;
+            /// <summary>Per-read counts when they are asked for; null on the quality-only path.</summary>
+            private readonly ReadMetrics? _reads;
             private readonly int? _forcedOffset;
             /// <summary>Lowest score allowed: with -PhredOffset 64 characters below '@' are rejected where they occur.</summary>
             private readonly int _lowest;
@@ -93,6 +95,7 @@ namespace ParallelJobs.Parsing
                 _reader = reader;
                 _buffer = reader.Buffer;
                 _histogram = histogram;
+                _reads = histogram.Reads;
                 _forcedOffset = forcedOffset;
                 _lowest = forcedOffset == 64 ? 64 - 33 : 0;
                 _stopAt = stopAt;
@@ -144,6 +147,11 @@ namespace ParallelJobs.Parsing
                     {
                         // The previous record ended where this one's title began, as the line-by-line parser decides.
                         if (_state == State.Quality) EndRecord();
+                        if (_reads != null)
+                        {
+                            _reads.Sequence(b + record.SequenceStart, record.Length, 0);
+                            _reads.Quality(b + record.QualityStart, record.Length);
+                        }
                         _state = State.Quality;
                         _sequenceLength = _qualityLength = expectedLength = record.Length;
                         _recordLine = firstLine + lines;
@@ -218,10 +226,14 @@ namespace ParallelJobs.Parsing
                 }
             }
 
-            private void SequenceChunk(int offset, int count)
+            private unsafe void SequenceChunk(int offset, int count)
             {
                 int bad = ByteScan.FirstNonGraphic(_buffer, offset, count);
                 if (bad >= 0) throw Error(Describe(_buffer[bad]) + " in the sequence of the record at line " + _recordLine);
+                if (_reads != null && count > 0)
+                {
+                    fixed (byte* bytes = &_buffer[0]) _reads.Sequence(bytes + offset, count, _sequenceLength);
+                }
                 _sequenceLength += count;
             }
 
@@ -260,12 +272,17 @@ namespace ParallelJobs.Parsing
                     counted = _histogram.CountCharacters(bytes + offset, count, _qualityLength, _lowest);
                 }
                 if (counted < count) throw BadQuality(_buffer[offset + counted]);
+                if (_reads != null)
+                {
+                    fixed (byte* bytes = &_buffer[0]) _reads.Quality(bytes + offset, count);
+                }
                 _qualityLength += count;
             }
 
             private void EndRecord()
             {
                 _histogram.AddRead(_sequenceLength);
+                _reads?.EndRead(_sequenceLength);
                 _records++;
                 _state = State.ExpectTitle;
             }

@@ -109,6 +109,7 @@ namespace ParallelJobs.Parsing
                 if (!_inRecord) return;
                 CountBatch();
                 _histogram.AddRead(_position);
+                _histogram.Reads?.EndRead(_position); // lengths only: .qual holds scores, not characters to average
                 Records++;
                 _inRecord = false;
             }

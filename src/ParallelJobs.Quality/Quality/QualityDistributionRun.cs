@@ -179,7 +179,7 @@ namespace ParallelJobs.Quality
 
         private void Work(int slot)
         {
-            var histogram = new QualityHistogram();
+            var histogram = new QualityHistogram { Reads = _options.PerRead ? new ReadMetrics() : null };
             var buffer = RetainedArrays<byte>.Rent(QualityFileReader.BufferSize);
             CancellationToken token = _cancellation.Token;
             try

@@ -11,6 +11,12 @@ namespace ParallelJobs.Quality
         public int? PhredOffset { get; set; }
         /// <summary>One result for all inputs instead of one per input.</summary>
         public bool Merge { get; set; }
+        /// <summary>
+        /// Also count per-read metrics (mean quality per read, lengths, base composition, N per position, GC per
+        /// read: <see cref="QualityDistribution.Reads"/>). Off by default: the quality-only path then does no
+        /// per-read work beyond one null check.
+        /// </summary>
+        public bool PerRead { get; set; }
         /// <summary>Name of the merged result.</summary>
         public string MergedName { get; set; } = "Merged";
         /// <summary>

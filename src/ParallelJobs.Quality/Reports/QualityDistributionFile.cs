@@ -15,16 +15,23 @@ namespace ParallelJobs.Reports
     ///     "name", "path", "files": [..], "fileCount", "failedFileCount", "phredOffset": 33|64|null,
     ///     "phredOffsetsDisagree", "processId", "slot", "slots": [..], "durationTicks",
     ///     "readCount", "baseCount", "minLength", "maxLength", "binWidth",
-    ///     "columns": [ [firstScore, countOfFirstScore, countOfNextScore, ...], ..., [] for an empty column ] } ] }
+    ///     "columns": [ [firstScore, countOfFirstScore, countOfNextScore, ...], ..., [] for an empty column ],
+    ///     "reads": { (version 2, only when per-read metrics were collected)
+    ///       "meanQuality": [firstScore, reads, ...], "readsWithoutQuality", "lengths": [length, reads, length, reads, ...],
+    ///       "bases": [A, C, G, T, N, other], "nCounts": [per column, binned as "columns"],
+    ///       "gc": [gcLength, gcCount, reads, ...] } } ] }
     /// </code>
-    /// Readers ignore members they do not know; a change that a version-1 reader would misread gets version 2.
+    /// Readers ignore members they do not know; a change that an older reader would misread gets a new version.
+    /// Version 2 added "reads"; version 1 files are still read (they have no per-read metrics).
     /// The rows, the mean and the summary are not stored: they are computed from the counts on loading, by the same
     /// code as in a run, so a loaded distribution has exactly the numbers of the saved one.
     /// </summary>
     internal static class QualityDistributionFile
     {
         public const string FormatName = "ParallelJobs.QualityDistribution";
-        public const int Version = 1;
+        public const int Version = 2;
+        /// <summary>The oldest version still read.</summary>
+        public const int OldestVersion = 1;
 
         /// <summary>Writes the file; with overwrite false an existing file is an IOException (the file is created atomically).</summary>
         public static void Save(string path, IReadOnlyList<QualityDistribution> distributions, bool overwrite)
@@ -114,8 +121,45 @@ namespace ParallelJobs.Reports
                 }
                 b.Append(']');
             }
-            b.Append(columns == 0 ? "]\n" : "\n" + indent + "]\n");
-            b.Append("    }");
+            b.Append(columns == 0 ? "]" : "\n" + indent + "]");
+            if (counts.Reads != null) AppendReads(b, counts.Reads);
+            b.Append("\n    }");
+        }
+
+        private static void AppendReads(JsonText.Utf8Writer b, ReadMetrics reads)
+        {
+            const string indent = "        ";
+            b.Append(",\n      \"reads\": {\n");
+            long[] mean = reads.MeanQualityCounts;
+            int first = Array.FindIndex(mean, c => c != 0), last = Array.FindLastIndex(mean, c => c != 0);
+            var meanRow = new List<long>();
+            if (first >= 0)
+            {
+                meanRow.Add(first);
+                for (int q = first; q <= last; q++) meanRow.Add(mean[q]);
+            }
+            NumbersMember(b, indent, "meanQuality", meanRow, true);
+            b.Append(indent).Append("\"readsWithoutQuality\": ").AppendNumber(reads.ReadsWithoutQuality).Append(",\n");
+            var lengths = new List<long>();
+            foreach (var pair in reads.Lengths()) { lengths.Add(pair.Key); lengths.Add(pair.Value); }
+            NumbersMember(b, indent, "lengths", lengths, true);
+            NumbersMember(b, indent, "bases", reads.BaseCounts, true);
+            NumbersMember(b, indent, "nCounts", reads.NCounts(), true);
+            var gc = new List<long>();
+            foreach (long[] t in reads.GcCounts()) gc.AddRange(t);
+            NumbersMember(b, indent, "gc", gc, false);
+            b.Append("      }");
+        }
+
+        private static void NumbersMember(JsonText.Utf8Writer b, string indent, string name, IReadOnlyList<long> values, bool comma)
+        {
+            b.Append(indent).Append("\"").Append(name).Append("\": [");
+            for (int i = 0; i < values.Count; i++)
+            {
+                if (i > 0) b.Append(", ");
+                b.AppendNumber(values[i]);
+            }
+            b.Append(comma ? "],\n" : "]\n");
         }
 
         private static void StringMember(JsonText.Utf8Writer b, string name, string value)
@@ -196,8 +240,8 @@ namespace ParallelJobs.Reports
             JsonNode? version = root.Member("version");
             if (version == null || version.Kind != JsonKind.Number)
                 throw new QualityDistributionFileException(source, "has no version number");
-            if (version.Number != Version)
-                throw new QualityDistributionFileException(source, "is version " + version.Number + " of the quality distribution format; this module reads version " + Version
+            if (version.Number < OldestVersion || version.Number > Version)
+                throw new QualityDistributionFileException(source, "is version " + version.Number + " of the quality distribution format; this module reads versions " + OldestVersion + " to " + Version
                     + (version.Number > Version ? " (written by a newer ParallelJobs: update the module)" : ""));
             JsonNode list = Required(root, "distributions", JsonKind.Array, source, "the file");
             var result = new List<QualityDistribution>(list.Count);
@@ -264,6 +308,9 @@ namespace ParallelJobs.Reports
             if (columns.Count != columnCount)
                 throw Bad(source, where, "has " + columns.Count + " columns; " + maxLength + " bases in bins of " + binWidth + " need " + columnCount);
             QualityCounts counts = ReadColumns(columns, source, where, shift, readCount, baseCount, minLength, maxLength);
+            JsonNode? readsNode = o.Member("reads");
+            if (readsNode != null && readsNode.Kind != JsonKind.Null)
+                counts.Reads = ReadReads(readsNode, source, where, readCount, baseCount, maxLength);
             var histogram = counts.ToHistogram();
             var distribution = QualityDistribution.FromHistogram(name, path, histogram);
             distribution.Files = files;
@@ -315,6 +362,59 @@ namespace ParallelJobs.Reports
             if (total != baseCount)
                 throw Bad(source, where, "its columns count " + total + " scores, but \"baseCount\" is " + baseCount + " (every base has one score)");
             return new QualityCounts(shift, readCount, baseCount, minLength, maxLength, low, span, cells);
+        }
+
+        /// <summary>The per-read counts of a version-2 distribution, checked against its totals.</summary>
+        private static ReadMetrics ReadReads(JsonNode r, string source, string where, long readCount, long baseCount, int maxLength)
+        {
+            if (r.Kind != JsonKind.Object) throw Bad(source, where, "\"reads\" is not an object");
+            where += " \"reads\"";
+            long[] Numbers(string member)
+            {
+                JsonNode node = Required(r, member, JsonKind.Array, source, where);
+                if (node.Count == 0) return Array.Empty<long>();
+                long[] values = node.Numbers ?? throw Bad(source, where, "\"" + member + "\" is not an array of whole numbers");
+                foreach (long v in values)
+                    if (v < 0) throw Bad(source, where, "\"" + member + "\" holds a negative number");
+                return values;
+            }
+            long[] meanRow = Numbers("meanQuality");
+            var mean = new long[QualityHistogram.ScoreCount];
+            if (meanRow.Length == 1 || (meanRow.Length > 1 && meanRow[0] + meanRow.Length - 2 > QualityHistogram.MaxScore))
+                throw Bad(source, where, "\"meanQuality\" holds scores outside 0.." + QualityHistogram.MaxScore);
+            for (int i = 1; i < meanRow.Length; i++) mean[meanRow[0] + i - 1] = meanRow[i];
+            long withoutQuality = Long(r, "readsWithoutQuality", source, where);
+            long[] lengthPairs = Numbers("lengths");
+            if (lengthPairs.Length % 2 != 0) throw Bad(source, where, "\"lengths\" must hold (length, reads) pairs");
+            var lengths = new List<KeyValuePair<int, long>>();
+            long reads = 0, bases = 0;
+            for (int i = 0; i < lengthPairs.Length; i += 2)
+            {
+                if (lengthPairs[i] > maxLength) throw Bad(source, where, "\"lengths\" holds a length over \"maxLength\" (" + maxLength + ")");
+                lengths.Add(new KeyValuePair<int, long>((int)lengthPairs[i], lengthPairs[i + 1]));
+                reads += lengthPairs[i + 1];
+                bases += lengthPairs[i] * lengthPairs[i + 1];
+            }
+            if (reads != readCount || bases != baseCount)
+                throw Bad(source, where, "\"lengths\" count " + reads + " reads of " + bases + " bases, but the distribution has " + readCount + " of " + baseCount);
+            long meanReads = 0;
+            foreach (long n in mean) meanReads += n;
+            if (meanReads + withoutQuality > readCount) throw Bad(source, where, "\"meanQuality\" counts more reads than the distribution has");
+            long[] baseCounts = Numbers("bases");
+            if (baseCounts.Length != 6) throw Bad(source, where, "\"bases\" must hold 6 counts (A, C, G, T, N, other)");
+            long[] nCounts = Numbers("nCounts");
+            int shift = QualityCounts.ShiftFor(maxLength);
+            int columns = maxLength == 0 ? 0 : ((maxLength - 1) >> shift) + 1;
+            if (nCounts.Length != columns) throw Bad(source, where, "\"nCounts\" has " + nCounts.Length + " columns, not " + columns);
+            long[] gcTriples = Numbers("gc");
+            if (gcTriples.Length % 3 != 0) throw Bad(source, where, "\"gc\" must hold (length, GC count, reads) triples");
+            var gc = new List<long[]>();
+            for (int i = 0; i < gcTriples.Length; i += 3)
+            {
+                if (gcTriples[i] > maxLength || gcTriples[i + 1] > gcTriples[i]) throw Bad(source, where, "\"gc\" holds a GC count over its length, or a length over \"maxLength\"");
+                gc.Add(new[] { gcTriples[i], gcTriples[i + 1], gcTriples[i + 2] });
+            }
+            return ReadMetrics.FromSaved(mean, withoutQuality, lengths, baseCounts, maxLength, nCounts, gc);
         }
 
         private static JsonNode Required(JsonNode o, string member, JsonKind kind, string source, string where)

@@ -35,6 +35,9 @@ namespace ParallelJobs.Statistics
         /// <summary>Flat [column * ScoreSpan + score - LowScore], <see cref="ColumnCount"/> columns.</summary>
         public long[] Counts { get; }
 
+        /// <summary>Per-read counts, when they were collected (Get-QualityDistribution -PerRead); never changed once here.</summary>
+        public ReadMetrics? Reads { get; set; }
+
         public int BinWidth => 1 << Shift;
         public int ColumnCount => MaxLength == 0 ? 0 : ((MaxLength - 1) >> Shift) + 1;
 

@@ -36,6 +36,9 @@ namespace ParallelJobs.Statistics
         public int MaxLength { get; private set; }
         public int BinWidth => 1 << _shift;
 
+        /// <summary>Per-read counts, collected only when set (see <see cref="ReadMetrics"/>); null: quality only.</summary>
+        internal ReadMetrics? Reads { get; set; }
+
         /// <summary>True while every column is one position (no read has been long enough to bin them).</summary>
         internal bool HasExactPositions => _shift == 0;
 
@@ -251,6 +254,7 @@ namespace ParallelJobs.Statistics
         public void Add(QualityHistogram other, int scoreShift = 0)
         {
             if (other == null) throw new ArgumentNullException(nameof(other));
+            if (other.Reads != null) (Reads ??= new ReadMetrics()).Add(other.Reads, scoreShift);
             if (other.ReadCount == 0 && other.MaxLength == 0)
             {
                 return;
@@ -284,6 +288,7 @@ namespace ParallelJobs.Statistics
         internal void Add(QualityCounts other)
         {
             if (other == null) throw new ArgumentNullException(nameof(other));
+            if (other.Reads != null) (Reads ??= new ReadMetrics()).Add(other.Reads);
             if (other.ReadCount == 0 && other.MaxLength == 0) return;
             while (_shift < other.Shift) Coarsen();
             EnsureLength(other.MaxLength);
@@ -321,7 +326,7 @@ namespace ParallelJobs.Statistics
             var counts = new long[columns * span];
             for (int c = 0; c < columns && span > 0; c++)
                 Array.Copy(source, c * ScoreCount + low, counts, c * span, span);
-            return new QualityCounts(_shift, ReadCount, BaseCount, MinLength, MaxLength, low, span, counts);
+            return new QualityCounts(_shift, ReadCount, BaseCount, MinLength, MaxLength, low, span, counts) { Reads = Reads?.Clone() };
         }
 
         /// <summary>
@@ -333,6 +338,7 @@ namespace ParallelJobs.Statistics
             var old = _counts;
             _counts = new long[16 * ScoreCount];
             Clear();
+            Reads = null;
             if (old.Length >= RetainedMinimumColumns * ScoreCount) RetainedArrays<long>.Return(old);
         }
 
@@ -343,11 +349,25 @@ namespace ParallelJobs.Statistics
         public void Clear()
         {
             Array.Clear(_counts, 0, _counts.Length);
+            Reads?.Clear();
             _shift = 0;
             ReadCount = 0;
             BaseCount = 0;
             MaxLength = 0;
             _minLength = int.MaxValue;
+        }
+
+        /// <summary>How many scores are at least <paramref name="score"/> (for the Q20 and Q30 fractions).</summary>
+        public long CountAtLeast(int score)
+        {
+            long n = 0;
+            int columns = Math.Min(ColumnCapacity, ColumnCount);
+            for (int column = 0; column < columns; column++)
+            {
+                int from = column * ScoreCount;
+                for (int s = score; s < ScoreCount; s++) n += _counts[from + s];
+            }
+            return n;
         }
 
         /// <summary>Sum of all scores, exactly, for the overall mean.</summary>

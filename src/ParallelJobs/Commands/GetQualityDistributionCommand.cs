@@ -42,6 +42,13 @@ namespace ParallelJobs.Commands
         [Parameter]
         public SwitchParameter Merge { get; set; }
 
+        /// <summary>
+        /// Also count per-read metrics (Reads: mean quality per read, lengths, N50, GC per read, N per position),
+        /// which Export-QualityReport needs. Off by default, so the quality-only path stays as fast as it is.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter PerRead { get; set; }
+
         /// <summary>Emit the PositionQuality rows (with Name) instead of the distributions, e.g. for Export-Csv.</summary>
         [Parameter]
         public SwitchParameter ByPosition { get; set; }
@@ -62,6 +69,7 @@ namespace ParallelJobs.Commands
             {
                 ThrottleLimit = ThrottleLimit,
                 Merge = Merge.IsPresent,
+                PerRead = PerRead.IsPresent,
                 PhredOffset = MyInvocation.BoundParameters.ContainsKey(nameof(PhredOffset)) ? PhredOffset : (int?)null,
             }));
         }
