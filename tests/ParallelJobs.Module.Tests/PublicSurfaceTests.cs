@@ -44,8 +44,12 @@ public sealed class PublicSurfaceTests : IClassFixture<ModuleAssembly>
 
     private static readonly string[] Quality =
     {
+        "ParallelJobs.PositionNContent",
         "ParallelJobs.PositionQuality",
         "ParallelJobs.QualityDistribution",
+        "ParallelJobs.ReadLengthCount",
+        "ParallelJobs.ReadQualityCount",
+        "ParallelJobs.ReadStatistics",
     };
 
     private static List<string> PublicTypes(System.Reflection.Assembly a) =>

@@ -17,6 +17,24 @@ BeforeAll {
 }
 
 Describe 'Get-QualityDistribution' {
+    Context '-PerRead' {
+        It 'adds per-read metrics only when asked, and they save and merge' {
+            $fastq = Join-Path $Fixtures 'small.fastq'
+            (Get-QualityDistribution $fastq).Reads | Should -BeNullOrEmpty
+            $d = Get-QualityDistribution $fastq -PerRead
+            $d.Reads | Should -BeOfType ([ParallelJobs.ReadStatistics])
+            ($d.Reads.LengthCounts | Measure-Object Count -Sum).Sum | Should -Be $d.ReadCount
+            # Every read but the empty one has a mean quality (FastQC leaves empty reads out too).
+            ($d.Reads.MeanQuality | Measure-Object Count -Sum).Sum | Should -Be (($d.Reads.LengthCounts | Where-Object Length -GT 0 | Measure-Object Count -Sum).Sum)
+            $d.Reads.ACount + $d.Reads.CCount + $d.Reads.GCount + $d.Reads.TCount + $d.Reads.NCount | Should -Be $d.BaseCount
+            $saved = Join-Path $TestDrive 'perread.json'
+            $d | Export-QualityDistribution -Path $saved
+            $twice = Import-QualityDistribution $saved, $saved | Merge-QualityDistribution
+            $twice.Reads.N50 | Should -Be $d.Reads.N50
+            ($twice.Reads.LengthCounts | Measure-Object Count -Sum).Sum | Should -Be (2 * $d.ReadCount)
+        }
+    }
+
     Context 'pipeline forms' {
         It 'takes directories from Get-ChildItem -Directory, one result each' {
             $results = Get-ChildItem $Data -Directory | Where-Object Name -In 'run_a', 'run_b' | Get-QualityDistribution -ErrorAction SilentlyContinue

@@ -41,7 +41,7 @@ Describe 'Export-, Import- and Merge-QualityDistribution' {
         $file.FullName | Should -Be $path
         $json = Get-Content $path -Raw | ConvertFrom-Json
         $json.format | Should -BeExactly 'ParallelJobs.QualityDistribution'
-        $json.version | Should -Be 1
+        $json.version | Should -Be 2
         $loaded = @(Import-QualityDistribution $path)
         $loaded.Count | Should -Be 2
         for ($i = 0; $i -lt 2; $i++) {
@@ -82,7 +82,7 @@ Describe 'Export-, Import- and Merge-QualityDistribution' {
         $good = Join-Path $TestDrive 'good.json'
         Get-QualityDistribution (Join-Path $Fixtures 'small.qual') | Export-QualityDistribution $good
         $version = Join-Path $TestDrive 'version.json'
-        (Get-Content $good -Raw) -replace '"version": 1', '"version": 7' | Set-Content $version
+        (Get-Content $good -Raw) -replace '"version": 2', '"version": 7' | Set-Content $version
         $cut = Join-Path $TestDrive 'cut.json'
         (Get-Content $good -Raw).Substring(0, 200) | Set-Content $cut -NoNewline
         $kind = Join-Path $TestDrive 'kind.json'
@@ -93,7 +93,7 @@ Describe 'Export-, Import- and Merge-QualityDistribution' {
         $loaded[0].Name | Should -BeExactly 'small.qual'
         $errors.Count | Should -Be 3
         $errors | ForEach-Object { $_.FullyQualifiedErrorId | Should -Match '^InvalidQualityDistributionFile' }
-        $errors[0].Exception.Message | Should -BeLike "$version*version 7*reads version 1*"
+        $errors[0].Exception.Message | Should -BeLike "$version*version 7*reads versions 1 to 2*"
         $errors[1].Exception.Message | Should -BeLike "$cut*not valid JSON*"
         $errors[2].Exception.Message | Should -BeLike "$kind*not a saved quality distribution*something else*"
     }

@@ -132,7 +132,7 @@ public sealed class QualityDistributionFileTests : IDisposable
 
     public static TheoryData<string, string, string> BadFiles() => new()
     {
-        { "wrong-version", "{\"format\": \"ParallelJobs.QualityDistribution\", \"version\": 2, \"distributions\": []}", "is version 2 of the quality distribution format; this module reads version 1" },
+        { "wrong-version", "{\"format\": \"ParallelJobs.QualityDistribution\", \"version\": 3, \"distributions\": []}", "is version 3 of the quality distribution format; this module reads versions 1 to 2" },
         { "wrong-kind", "{\"format\": \"SomethingElse\", \"version\": 1}", "is not a saved quality distribution: its format is \"SomethingElse\"" },
         { "no-format", "[1, 2, 3]", "is not a saved quality distribution" },
         { "fastq", "@read1\nACGT\n+\nIIII\n", "is not valid JSON" },
