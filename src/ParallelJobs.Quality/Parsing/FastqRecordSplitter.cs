@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ParallelJobs.Scanning;
 using ParallelJobs.Statistics;
 
@@ -49,6 +50,7 @@ namespace ParallelJobs.Parsing
         /// its lines are. <paramref name="expectedLength"/> (0 for none): the sequence length to try first, which
         /// spares a search for the sequence's line end when reads have one length.
         /// </summary>
+        [MethodImpl(ByteScan.AggressiveOptimization)]
         internal static unsafe bool TrySplit(byte* b, int start, int end, int expectedLength, out FastqRecordLines record)
         {
             record = default;
@@ -67,6 +69,7 @@ namespace ParallelJobs.Parsing
         }
 
         /// <summary>A sequence line at b[start] followed by a line starting with '+' (at <paramref name="plusStart"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe bool TryFindSequence(byte* b, int start, int end, int expectedLength, out int length, out int plusStart)
         {
             if (expectedLength > 0 && (plusStart = ByteScan.AfterLineEnd(b, start + expectedLength, end)) >= 0
@@ -93,6 +96,7 @@ namespace ParallelJobs.Parsing
         /// Where the quality starts after the '+' line at b[plusStart], when that line is empty or repeats the title
         /// (b[titleStart], <paramref name="titleLength"/> bytes); -1 otherwise.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe int AfterPlusLine(byte* b, int titleStart, int titleLength, int plusStart, int end)
         {
             int qualityStart = ByteScan.AfterLineEnd(b, plusStart + 1, end);

@@ -79,7 +79,11 @@ namespace ParallelJobs.Parsing
                 while (_reader.Next(out int offset, out int count, out bool lineStart, out bool lineEnd))
                 {
                     if ((++chunks & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
-                    if (lineStart && !StartLine(offset, count)) return _endOffset;
+                    if (lineStart)
+                    {
+                        _inHeader = count > 0 && _buffer[offset] == (byte)'>';
+                        if (_inHeader && !StartRecord(offset)) return _endOffset;
+                    }
                     if (_inHeader || !_inRecord) continue;
                     ScoreChunk(offset, count, lineEnd);
                     if (lineEnd && !_token.IsEmpty) EndToken();
@@ -89,10 +93,8 @@ namespace ParallelJobs.Parsing
             }
 
             /// <summary>A header line ends the record before it and starts one; false when the byte range ends there.</summary>
-            private bool StartLine(int offset, int count)
+            private bool StartRecord(int offset)
             {
-                _inHeader = count > 0 && _buffer[offset] == (byte)'>';
-                if (!_inHeader) return true;
                 EndRecord();
                 if (_stopAt != long.MaxValue && _reader.OffsetOf(offset) >= _stopAt)
                 {
@@ -260,6 +262,7 @@ namespace ParallelJobs.Parsing
             }
 
             /// <summary>The line's last score when it is all that is left: one or two digits.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private bool TryLast(out int score)
             {
                 score = 0;

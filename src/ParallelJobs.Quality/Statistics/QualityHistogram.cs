@@ -95,6 +95,7 @@ namespace ParallelJobs.Statistics
         /// character whose score lies outside <paramref name="lowestScore"/>..93 and returns how many it counted:
         /// <paramref name="count"/> when all of them were.
         /// </summary>
+        [MethodImpl(ByteScan.AggressiveOptimization)]
         internal unsafe int CountCharacters(byte* characters, int count, int position, int lowestScore)
         {
             if (count <= 0) return 0;
@@ -156,6 +157,7 @@ namespace ParallelJobs.Statistics
         /// Exact positions: a pointer walks the columns. Stops when the source ends or the columns do. The source
         /// comes by value, a local the JIT keeps in registers, and goes back through <paramref name="after"/>.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe int CountExact<TSource>(TSource source, int position, long* counts, int columns, out TSource after)
             where TSource : struct, IScoreSource
         {
@@ -195,6 +197,7 @@ namespace ParallelJobs.Statistics
         /// the general way (<see cref="CountCharacters"/>). The check is one vector scan, so the counting loop is
         /// nothing but loads and increments.
         /// </summary>
+        [MethodImpl(ByteScan.AggressiveOptimization)]
         internal unsafe bool TryCountCharacters(byte* characters, int count, int lowestScore)
         {
             if (_shift != 0 || count > ColumnCapacity || !ByteScan.AllWithin(characters, count, 33 + lowestScore, out _)) return false;
