@@ -65,6 +65,13 @@ namespace ParallelJobs
         public string[] Output => _output ??= Select(StreamKind.Output);
         /// <summary>Lines of stderr (a bounded tail when the run writes slot files).</summary>
         public string[] Error => _error ??= Select(StreamKind.Error);
+        /// <summary>
+        /// <see cref="Output"/> as one text, its lines joined by "\n": a value that Export-Csv, ConvertTo-Json and
+        /// Format-Table show as text (an array becomes "System.String[]" there). The same bounded tail as Output.
+        /// </summary>
+        public string StdOut => string.Join("\n", Output);
+        /// <summary><see cref="Error"/> as one text, its lines joined by "\n" (see <see cref="StdOut"/>).</summary>
+        public string StdErr => string.Join("\n", Error);
         /// <summary>How many stdout lines the command printed in all (more than Output holds when truncated).</summary>
         public long OutputLineCount { get; internal set; }
         public long ErrorLineCount { get; internal set; }
