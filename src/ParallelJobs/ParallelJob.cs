@@ -70,16 +70,21 @@ namespace ParallelJobs
 
         public override string Location => Environment.MachineName;
 
-        /// <summary>Makes the child job of a command the run has added (its events come in index order).</summary>
-        private void AddCommand(int index, string command)
+        /// <summary>
+        /// Makes the child job of a command the run has added, unless it exists: both the cmdlet that adds commands
+        /// (so the job it has handed out has every child when the cmdlet ends) and the drain thread (on the added
+        /// event) call this, each in index order.
+        /// </summary>
+        internal void AddCommand(int index, string command)
         {
-            var child = new ParallelChildJob(this, index, command);
             lock (_commands)
             {
+                if (index < _commands.Count) return;
                 while (_commands.Count < index) _commands.Add(null!); // never happens: indices are dense
+                var child = new ParallelChildJob(this, index, command);
                 _commands.Add(child);
+                ChildJobs.Add(child);
             }
-            ChildJobs.Add(child);
         }
 
         /// <summary>Hands the job to PowerShell's job manager, as ThreadJob does, so the job cmdlets see it.</summary>

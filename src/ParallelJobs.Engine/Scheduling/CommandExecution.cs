@@ -82,6 +82,14 @@ namespace ParallelJobs.Scheduling
         public CommandSpec Spec => _spec;
         public int ProcessId => _result.ProcessId;
         public string Command => _result.Command;
+        /// <summary>When its first attempt started; null before.</summary>
+        public DateTime? StartTime => _result.StartTime;
+        /// <summary>Where it runs: this machine's name, or the host's.</summary>
+        public string ComputerName => _result.ComputerName;
+        /// <summary>Starts so far, this one included (read when it has just started: the attempt that started).</summary>
+        public int Attempts => _result.Attempts;
+        /// <summary>Once started again after a failed attempt: why that attempt failed (its result's reason until this one ends).</summary>
+        public string? RetryReason => _result.Attempts - _hostFailures > 1 ? _result.Reason : null;
         public long OutOffset => _outOffset;
         public long ErrOffset => _errOffset;
 

@@ -105,7 +105,9 @@ namespace ParallelJobs.Scheduling
                         sb.Append((index + 1).ToString(CultureInfo.InvariantCulture));
                         break;
                     case Kind.Slot:
-                        sb.Append((slot + 1).ToString(CultureInfo.InvariantCulture));
+                        // A slot not known yet (a dry run beyond the first commands) leaves the token as written.
+                        if (slot < 0) sb.Append("{%}");
+                        else sb.Append((slot + 1).ToString(CultureInfo.InvariantCulture));
                         break;
                 }
             }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 #if NET
 using System.Runtime.InteropServices;
 #endif
@@ -481,7 +482,10 @@ namespace ParallelJobs.Scheduling
                 s.ProcessId = exec.ProcessId;
                 s.Command = exec.Command;
             }
-            Post(new RunEvent(RunEventKind.CommandStarted, exec.Index, exec.Slot, exec.ProcessId, exec.Command, null));
+            string where = _pool != null ? " on " + exec.ComputerName : "";
+            string? retry = exec.RetryReason;
+            if (retry != null) where += ", attempt " + exec.Attempts.ToString(CultureInfo.InvariantCulture) + " of " + (_options.Retries + 1).ToString(CultureInfo.InvariantCulture) + " after: " + retry;
+            Post(new RunEvent(RunEventKind.CommandStarted, exec.Index, exec.Slot, exec.ProcessId, exec.Command, null, where.Length > 0 ? where : null));
         }
 
         private void OnFinished(CommandExecution exec, CommandResult result)

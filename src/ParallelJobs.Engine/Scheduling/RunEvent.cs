@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ParallelJobs.Scheduling
 {
     /// <summary>What a run hands back to the one thread that drains it (the pipeline thread, in a cmdlet).</summary>
@@ -13,6 +15,12 @@ namespace ParallelJobs.Scheduling
             Result = result;
         }
 
+        internal RunEvent(RunEventKind kind, int index, int slot, int processId, string? command, CommandResult? result, string? message)
+            : this(kind, index, slot, processId, command, result)
+        {
+            Message = message;
+        }
+
         internal RunEvent(string warning)
             : this(RunEventKind.Warning, -1, -1, 0, null, null)
         {
@@ -26,8 +34,37 @@ namespace ParallelJobs.Scheduling
         public string? Command { get; }
         /// <summary>Set for CommandFinished.</summary>
         public CommandResult? Result { get; }
-        /// <summary>Set for Warning: what happened, naming the file concerned.</summary>
+        /// <summary>
+        /// Set for Warning: what happened, naming the file concerned. For CommandStarted: where, beyond the slot,
+        /// and which attempt (" on node1, attempt 2 of 3 after: Exited with code 1."); null when nothing.
+        /// </summary>
         public string? Message { get; }
+
+        /// <summary>
+        /// What a user debugging a run reads about this event (a cmdlet writes it as a verbose record): where and
+        /// what a command started (and, when it starts again, which attempt and why the last one failed), how it
+        /// ended and how long it took; null for the events that say nothing new.
+        /// </summary>
+        public string? Describe()
+        {
+            string number = "Command " + (Index + 1).ToString(CultureInfo.InvariantCulture);
+            switch (Kind)
+            {
+                case RunEventKind.CommandStarted:
+                    return number + " started in slot " + Slot.ToString(CultureInfo.InvariantCulture) + Message + ", process "
+                        + ProcessId.ToString(CultureInfo.InvariantCulture) + ": " + Command;
+                case RunEventKind.CommandFinished:
+                    var r = Result!;
+                    string exit = r.ExitCode.HasValue ? ", exit code " + r.ExitCode.Value.ToString(CultureInfo.InvariantCulture) : "";
+                    string slot = r.Slot >= 0 ? " in slot " + r.Slot.ToString(CultureInfo.InvariantCulture) : "";
+                    string took = r.StartTime.HasValue ? " after " + r.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "";
+                    string attempts = r.Attempts > 1 ? " (" + r.Attempts.ToString(CultureInfo.InvariantCulture) + " attempts)" : "";
+                    string reason = r.Reason != null ? ". " + r.Reason : "";
+                    return number + " " + r.Status + exit + slot + took + attempts + reason;
+                default:
+                    return null;
+            }
+        }
 
         public override string ToString() => Kind + " #" + Index;
     }

@@ -21,6 +21,7 @@ namespace ParallelJobs.Quality
         private readonly string? _physicalRoot;
         private readonly List<string> _files = new List<string>();
         private readonly List<string> _fileLinks = new List<string>();
+        private readonly List<string> _skipped = new List<string>();
         private readonly List<QualityFileError> _errors = new List<QualityFileError>();
         private readonly List<QualityFileWarning> _warnings = new List<QualityFileWarning>();
 
@@ -33,6 +34,8 @@ namespace ParallelJobs.Quality
         /// <summary>Quality files in ordinal order.</summary>
         public IReadOnlyList<string> Files => _files;
         public IReadOnlyList<QualityFileError> Errors => _errors;
+        /// <summary>Files that are not quality files by name (README.txt, reads.bam): not read.</summary>
+        public IReadOnlyList<string> Skipped => _skipped;
         public IReadOnlyList<QualityFileWarning> Warnings => _warnings;
 
         /// <summary>Walks root (no trailing separator). Throws when root itself cannot be listed.</summary>
@@ -92,6 +95,10 @@ namespace ParallelJobs.Quality
             {
                 if (isLink) _fileLinks.Add(entry.FullName);
                 else _files.Add(entry.FullName);
+            }
+            else
+            {
+                _skipped.Add(entry.FullName);
             }
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Threading;
 using ParallelJobs.Parsing;
@@ -73,6 +74,10 @@ namespace ParallelJobs.Quality
             if (_completed) throw new InvalidOperationException("Complete() was called; no more inputs are accepted.");
             foreach (var error in input.Errors) Post(QualityRunEvent.ForError(error));
             foreach (var warning in input.Warnings) Post(QualityRunEvent.ForWarning(warning));
+            if (input.IsDirectory)
+                Post(QualityRunEvent.ForVerbose(input.Path + ": " + Count(input.Files.Count, "quality file") + " to read"
+                    + (input.Skipped.Count > 0 ? "; " + Count(input.Skipped.Count, "other file") + " skipped (not .qual, .fastq, .fq or their .gz)" : "")));
+            foreach (string skipped in input.Skipped) Post(QualityRunEvent.ForVerbose(skipped + ": skipped, not a quality file by its name"));
             long sequence = Interlocked.Increment(ref _inputsAdded) - 1;
             if (input.Files.Count == 0)
             {
@@ -261,6 +266,7 @@ namespace ParallelJobs.Quality
                     return;
                 }
                 Interlocked.Increment(ref _filesReadInRanges);
+                Post(QualityRunEvent.ForVerbose(DescribeRead(item.Path, scan, split.Ranges)));
                 foreach (int other in split.Slots) item.Accumulator.AddSlot(other);
                 int pending = item.Accumulator.Completed(split.Histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
                 FileDone(item.Accumulator, pending, progressBytes: 0, failed: false, token);
@@ -300,6 +306,7 @@ namespace ParallelJobs.Quality
             try
             {
                 QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token, IdleWorkers());
+                Post(QualityRunEvent.ForVerbose(DescribeRead(item.Path, scan, ranges: 1)));
                 if (scan.Warning != null) Post(QualityRunEvent.ForWarning(new QualityFileWarning(item.Path, scan.Warning)));
                 pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
                 failed = false;
@@ -367,6 +374,19 @@ namespace ParallelJobs.Quality
 
         // After Complete (a worker still ending after a cancellation) an event is dropped by the channel.
         private void Post(QualityRunEvent runEvent) => Events.Post(runEvent);
+
+        private static string Count(long n, string what) => n.ToString(CultureInfo.InvariantCulture) + " " + what + (n == 1 ? "" : "s");
+
+        /// <summary>What a read found: "x.fastq.gz: read as FASTQ (gzip), 2500 records, Phred+33 (detected)".</summary>
+        private string DescribeRead(string path, QualityFileScan scan, int ranges)
+        {
+            string format = (scan.Format == QualityFileFormat.Fastq ? "FASTQ" : ".qual") + (scan.Compressed ? " (gzip)" : "");
+            string offset = scan.PhredOffset.HasValue
+                ? ", Phred+" + scan.PhredOffset.Value.ToString(CultureInfo.InvariantCulture) + (_options.PhredOffset.HasValue ? " (given)" : " (detected)")
+                : "";
+            string split = ranges > 1 ? " in " + ranges.ToString(CultureInfo.InvariantCulture) + " byte ranges" : "";
+            return path + ": read as " + format + split + ", " + Count(scan.Records, "record") + offset;
+        }
 
         private sealed class FileWork
         {

@@ -31,6 +31,8 @@ namespace ParallelJobs.Quality
         public IReadOnlyList<QualityFileError> Errors { get; }
         /// <summary>Symbolic links that were not followed (see <see cref="QualityDirectoryWalk"/>); a run reports them when the input is added.</summary>
         public IReadOnlyList<QualityFileWarning> Warnings { get; }
+        /// <summary>Files of a directory that are not quality files by name, so not read (a run reports them as verbose messages).</summary>
+        public IReadOnlyList<string> Skipped { get; private set; } = Array.Empty<string>();
 
         /// <summary>File names a directory contributes: .qual, .fastq, .fq and their .gz forms.</summary>
         public static bool IsQualityFileName(string path)
@@ -59,7 +61,7 @@ namespace ParallelJobs.Quality
             if (trimmed.Length == 0 || trimmed.EndsWith(":", StringComparison.Ordinal)) trimmed = full;
             var walk = QualityDirectoryWalk.Run(trimmed, recurse);
             string name = System.IO.Path.GetFileName(trimmed);
-            return new QualityInput(name.Length == 0 ? trimmed : name, full, walk.Files, true, walk.Errors, walk.Warnings);
+            return new QualityInput(name.Length == 0 ? trimmed : name, full, walk.Files, true, walk.Errors, walk.Warnings) { Skipped = walk.Skipped };
         }
 
         /// <summary>

@@ -8,5 +8,7 @@ namespace ParallelJobs.Quality
         Error,
         /// <summary><see cref="QualityRunEvent.Warning"/> is about a file that was read and counted, or a link that was not followed.</summary>
         Warning,
+        /// <summary><see cref="QualityRunEvent.Message"/> says what the run did with an input or a file (read how, or skipped): for -Verbose.</summary>
+        Verbose,
     }
 }

@@ -28,9 +28,12 @@ namespace ParallelJobs.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        /// <summary>Directories or files, taken literally (no wildcards). Get-ChildItem output binds here through PSPath.</summary>
+        /// <summary>
+        /// Directories or files, taken literally (no wildcards). Get-ChildItem output binds here through PSPath, and
+        /// any object with a FullName property (a [pscustomobject]@{ FullName = … } too) through FullName.
+        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath", "LP")]
+        [Alias("PSPath", "LP", "FullName")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
@@ -179,6 +182,9 @@ namespace ParallelJobs.Commands
                     break;
                 case QualityRunEventKind.Warning:
                     WriteWarning(runEvent.Warning!.ToString());
+                    break;
+                case QualityRunEventKind.Verbose:
+                    WriteVerbose(runEvent.Message);
                     break;
             }
         }

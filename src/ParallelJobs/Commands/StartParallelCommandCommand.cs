@@ -13,7 +13,7 @@ namespace ParallelJobs.Commands
     /// stable slots, and emits one CommandResult per input. Thin: binds parameters, feeds the engine's
     /// ParallelRun, and turns its events into output, errors and warnings (<see cref="EngineCmdlet"/> drains them).
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "ParallelCommand", DefaultParameterSetName = CommandSet)]
+    [Cmdlet(VerbsLifecycle.Start, "ParallelCommand", DefaultParameterSetName = CommandSet, SupportsShouldProcess = true)]
     [OutputType(typeof(CommandResult))]
     [OutputType(typeof(ParallelJob))]
     public sealed class StartParallelCommandCommand : EngineCmdlet
@@ -25,10 +25,17 @@ namespace ParallelJobs.Commands
         private ParallelRun? _run;
         private RunOptions? _options;
         private ParallelJob? _job;
+        private bool _jobReturned;
+        // -WhatIf: the commands are shown, not run (no run exists); -Confirm: each is asked about before it is added.
+        private DryRunPlan? _dryRun;
+        private bool _confirm;
+        private bool _verbose;
+        private int _added;
 
         /// <summary>Command lines run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = CommandSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CommandSet)]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = TemplateSet)]
+        [CommandLineTransformation]
         [ValidateNotNullOrEmpty]
         public string[] Command { get; set; } = Array.Empty<string>();
 
@@ -174,6 +181,13 @@ namespace ParallelJobs.Commands
                 // Named for what is wrong, so a script can tell a bad option from an unusable directory.
                 ThrowTerminatingError(new ErrorRecord(e, InvalidOptionErrorId(e.ParamName), ErrorCategory.InvalidArgument, e.ParamName));
             }
+            _verbose = Wants("Verbose", "VerbosePreference", p => p is ActionPreference a && a != ActionPreference.SilentlyContinue && a != ActionPreference.Ignore);
+            _confirm = Wants("Confirm", "ConfirmPreference", p => p is ConfirmImpact c && c != ConfirmImpact.None && c <= ConfirmImpact.Medium);
+            if (Wants("WhatIf", "WhatIfPreference", LanguagePrimitives.IsTrue))
+            {
+                _dryRun = new DryRunPlan(_options!);
+                return;
+            }
             if (_options!.JobLogPath != null && !TryOpenJobLog(_options.JobLogPath)) return;
             try
             {
@@ -199,7 +213,7 @@ namespace ParallelJobs.Commands
 
         protected override void ProcessRecord()
         {
-            var run = _run!;
+            var run = _run;
             switch (ParameterSetName)
             {
                 case CommandSet:
@@ -220,24 +234,47 @@ namespace ParallelJobs.Commands
                     }
                     break;
             }
-            if (_job == null) Drain(run, Write, untilDrained: false);
+            if (_job != null) ReturnJob();
+            else if (run != null) Drain(run, Write, untilDrained: false);
         }
 
         protected override void EndProcessing()
         {
-            var run = _run!;
+            var run = _run;
+            if (run == null) return; // a dry run
+            ReturnJob();
             run.CompleteAdding();
-            if (_job != null)
-            {
-                // The job owns the run from here: a background thread drains it, not this pipeline.
-                _job.Register(this);
-                _job.StartJob();
-                Disown();
-                _run = null;
-                WriteObject(_job);
-                return;
-            }
-            Drain(run, Write, untilDrained: true);
+            if (_job == null) Drain(run, Write, untilDrained: true);
+            _run = null;
+        }
+
+        /// <summary>
+        /// -AsJob: the job comes out with the first input (the commands added so far are its child jobs) and owns
+        /// the run from then on (a background thread drains it); this pipeline only adds the commands still coming.
+        /// </summary>
+        private void ReturnJob()
+        {
+            if (_job == null || _jobReturned) return;
+            _jobReturned = true;
+            _job.Register(this);
+            _job.StartJob();
+            Disown();
+            WriteObject(_job);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // Whatever ends this pipeline early (an error upstream, Ctrl+C), the job handed out gets no more commands and can end.
+            if (disposing && _jobReturned) _run?.CompleteAdding();
+            base.Dispose(disposing);
+        }
+
+        /// <summary>A common parameter given (-Verbose, -WhatIf, -Confirm), else what its preference variable says.</summary>
+        private bool Wants(string parameter, string preference, Func<object?, bool> fromPreference)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out object? given)) return LanguagePrimitives.IsTrue(given);
+            object? value = GetVariableValue(preference);
+            return fromPreference(value is PSObject pso ? pso.BaseObject : value);
         }
 
         private static string InvalidOptionErrorId(string? option) => option switch
@@ -287,7 +324,7 @@ namespace ParallelJobs.Commands
         private IReadOnlyList<string> TokenNames() => _tokenNames ??= CommandTemplate.NamesIn(
             ParameterSetName == FilePathSet ? new[] { FilePath }.Concat(ArgumentList) : Command);
 
-        private void Add(ParallelRun run, Func<CommandSpec> make, string? what)
+        private void Add(ParallelRun? run, Func<CommandSpec> make, string? what)
         {
             CommandSpec spec;
             try
@@ -299,11 +336,21 @@ namespace ParallelJobs.Commands
                 WriteError(new ErrorRecord(e, "InvalidCommand", ErrorCategory.InvalidArgument, what));
                 return;
             }
-            run.Add(spec);
+            if (_dryRun != null)
+            {
+                string planned = _dryRun.Describe(spec);
+                ShouldProcess(planned, planned, "Start-ParallelCommand"); // prints "What if: Command 1 in slot 0: …"
+                return;
+            }
+            if (_confirm && !ShouldProcess(DryRunPlan.Describe(spec, _added), "Start " + DryRunPlan.Describe(spec, _added) + "?", "Start-ParallelCommand")) return;
+            int index = run!.Add(spec);
+            _job?.AddCommand(index, spec.DisplayText); // its child job exists now, whichever thread makes it first
+            _added++;
         }
 
         private void Write(RunEvent e)
         {
+            if (_verbose && e.Describe() is string text) WriteVerbose(text);
             if (e.Kind == RunEventKind.CommandFinished) Emit(e.Result!);
             else if (e.Kind == RunEventKind.Warning) WriteWarning(e.Message);
         }
