@@ -240,3 +240,45 @@ Describe 'Start-ParallelCommand -AsJob with pipeline input' {
         ($job | Receive-Job).Output | Should -Be 'one'
     }
 }
+
+Describe 'Show-QualityPlot in a terminal' -Skip:$IsWindows {
+    It 'leaves room for the command line and the prompt: the default plot is three lines shorter than the window' {
+        if (-not (Get-Command script -ErrorAction SilentlyContinue)) {
+            if ($env:CI -eq 'true') { throw 'script(1) from util-linux is needed for this test' }
+            Set-ItResult -Skipped -Because 'script(1) from util-linux is not installed'
+            return
+        }
+        $dir = New-Item -ItemType Directory (Join-Path $TestDrive 'plot_run')
+        Set-Content (Join-Path $dir 'a.qual') ">r1`n30 31 32 33 34 35 36 37 38 39`n>r2`n20 21 22 23 24 25 26 27 28 29"
+        $child = Join-Path $TestDrive 'plot.ps1'
+        Set-Content -Path $child -Value @"
+Import-Module '$((Resolve-Path $ModulePath).Path)'
+`$PSStyle.OutputRendering = 'PlainText'
+`$ProgressPreference = 'SilentlyContinue'
+Write-Host 'PLOT-BEGIN'
+Get-QualityDistribution '$dir' | Show-QualityPlot
+Write-Host 'PLOT-END'
+"@
+        $exe = [Environment]::ProcessPath
+        $pwsh = if ((Split-Path -Leaf $exe) -like 'dotnet*') { "'$exe' '$([Environment]::GetCommandLineArgs()[0])'" } else { "'$exe'" }
+        # A terminal of 30 rows and 100 columns (stty sets the pty's size before PowerShell starts in it).
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('script')
+        foreach ($a in '-qfec', "stty rows 30 cols 100; $pwsh -NoProfile -NonInteractive -File '$child'", '/dev/null') { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.UseShellExecute = $false
+        $terminal = [System.Diagnostics.Process]::Start($psi)
+        try {
+            $text = $terminal.StandardOutput.ReadToEndAsync()
+            $terminal.WaitForExit(120000) | Should -BeTrue
+        }
+        finally {
+            if (-not $terminal.HasExited) { $terminal.Kill($true) }
+        }
+        $shown = $text.Result -replace "`e\[[0-9;?]*[A-Za-z]", ''
+        $between = ($shown -split 'PLOT-BEGIN', 2)[1] -split 'PLOT-END', 2
+        $lines = @($between[0] -split "`r?`n" | Select-Object -Skip 1 | Select-Object -SkipLast 1)
+        $lines | Should -HaveCount 27 -Because "the plot got: $($between[0])"
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 99
+    }
+}

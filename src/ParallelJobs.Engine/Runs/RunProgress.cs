@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace ParallelJobs.Runs
@@ -11,8 +12,9 @@ namespace ParallelJobs.Runs
     internal sealed class RunProgress
     {
         public RunProgress(string unit, int total, int completed, int running, int failed, bool inputComplete, TimeSpan elapsed,
-            long bytesCompleted = 0, long bytesTotal = 0)
+            long bytesCompleted = 0, long bytesTotal = 0, TimeSpan? estimatedRemaining = null)
         {
+            _estimate = estimatedRemaining;
             Unit = unit;
             Total = total;
             Completed = completed;
@@ -46,15 +48,45 @@ namespace ParallelJobs.Runs
 
         public int PercentComplete => (int)(Fraction * 100);
 
-        /// <summary>From the rate so far (elapsed time per share done); null until something is done.</summary>
+        private readonly TimeSpan? _estimate;
+
+        /// <summary>
+        /// The run's own estimate when it gave one (<see cref="FromDurations"/>); else from the rate so far (elapsed
+        /// time per share done). Null until something is done.
+        /// </summary>
         public TimeSpan? EstimatedRemaining
         {
             get
             {
+                if (_estimate.HasValue) return Completed >= Total && InputComplete ? TimeSpan.Zero : _estimate;
                 double f = Fraction;
                 if (f <= 0) return null;
                 return f >= 1 ? TimeSpan.Zero : TimeSpan.FromTicks((long)(Elapsed.Ticks * (1 - f) / f));
             }
+        }
+
+        /// <summary>
+        /// Time left for items that each take about as long as those finished so far, run <paramref name="slots"/>
+        /// at once: every waiting item takes the mean duration of the finished ones, every running one the rest of
+        /// that mean, and that work is shared by the slots the remaining items can use; never less than the longest
+        /// running item still needs. Unlike the rate since the start, this does not count the start-up, nor the
+        /// first commands' wait for their slots, against the rest. Null until an item that ran has finished.
+        /// </summary>
+        public static TimeSpan? FromDurations(int finishedCount, TimeSpan finishedTotal, IReadOnlyList<TimeSpan> runningElapsed, int waiting, int slots)
+        {
+            if (runningElapsed == null) throw new ArgumentNullException(nameof(runningElapsed));
+            if (finishedCount <= 0) return null;
+            double mean = (double)finishedTotal.Ticks / finishedCount;
+            double work = Math.Max(0, waiting) * mean, longest = 0;
+            foreach (var e in runningElapsed)
+            {
+                double rest = Math.Max(0, mean - e.Ticks);
+                work += rest;
+                longest = Math.Max(longest, rest);
+            }
+            int inUse = Math.Min(Math.Max(1, slots), Math.Max(0, waiting) + runningElapsed.Count);
+            if (inUse == 0) return TimeSpan.Zero;
+            return TimeSpan.FromTicks((long)Math.Max(work / inUse, Math.Max(longest, waiting > 0 ? mean : 0)));
         }
 
         public override string ToString()

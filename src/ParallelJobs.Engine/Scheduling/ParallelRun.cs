@@ -56,6 +56,9 @@ namespace ParallelJobs.Scheduling
         private int _finished;
         private int _delivered;
         private int _failed;
+        // Commands that ran and have their result, and their summed durations: the basis of the time-left estimate.
+        private int _ranCount;
+        private long _ranTicks;
         private int _completedSignalled;
 
 #if NET
@@ -380,7 +383,13 @@ namespace ParallelJobs.Scheduling
             lock (_gate)
             {
                 int running = _slurm != null ? _slurmRunning.Count : _running.Count;
-                return new RunProgress("commands", _specs.Count, _finished, running, _failed, _addingCompleted, _clock.Elapsed);
+                var now = DateTime.Now;
+                var elapsed = new List<TimeSpan>(running);
+                if (_slurm == null) foreach (var e in _running.Values) elapsed.Add(e.StartTime.HasValue ? now - e.StartTime.Value : TimeSpan.Zero);
+                else foreach (var s in _slurmRunning.Values) elapsed.Add(s.Since.HasValue ? now - s.Since.Value : TimeSpan.Zero);
+                int waiting = Math.Max(0, _specs.Count - _finished - running);
+                var left = RunProgress.FromDurations(_ranCount, TimeSpan.FromTicks(_ranTicks), elapsed, waiting, _pool?.TotalSlots ?? _options.ThrottleLimit);
+                return new RunProgress("commands", _specs.Count, _finished, running, _failed, _addingCompleted, _clock.Elapsed, estimatedRemaining: left);
             }
         }
 
@@ -679,6 +688,11 @@ namespace ParallelJobs.Scheduling
             lock (_gate)
             {
                 _finished++;
+                if (result.StartTime.HasValue && result.EndTime.HasValue)
+                {
+                    _ranCount++;
+                    _ranTicks += result.Duration.Ticks;
+                }
                 if (!result.Succeeded && result.Status != CommandStatus.Cancelled && result.Status != CommandStatus.Skipped) _failed++;
             }
             _order.Release(result, r =>

@@ -104,7 +104,13 @@ namespace ParallelJobs.Commands
             _plotted = true;
         }
 
-        /// <summary>The console size, one column and one line short so the plot neither wraps nor pushes the prompt off screen.</summary>
+        /// <summary>
+        /// Lines of the window left to the terminal: the command line typed, the prompt after the plot, and one
+        /// more for a prompt of two lines, so the whole plot and the command that drew it stay on screen.
+        /// </summary>
+        private const int PromptLines = 3;
+
+        /// <summary>The console size, one column short so the plot does not wrap, and <see cref="PromptLines"/> short.</summary>
         private (int Width, int Height) WindowSize()
         {
             try
@@ -112,7 +118,7 @@ namespace ParallelJobs.Commands
                 Size size = Host.UI.RawUI.WindowSize;
                 if (size.Width > 0 && size.Height > 0)
                 {
-                    return (Math.Max(TerminalPlotOptions.MinimumWidth, size.Width - 1), Math.Max(TerminalPlotOptions.MinimumHeight, size.Height - 1));
+                    return (Math.Max(TerminalPlotOptions.MinimumWidth, size.Width - 1), Math.Max(TerminalPlotOptions.MinimumHeight, size.Height - PromptLines));
                 }
             }
             catch (Exception exception) when (exception is HostException || exception is NotImplementedException
