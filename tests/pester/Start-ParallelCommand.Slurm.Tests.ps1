@@ -84,7 +84,7 @@ Describe 'Start-ParallelCommand -Slurm' {
         $recorded = @(Get-Content $log | Select-Object -Skip 1 | ForEach-Object { ($_ -split "`t")[-1] })
         $recorded.Count | Should -BeGreaterOrEqual 2
 
-        $resumed = 1..6 | Start-ParallelCommand -Slurm -ThrottleLimit 2 'sleep 1; echo {} >> ''$marks''' -WorkingDirectory $TestDrive -JobLog $log -Resume
+        $resumed = 1..6 | Start-ParallelCommand -Slurm -ThrottleLimit 2 "sleep 1; echo {} >> '$marks'" -WorkingDirectory $TestDrive -JobLog $log -Resume
 
         $resumed.Count | Should -Be 6
         @($resumed | Where-Object Status -eq 'Skipped').Count | Should -Be $recorded.Count
@@ -118,6 +118,17 @@ Describe 'Start-ParallelCommand -Slurm' {
             $env:SLURM_JOB_ID = $saved
             & scancel $allocation 2>$null
         }
+    }
+
+    It 'says that Stop-Job on one command of an array run cannot stop it alone, and leaves the run going' {
+        if (Skip-WithoutCluster) { return }
+        $job = Start-ParallelCommand -Slurm -ThrottleLimit 2 -Command 'sleep 1; echo a', 'sleep 1; echo b' -WorkingDirectory $TestDrive -AsJob
+        try {
+            { $job.ChildJobs[0] | Stop-Job -ErrorAction Stop } | Should -Throw -ExpectedMessage '*cannot be stopped alone*Slurm*'
+            $results = Receive-Job $job -Wait
+            $results.Status | Should -Be @('Succeeded', 'Succeeded')
+        }
+        finally { Remove-Job $job -Force }
     }
 
     It 'names a Slurm option the module owns as the error' {
