@@ -23,6 +23,7 @@
         'Export-QualityDistribution'
         'Import-QualityDistribution'
         'Merge-QualityDistribution'
+        'Export-QualityReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -17,6 +17,7 @@ public sealed class PublicSurfaceTests : IClassFixture<ModuleAssembly>
         // Its constructor and members for the cmdlets are private protected, so nothing outside derives from it.
         "ParallelJobs.Commands.EngineCmdlet",
         "ParallelJobs.Commands.ExportQualityDistributionCommand",
+        "ParallelJobs.Commands.ExportQualityReportCommand",
         "ParallelJobs.Commands.ExportQualityPlotCommand",
         "ParallelJobs.Commands.GetParallelSlotCommand",
         "ParallelJobs.Commands.GetQualityDistributionCommand",
