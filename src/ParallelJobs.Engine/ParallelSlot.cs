@@ -17,6 +17,8 @@ namespace ParallelJobs
         public DateTime? Since { get; internal set; }
         /// <summary>The last line any command of this slot printed (stdout or stderr).</summary>
         public string? LastLine { get; internal set; }
+        /// <summary>With State Waiting: what the slot waits for before it starts its next command (or starts it again).</summary>
+        public string? WaitReason { get; internal set; }
         public int Completed { get; internal set; }
         public int Failed { get; internal set; }
 

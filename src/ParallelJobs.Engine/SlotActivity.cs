@@ -4,5 +4,7 @@ namespace ParallelJobs
     {
         Idle,
         Busy,
+        /// <summary>Holding its next command back: a retry delay, -DelaySeconds, or free memory below -MemoryFree (WaitReason says which).</summary>
+        Waiting,
     }
 }

@@ -73,4 +73,49 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             (Get-Content $log | Select-Object -Skip 1 | ForEach-Object { ($_ -split "`t")[8] }) | Should -Be @('echo a', 'echo b', 'echo c', 'echo new')
         }
     }
+
+    Context 'retry control' {
+        It 'retries only the chosen exit codes, waiting between attempts' -Skip:$IsWindows {
+            $counter = Join-Path $TestDrive 'retry-count'
+            $flaky = "echo x >> '$counter'; [ `$(wc -l < '$counter') -ge 3 ] || exit 75"
+            $r = $flaky, 'exit 1' | Start-ParallelCommand -Retries 3 -RetryOnExitCode 75 -RetryDelaySeconds 0.1 -KeepOrder -ErrorAction SilentlyContinue -ErrorVariable errs
+            $r[0].Status | Should -Be 'Succeeded'
+            $r[0].Attempts | Should -Be 3
+            $r[1].Status | Should -Be 'Failed'
+            $r[1].Attempts | Should -Be 1
+            $r[1].Reason | Should -BeLike '*Not retried: only exit codes 75 are.*'
+            $errs | Should -HaveCount 1
+        }
+
+        It 'shows a slot waiting for its retry in Get-ParallelSlot, and Stop-Job ends the wait' {
+            $job = Start-ParallelCommand 'exit 9' -Retries 2 -RetryDelaySeconds 600 -AsJob
+            try {
+                $deadline = (Get-Date).AddSeconds(60)
+                while (($slot = Get-ParallelSlot -Job $job | Select-Object -First 1).State -ne 'Waiting' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                $slot.State | Should -Be 'Waiting'
+                $slot.WaitReason | Should -BeLike 'retry 1 of 2 in 600 s*code 9*'
+                ($slot | Out-String -Width 400) | Should -BeLike '*waiting: retry 1 of 2*'
+                $job | Stop-Job
+                $r = $job | Receive-Job -ErrorAction SilentlyContinue
+                $r.Status | Should -Be 'Failed'
+                $r.Reason | Should -BeLike '*Not retried: the run was stopped.'
+            }
+            finally { $job | Remove-Job -Force }
+        }
+
+        It 'rejects -RetryDelaySeconds without -Retries' {
+            { Start-ParallelCommand 'exit 1' -RetryDelaySeconds 1 } | Should -Throw -ErrorId 'InvalidRetryDelay,*'
+        }
+
+        It 'keeps -ResumeFailed working: a command that failed all its attempts runs again with them' -Skip:$IsWindows {
+            $log = Join-Path $TestDrive 'retry.joblog'
+            $counter = Join-Path $TestDrive 'resume-count'
+            $cmd = "echo x >> '$counter'; [ `$(wc -l < '$counter') -ge 3 ]"
+            $first = $cmd, 'echo ok' | Start-ParallelCommand -Retries 1 -JobLog $log -ThrottleLimit 1 -KeepOrder -ErrorAction SilentlyContinue
+            $first.Status | Should -Be @('Failed', 'Succeeded')
+            $again = $cmd, 'echo ok' | Start-ParallelCommand -Retries 1 -JobLog $log -ResumeFailed -ThrottleLimit 1 -KeepOrder
+            $again.Status | Should -Be @('Succeeded', 'Skipped')
+            $again[0].Attempts | Should -Be 1
+        }
+    }
 }

@@ -39,6 +39,13 @@ namespace ParallelJobs.Scheduling
         private Attempt? _attempt;
         // Set once the run stops this command; unlike an attempt's stop reason it outlives retries.
         private int _cancelRequested;
+        // Why the run stopped it, when not a plain stop (a halt policy): the Cancelled result's reason.
+        private string? _cancelReason;
+        // Waiting for the retry delay: 0 no, 1 waiting, 2 the wait ended (the retry started, or the stop ended it).
+        private int _retryWait;
+        private Timer? _retryTimer;
+        private CommandResult? _awaitingRetry;
+        private string? _waitingFor;
 
         /// <param name="target">Where it runs (a host's launcher, its name); null for this machine through the run's launcher.</param>
         /// <param name="onHostFailure">
@@ -110,11 +117,19 @@ namespace ParallelJobs.Scheduling
             attempt.Start(launch);
         }
 
-        /// <summary>Stops the command's process tree because the run is stopped: the command ends as Cancelled.</summary>
-        public void Cancel()
+        /// <summary>What the command waits for before its next start (a retry delay), or null when it runs.</summary>
+        public string? WaitingFor => Volatile.Read(ref _waitingFor);
+
+        /// <summary>
+        /// Stops the command's process tree because the run is stopped: the command ends as Cancelled, with
+        /// <paramref name="reason"/> as its reason when given (else the plain one of a stopped run).
+        /// </summary>
+        public void Cancel(string? reason = null)
         {
+            if (reason != null) Interlocked.CompareExchange(ref _cancelReason, reason, null);
             Interlocked.Exchange(ref _cancelRequested, 1);
             Volatile.Read(ref _attempt)?.RequestStop(StopCancel, _options.GracePeriod);
+            EndRetryWait();
         }
 
         /// <summary>Kills the tree at once, on this thread: for process exit, where no grace period is left.</summary>
@@ -123,6 +138,49 @@ namespace ParallelJobs.Scheduling
             Interlocked.Exchange(ref _cancelRequested, 1);
             Volatile.Read(ref _attempt)?.RequestStop(StopCancel, TimeSpan.Zero);
             StopBackground(TimeSpan.Zero);
+            EndRetryWait();
+        }
+
+        /// <summary>
+        /// How long before retry <paramref name="retry"/> (1 for the first): the retry delay, doubled for each
+        /// retry after the first, at most five minutes (or the delay itself, if longer).
+        /// </summary>
+        internal static TimeSpan RetryDelay(TimeSpan delay, int retry)
+        {
+            if (delay <= TimeSpan.Zero) return TimeSpan.Zero;
+            var cap = delay > TimeSpan.FromMinutes(5) ? delay : TimeSpan.FromMinutes(5);
+            double ticks = delay.Ticks * Math.Pow(2, Math.Min(retry - 1, 30));
+            return ticks >= cap.Ticks ? cap : TimeSpan.FromTicks((long)ticks);
+        }
+
+        /// <summary>Waits the retry delay in the slot, then starts again; a stop meanwhile ends it with its failed result.</summary>
+        private void RetryAfter(TimeSpan delay, CommandResult failed)
+        {
+            _awaitingRetry = failed;
+            Volatile.Write(ref _waitingFor, $"retry {failed.Attempts - _hostFailures} of {_options.Retries} in {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s ({failed.Reason})");
+            var timer = new Timer(_ =>
+            {
+                if (Interlocked.CompareExchange(ref _retryWait, 2, 1) != 1) return;
+                Volatile.Read(ref _retryTimer)?.Dispose();
+                Volatile.Write(ref _waitingFor, null);
+                Start();
+            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _retryTimer, timer);
+            Volatile.Write(ref _retryWait, 1);
+            timer.Change(delay, Timeout.InfiniteTimeSpan);
+            if (Volatile.Read(ref _cancelRequested) != 0) EndRetryWait();
+        }
+
+        /// <summary>A stop during the retry delay: the command ends with the result of its last attempt.</summary>
+        private void EndRetryWait()
+        {
+            if (Interlocked.CompareExchange(ref _retryWait, 2, 1) != 1) return;
+            Volatile.Read(ref _retryTimer)?.Dispose();
+            Volatile.Write(ref _waitingFor, null);
+            var r = _awaitingRetry!;
+            r.Reason += " Not retried: the run was stopped.";
+            r.EndTime = DateTime.Now;
+            _onFinished(this, r);
         }
 
         /// <summary>Stops what finished attempts left running in the background (the run is being stopped).</summary>
@@ -395,11 +453,21 @@ namespace ParallelJobs.Scheduling
                 }
                 process?.Dispose();
 
+                if (r.Status == CommandStatus.Cancelled && x._cancelReason != null) r.Reason = x._cancelReason;
                 bool retry = (r.Status == CommandStatus.Failed || r.Status == CommandStatus.TimedOut)
                              && r.Attempts - x._hostFailures <= x._options.Retries;
+                var codes = x._options.RetryOnExitCodes;
+                if (retry && codes.Count > 0 && !(r.Status == CommandStatus.Failed && r.Signal == null && r.ExitCode.HasValue && codes.Contains(r.ExitCode.Value)))
+                {
+                    // Only the chosen exit codes are worth another attempt (a time-out or a signal is not one of them).
+                    retry = false;
+                    r.Reason += " Not retried: only exit codes " + string.Join(", ", codes) + " are.";
+                }
                 if (retry && Volatile.Read(ref x._cancelRequested) == 0)
                 {
-                    x.Start();
+                    var delay = RetryDelay(x._options.RetryDelay, r.Attempts - x._hostFailures);
+                    if (delay > TimeSpan.Zero) x.RetryAfter(delay, r);
+                    else x.Start();
                     return;
                 }
                 if (retry) r.Reason += " Not retried: the run was stopped.";

@@ -409,7 +409,7 @@ namespace ParallelJobs.Scheduling
             lock (_gate)
             {
                 var copy = new ParallelSlot[_slots.Count];
-                for (int i = 0; i < copy.Length; i++) copy[i] = _slots[i].Clone();
+                for (int i = 0; i < copy.Length; i++) copy[i] = SlotNow(i);
                 return copy;
             }
         }
@@ -424,8 +424,24 @@ namespace ParallelJobs.Scheduling
             if (slot < 0 || slot >= (_pool?.TotalSlots ?? _options.ThrottleLimit)) return null;
             lock (_gate)
             {
-                return slot < _slots.Count ? _slots[slot].Clone() : new ParallelSlot { Slot = slot, State = SlotActivity.Idle };
+                return slot < _slots.Count ? SlotNow(slot) : new ParallelSlot { Slot = slot, State = SlotActivity.Idle };
             }
+        }
+
+        /// <summary>A copy of a slot's record, Waiting while its command waits to be retried. Under _gate.</summary>
+        private ParallelSlot SlotNow(int slot)
+        {
+            var copy = _slots[slot].Clone();
+            if (copy.State == SlotActivity.Busy && copy.Index.HasValue && _running.TryGetValue(copy.Index.Value, out var exec))
+            {
+                string? waiting = exec.WaitingFor;
+                if (waiting != null)
+                {
+                    copy.State = SlotActivity.Waiting;
+                    copy.WaitReason = waiting;
+                }
+            }
+            return copy;
         }
 
         /// <summary>The lowest free slot, made if every existing one is busy; -1 when the throttle limit is reached. Under _gate.</summary>

@@ -21,6 +21,13 @@ namespace ParallelJobs.Scheduling
         public bool KeepOrder { get; set; }
         /// <summary>Extra attempts for a command that fails or times out (GNU parallel's --retries minus one).</summary>
         public int Retries { get; set; }
+        /// <summary>
+        /// Wait before a retry, in the command's slot: this long before the first, doubled before each next one,
+        /// at most five minutes (or this, if longer). Zero retries at once.
+        /// </summary>
+        public TimeSpan RetryDelay { get; set; }
+        /// <summary>When not empty, only a command that exited with one of these codes is retried (not a time-out or a signal).</summary>
+        public ISet<int> RetryOnExitCodes { get; } = new SortedSet<int>();
         /// <summary>Lines per stream kept in a result when an output directory holds the full bytes.</summary>
         public int TailLines { get; set; } = 1000;
         /// <summary>Longest line kept in memory when an output directory holds the full bytes; longer lines are cut.</summary>
@@ -99,6 +106,9 @@ namespace ParallelJobs.Scheduling
             if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "Timeout must be positive.");
             if (GracePeriod < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(GracePeriod), GracePeriod, "GracePeriod cannot be negative.");
             if (Retries < 0) throw new ArgumentOutOfRangeException(nameof(Retries), Retries, "Retries cannot be negative.");
+            if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "RetryDelay cannot be negative.");
+            if ((RetryDelay > TimeSpan.Zero || RetryOnExitCodes.Count > 0) && Retries == 0)
+                throw new ArgumentException("A retry delay or retry exit codes need retries (Retries of at least 1).", RetryDelay > TimeSpan.Zero ? nameof(RetryDelay) : nameof(RetryOnExitCodes));
             if (Resume != ResumeMode.None && string.IsNullOrEmpty(JobLogPath)) throw new ArgumentException("Resuming needs a job log (JobLogPath).", nameof(Resume));
             if (TailLines < 0) throw new ArgumentOutOfRangeException(nameof(TailLines), TailLines, "TailLines cannot be negative.");
             foreach (var kv in Environment) ValidateVariable(kv.Key, kv.Value);
@@ -120,6 +130,8 @@ namespace ParallelJobs.Scheduling
             // Job steps are local srun processes, stopped like any command; array tasks are out of reach.
             if (Timeout.HasValue && EffectiveSlurmAllocation == null)
                 throw new ArgumentException("A time-out is not used with Slurm job arrays: give Slurm's time limit as a Slurm option (--time=MM:SS), which Slurm enforces per task in whole minutes.", nameof(Timeout));
+            if (EffectiveSlurmAllocation == null && (RetryDelay > TimeSpan.Zero || RetryOnExitCodes.Count > 0))
+                throw new ArgumentException("A retry delay or retry exit codes are not used with Slurm job arrays, which resubmit a failed command as it is.", RetryDelay > TimeSpan.Zero ? nameof(RetryDelay) : nameof(RetryOnExitCodes));
             // The same checks the Slurm run makes, so a bad option is reported as the option's own error.
             var slurm = new Slurm.SlurmRunOptions { ThrottleLimit = ThrottleLimit, RunDirectory = "-", Retries = Retries };
             foreach (var o in SlurmOptions) slurm.SlurmOptions.Add(o);

@@ -76,6 +76,16 @@ namespace ParallelJobs.Commands
         [ValidateRange(0, 1000)]
         public int Retries { get; set; }
 
+        /// <summary>Seconds to wait before a retry, doubled before each next one (at most 5 minutes); with -Retries.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 86400.0)]
+        public double RetryDelaySeconds { get; set; }
+
+        /// <summary>Retry only a command that exited with one of these codes (not a time-out or a signal); with -Retries.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public int[]? RetryOnExitCode { get; set; }
+
         /// <summary>Directory the commands start in. Default: the current location.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -380,6 +390,8 @@ namespace ParallelJobs.Commands
                     WorkingDirectory ?? SessionState.Path.CurrentFileSystemLocation.Path),
             };
             if (TimeoutSeconds > 0) o.Timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+            o.RetryDelay = TimeSpan.FromSeconds(RetryDelaySeconds);
+            foreach (var code in RetryOnExitCode ?? Array.Empty<int>()) o.RetryOnExitCodes.Add(code);
             if (OutputDirectory != null) o.OutputDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
             if (JobLog != null) o.JobLogPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(JobLog);
             o.Resume = ResumeFailed.IsPresent ? ResumeMode.ResumeFailed : Resume.IsPresent ? ResumeMode.Resume : ResumeMode.None;
