@@ -35,6 +35,23 @@ Describe 'Get-QualityDistribution' {
         }
     }
 
+    Context 'read pairs' {
+        It 'fails a pair whose mates disagree, naming both files, and keeps the other inputs' {
+            $dir = Join-Path $TestDrive 'pairs'
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            "@a/1`nACGT`n+`nIIII`n@b/1`nACGT`n+`nIIII`n" | Set-Content (Join-Path $dir 's_R1.fastq') -NoNewline
+            "@a/2`nACGT`n+`nIIII`n" | Set-Content (Join-Path $dir 's_R2.fastq') -NoNewline
+            $results = @(Get-QualityDistribution $dir, (Join-Path $Fixtures 'small.fastq') -Paired -ErrorVariable errors -ErrorAction SilentlyContinue)
+            # small.fastq, an input of its own without a mate, is refused by -Paired and gives no result.
+            $results | Should -HaveCount 1
+            $results[0].ReadCount | Should -Be 0
+            $results[0].FailedFileCount | Should -Be 2
+            $errors | Should -HaveCount 2
+            ($errors.Exception.Message | Where-Object { $_ -like '*s_R1.fastq*s_R2.fastq*line*' }) | Should -HaveCount 1
+            ($errors.Exception.Message | Where-Object { $_ -like '*small.fastq*no mate*' }) | Should -HaveCount 1
+        }
+    }
+
     Context 'pipeline forms' {
         It 'takes directories from Get-ChildItem -Directory, one result each' {
             $results = Get-ChildItem $Data -Directory | Where-Object Name -In 'run_a', 'run_b' | Get-QualityDistribution -ErrorAction SilentlyContinue

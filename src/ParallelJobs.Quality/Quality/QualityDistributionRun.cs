@@ -87,8 +87,33 @@ namespace ParallelJobs.Quality
                 return;
             }
             var accumulator = _merged ?? new QualityInputAccumulator(input.Name, input.Path, sequence);
-            accumulator.AddFiles(input.Files);
-            foreach (string file in input.Files)
+            // Read pairs (names that differ only in _R1/_R2 or _1/_2): both mates count, or neither. With -Paired
+            // a file without a mate is an error and is not read.
+            var pairs = Pairs.ReadPairCheck.FindPairs(input.Files, out List<string> unpaired);
+            var files = new List<string>(input.Files);
+            if (_options.Paired)
+            {
+                foreach (string alone in unpaired)
+                {
+                    Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, alone, 0,
+                        "-Paired: no mate (a file whose name differs only in _R1/_R2 or _1/_2) in the same input", 0)));
+                    files.Remove(alone);
+                }
+                if (files.Count == 0)
+                {
+                    if (_merged == null) InputDone(sequence, null);
+                    return;
+                }
+            }
+            accumulator.PairDropped ??= (path, message) => Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, path, 0, message, 0)));
+            accumulator.AddFiles(files);
+            foreach (var (first, second) in pairs)
+            {
+                accumulator.AddPair(first, second);
+                try { _work.Add(new FileWork(accumulator, first, 0, Interlocked.Increment(ref _order), null, 0) { Mate = second }); }
+                catch (InvalidOperationException) when (_cancellation.IsCancellationRequested) { return; }
+            }
+            foreach (string file in files)
             {
                 long size = 0;
                 try { size = new FileInfo(file).Length; } catch (IOException) { } catch (UnauthorizedAccessException) { }
@@ -194,7 +219,8 @@ namespace ParallelJobs.Quality
                     Interlocked.Increment(ref _busyWorkers);
                     try
                     {
-                        if (item.Split != null) ReadRange(item, slot, histogram, buffer, token);
+                        if (item.Mate != null) CheckPair(item, token);
+                        else if (item.Split != null) ReadRange(item, slot, histogram, buffer, token);
                         else ReadFile(item, slot, histogram, buffer, token, item.Size);
                     }
                     finally { Interlocked.Decrement(ref _busyWorkers); }
@@ -268,7 +294,7 @@ namespace ParallelJobs.Quality
                 Interlocked.Increment(ref _filesReadInRanges);
                 Post(QualityRunEvent.ForVerbose(DescribeRead(item.Path, scan, split.Ranges)));
                 foreach (int other in split.Slots) item.Accumulator.AddSlot(other);
-                int pending = item.Accumulator.Completed(split.Histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
+                int pending = item.Accumulator.Completed(split.Histogram, scan, slot, item.Order, Stopwatch.GetTimestamp(), item.Path);
                 FileDone(item.Accumulator, pending, progressBytes: 0, failed: false, token);
             }
             finally
@@ -276,6 +302,24 @@ namespace ParallelJobs.Quality
                 split.Histogram.Release();
                 split.Dispose();
             }
+        }
+
+        /// <summary>Whether two mates hold the same reads (their titles only); the pair's files are read as any others.</summary>
+        private void CheckPair(FileWork item, CancellationToken token)
+        {
+            string? problem;
+            try
+            {
+                problem = Pairs.ReadPairCheck.Check(item.Path, item.Mate!, token);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException || e is Compression.GzipDataException)
+            {
+                // The files themselves are reported by their own reads; the pair is dropped with them.
+                problem = "the pair could not be checked: " + e.Message;
+            }
+            int pending = item.Accumulator.PairChecked(item.Path, problem);
+            if (pending == 0 && _merged == null && !token.IsCancellationRequested)
+                InputDone(item.Accumulator.Sequence, item.Accumulator.TakeDistribution(_processId));
         }
 
         /// <summary>A file is in (valid or failed): its input's result when it was the input's last file, and progress.</summary>
@@ -308,24 +352,24 @@ namespace ParallelJobs.Quality
                 QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token, IdleWorkers());
                 Post(QualityRunEvent.ForVerbose(DescribeRead(item.Path, scan, ranges: 1)));
                 if (scan.Warning != null) Post(QualityRunEvent.ForWarning(new QualityFileWarning(item.Path, scan.Warning)));
-                pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp());
+                pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp(), item.Path);
                 failed = false;
             }
             catch (QualityFormatException e)
             {
-                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp());
+                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp(), item.Path);
                 Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, item.Path, e.Line, e.Message, e.RecordsBeforeError)));
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException)
             {
-                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp());
+                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp(), item.Path);
                 string why = e is UnauthorizedAccessException ? "permission denied: the file cannot be opened" : e.Message;
                 Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.UnreadableFile, item.Path, 0, why, 0)));
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
                 // A bug must not take the user's whole session down with an unhandled exception on a worker thread.
-                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp());
+                pending = item.Accumulator.Failed(slot, item.Order, Stopwatch.GetTimestamp(), item.Path);
                 Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, item.Path, 0, "unexpected " + e.GetType().Name + ": " + e.Message, 0)));
             }
 
@@ -407,6 +451,8 @@ namespace ParallelJobs.Quality
             /// <summary>For a file read in byte ranges: the file's shared state, and which range this is.</summary>
             public SplitFile? Split { get; }
             public int Range { get; }
+            /// <summary>For a pair's check: the second mate (Path is the first); not a file to read.</summary>
+            public string? Mate { get; set; }
         }
 
         /// <summary>

@@ -61,28 +61,123 @@ namespace ParallelJobs.Quality
             lock (_gate) _slots.Add(slot);
         }
 
-        /// <summary>Adds a valid file; returns the files still pending.</summary>
-        public int Completed(QualityHistogram fileHistogram, QualityFileScan scan, int slot, long order, long timestamp)
+        /// <summary>Adds a valid file (held back until its pair is settled, for a mate); returns the work still pending.</summary>
+        public int Completed(QualityHistogram fileHistogram, QualityFileScan scan, int slot, long order, long timestamp, string path = "")
         {
             lock (_gate)
             {
-                _histogram.Add(fileHistogram, scan.ScoreShift);
-                if (scan.PhredOffset != null)
+                if (_pairs.TryGetValue(path, out PairState? pair))
                 {
-                    if (_phredOffset == null && !_offsetsDisagree) _phredOffset = scan.PhredOffset;
-                    else if (_phredOffset != scan.PhredOffset) { _offsetsDisagree = true; _phredOffset = null; }
+                    var held = new QualityHistogram();
+                    held.Add(fileHistogram);
+                    pair.Finish(path, held, scan);
+                    Settle(pair);
+                }
+                else AddScanned(fileHistogram, scan);
+                return Done(slot, order, timestamp);
+            }
+        }
+
+        private void AddScanned(QualityHistogram fileHistogram, QualityFileScan scan)
+        {
+            _histogram.Add(fileHistogram, scan.ScoreShift);
+            if (scan.PhredOffset != null)
+            {
+                if (_phredOffset == null && !_offsetsDisagree) _phredOffset = scan.PhredOffset;
+                else if (_phredOffset != scan.PhredOffset) { _offsetsDisagree = true; _phredOffset = null; }
+            }
+        }
+
+        /// <summary>Counts a failed file; returns the work still pending.</summary>
+        public int Failed(int slot, long order, long timestamp, string path = "")
+        {
+            lock (_gate)
+            {
+                _failedFileCount++;
+                if (_pairs.TryGetValue(path, out PairState? pair))
+                {
+                    pair.Finish(path, null, null);
+                    Settle(pair);
                 }
                 return Done(slot, order, timestamp);
             }
         }
 
-        /// <summary>Counts a failed file; returns the files still pending.</summary>
-        public int Failed(int slot, long order, long timestamp)
+        // ---- Read pairs: both mates count only when both are valid and their ids agree ----
+
+        private readonly Dictionary<string, PairState> _pairs = new Dictionary<string, PairState>(StringComparer.Ordinal);
+
+        /// <summary>Called with the message when a pair is dropped (its mates disagree, or one of them failed).</summary>
+        public Action<string, string>? PairDropped { get; set; }
+
+        /// <summary>Two files of this input are mates; their check is one more piece of pending work.</summary>
+        public void AddPair(string first, string second)
         {
             lock (_gate)
             {
-                _failedFileCount++;
-                return Done(slot, order, timestamp);
+                var pair = new PairState(first, second);
+                _pairs[first] = pair;
+                _pairs[second] = pair;
+                _pending++;
+            }
+        }
+
+        /// <summary>The outcome of a pair's check (null: the mates agree); returns the work still pending.</summary>
+        public int PairChecked(string first, string? problem)
+        {
+            lock (_gate)
+            {
+                PairState pair = _pairs[first];
+                pair.Checked = true;
+                pair.Problem = problem;
+                Settle(pair);
+                return --_pending;
+            }
+        }
+
+        /// <summary>Once both mates and the check are in: both counted, or neither.</summary>
+        private void Settle(PairState pair)
+        {
+            if (!pair.Checked || !pair.FirstDone || !pair.SecondDone) return;
+            if (pair.Problem == null && pair.FirstHistogram != null && pair.SecondHistogram != null)
+            {
+                AddScanned(pair.FirstHistogram, pair.FirstScan!);
+                AddScanned(pair.SecondHistogram, pair.SecondScan!);
+                return;
+            }
+            // A valid mate of a dropped pair is a failed input too: never a silent half.
+            if (pair.FirstHistogram != null) _failedFileCount++;
+            if (pair.SecondHistogram != null) _failedFileCount++;
+            string message = pair.Problem
+                ?? (pair.FirstHistogram == null && pair.SecondHistogram == null ? "both mates are invalid"
+                    : "its mate " + (pair.FirstHistogram == null ? pair.First : pair.Second) + " is invalid, so the pair is left out");
+            if (pair.Problem != null || pair.FirstHistogram != null || pair.SecondHistogram != null)
+                PairDropped?.Invoke(pair.FirstHistogram == null && pair.Problem == null ? pair.Second : pair.First, message);
+        }
+
+        private sealed class PairState
+        {
+            public PairState(string first, string second)
+            {
+                First = first;
+                Second = second;
+            }
+
+            public string First { get; }
+            public string Second { get; }
+            public bool Checked { get; set; }
+            public string? Problem { get; set; }
+            public bool FirstDone { get; private set; }
+            public bool SecondDone { get; private set; }
+            public QualityHistogram? FirstHistogram { get; private set; }
+            public QualityHistogram? SecondHistogram { get; private set; }
+            public QualityFileScan? FirstScan { get; private set; }
+            public QualityFileScan? SecondScan { get; private set; }
+
+            public void Finish(string path, QualityHistogram? histogram, QualityFileScan? scan)
+            {
+                if (string.Equals(path, First, StringComparison.Ordinal)) { FirstDone = true; FirstHistogram = histogram; FirstScan = scan; }
+                else { SecondDone = true; SecondHistogram = histogram; SecondScan = scan; }
             }
         }
 

@@ -17,6 +17,11 @@ namespace ParallelJobs.Quality
         /// per-read work beyond one null check.
         /// </summary>
         public bool PerRead { get; set; }
+        /// <summary>
+        /// Every file must have a mate (names differing only in _R1/_R2 or _1/_2); one without is an error. Mates
+        /// are checked (same records, matching ids) whether or not this is set.
+        /// </summary>
+        public bool Paired { get; set; }
         /// <summary>Name of the merged result.</summary>
         public string MergedName { get; set; } = "Merged";
         /// <summary>

@@ -52,6 +52,13 @@ namespace ParallelJobs.Commands
         [Parameter]
         public SwitchParameter PerRead { get; set; }
 
+        /// <summary>
+        /// Every file must have a mate (a file whose name differs only in _R1/_R2 or _1/_2); one without is an error.
+        /// Mates found by name are checked with or without it: same number of records, matching read ids.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Paired { get; set; }
+
         /// <summary>Emit the PositionQuality rows (with Name) instead of the distributions, e.g. for Export-Csv.</summary>
         [Parameter]
         public SwitchParameter ByPosition { get; set; }
@@ -73,6 +80,7 @@ namespace ParallelJobs.Commands
                 ThrottleLimit = ThrottleLimit,
                 Merge = Merge.IsPresent,
                 PerRead = PerRead.IsPresent,
+                Paired = Paired.IsPresent,
                 PhredOffset = MyInvocation.BoundParameters.ContainsKey(nameof(PhredOffset)) ? PhredOffset : (int?)null,
             }));
         }
