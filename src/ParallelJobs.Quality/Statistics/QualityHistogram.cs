@@ -28,6 +28,15 @@ namespace ParallelJobs.Statistics
         private long[] _counts = new long[16 * ScoreCount];
         // log2 of the bin width.
         private int _shift;
+        // Columns that may hold counts since the last Clear; every column from here on is zero. Clear empties only
+        // these: a file of a few long reads touches a megabyte of columns at most, not the whole array (which may
+        // be as large as the longest file of the session made it).
+        private int _dirtyColumns;
+
+        private void MarkDirty(int columns)
+        {
+            if (columns > _dirtyColumns) _dirtyColumns = columns;
+        }
 
         public long ReadCount { get; private set; }
         public long BaseCount { get; private set; }
@@ -52,6 +61,7 @@ namespace ParallelJobs.Statistics
             if (length <= 0) return;
             while (((length - 1) >> _shift) >= MaxColumns) Coarsen();
             int needed = ((length - 1) >> _shift) + 1;
+            MarkDirty(needed);
             if (needed > ColumnCapacity)
             {
                 int capacity = Math.Min(MaxColumns, Math.Max(needed, ColumnCapacity * 2));
@@ -149,6 +159,7 @@ namespace ParallelJobs.Statistics
                 }
                 if (position < limit) break; // the source has no more
             }
+            if (position > start) MarkDirty(((position - 1) >> _shift) + 1);
             source = local;
             return position - start;
         }
@@ -201,6 +212,7 @@ namespace ParallelJobs.Statistics
         internal unsafe bool TryCountCharacters(byte* characters, int count, int lowestScore)
         {
             if (_shift != 0 || count > ColumnCapacity || !ByteScan.AllWithin(characters, count, 33 + lowestScore, out _)) return false;
+            MarkDirty(count);
             fixed (long* counts = &_counts[0])
             {
                 CountUnchecked(characters, count, counts - 33);
@@ -268,7 +280,8 @@ namespace ParallelJobs.Statistics
             int columns = Math.Min(other.ColumnCapacity, other.ColumnCount);
             long[] source = other._counts;
             long[] target = _counts;
-            for (int column = 0; column < columns; column++)
+            if (extraShift == 0 && scoreShift == 0) AddSparse(target, source, columns * ScoreCount);
+            else for (int column = 0; column < columns; column++)
             {
                 int from = column * ScoreCount;
                 int to = (column >> extraShift) * ScoreCount - scoreShift;
@@ -281,6 +294,27 @@ namespace ParallelJobs.Statistics
             BaseCount += other.BaseCount;
             if (other.ReadCount > 0 && other._minLength < _minLength) _minLength = other._minLength;
             if (other.MaxLength > MaxLength) MaxLength = other.MaxLength;
+        }
+
+        /// <summary>
+        /// target[0, count) += source[0, count), a vector at a time, skipping the vectors of source that are all zero:
+        /// a file's histogram is mostly zeros (a few reads, a few scores per position), and adding it to its input's
+        /// total after every file must not cost as much as the file's parsing.
+        /// </summary>
+        private static void AddSparse(long[] target, long[] source, int count)
+        {
+            int i = 0;
+            if (System.Numerics.Vector.IsHardwareAccelerated)
+            {
+                int width = System.Numerics.Vector<long>.Count;
+                for (; i <= count - width; i += width)
+                {
+                    var add = new System.Numerics.Vector<long>(source, i);
+                    if (add == System.Numerics.Vector<long>.Zero) continue;
+                    (new System.Numerics.Vector<long>(target, i) + add).CopyTo(target, i);
+                }
+            }
+            for (; i < count; i++) target[i] += source[i];
         }
 
         /// <summary>
@@ -351,7 +385,8 @@ namespace ParallelJobs.Statistics
         /// <summary>Empties the histogram for reuse by the next file, keeping its storage.</summary>
         public void Clear()
         {
-            Array.Clear(_counts, 0, _counts.Length);
+            Array.Clear(_counts, 0, Math.Min(_counts.Length, _dirtyColumns * ScoreCount));
+            _dirtyColumns = 0;
             Reads?.Clear();
             _shift = 0;
             ReadCount = 0;
@@ -427,6 +462,7 @@ namespace ParallelJobs.Statistics
                 }
             }
             _shift++;
+            _dirtyColumns = (_dirtyColumns + 1) / 2;
         }
     }
 
