@@ -13,13 +13,16 @@ using System.Threading.Tasks;
 namespace ParallelJobs.Processes
 {
     /// <summary>
-    /// Starts commands with .NET's Process: on Windows, and on Unix where <see cref="PosixSpawnLauncher"/>
-    /// cannot work. The runtime reaps the child and reports a death by signal n as exit code 128 + n, so
+    /// Starts commands with .NET's Process: on Windows (each in a job object, see <see cref="WindowsJob"/>),
+    /// and on Unix where <see cref="PosixSpawnLauncher"/> cannot work. The runtime reaps the child and reports a death by signal n as exit code 128 + n, so
     /// the signal is not known here; the child shares this process's process group.
     /// </summary>
     internal sealed class DotNetProcessLauncher : IProcessLauncher
     {
         private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        /// <summary>The exit code a command killed with its job gets on Windows (1, as Process.Kill gives).</summary>
+        internal const uint TerminatedExitCode = 1;
 
         public ILaunchedProcess Start(ProcessStartRequest request)
         {
@@ -65,19 +68,42 @@ namespace ParallelJobs.Processes
                 process.Dispose();
                 throw new ProcessStartException($"Cannot start '{MessageText.Shorten(file)}': {MessageText.Shorten(e.Message, 2 * MessageText.DefaultLimit)}", e);
             }
+            var job = IsWindows ? JoinJob(process) : null;
             try { process.StandardInput.Close(); } catch (IOException) { /* already gone */ }
-            return new StartedProcess(process, exited.Task);
+            return new StartedProcess(process, exited.Task, job);
+        }
+
+        /// <summary>
+        /// Windows: puts the started process into a job object of its own, so its whole tree is killed as one
+        /// (see <see cref="WindowsJob"/>). It is assigned right after CreateProcess returns, before the
+        /// program can have started a child of its own in practice. Null when Windows refuses (a job that
+        /// forbids nesting); the tree is then stopped by walking it (Process.Kill(true), or Kill() in the
+        /// netstandard2.0 build).
+        /// </summary>
+        private static WindowsJob? JoinJob(Process process)
+        {
+            WindowsJob? job = null;
+            try
+            {
+                job = WindowsJob.Create();
+                if (job.TryAssign(process.Handle, out _)) return job;
+            }
+            catch (Exception e) when (e is Win32Exception || e is InvalidOperationException || e is EntryPointNotFoundException || e is DllNotFoundException) { }
+            job?.Dispose();
+            return null;
         }
 
         private sealed class StartedProcess : ILaunchedProcess
         {
             private readonly Process _process;
+            private readonly WindowsJob? _job;
             private readonly string[] _pipeLinks;
             private int _disposed;
 
-            public StartedProcess(Process process, Task<ProcessExit> exited)
+            public StartedProcess(Process process, Task<ProcessExit> exited, WindowsJob? job)
             {
                 _process = process;
+                _job = job;
                 Exited = exited;
                 Id = process.Id;
                 StandardOutput = process.StandardOutput.BaseStream;
@@ -107,6 +133,13 @@ namespace ParallelJobs.Processes
 
             public void Stop(TimeSpan grace)
             {
+                if (_job != null)
+                {
+                    // Windows has no polite stop for a program without a console of its own: the whole
+                    // job, whatever it started meanwhile included, is killed at once.
+                    _job.Terminate(TerminatedExitCode);
+                    return;
+                }
                 if (Volatile.Read(ref _disposed) == 0)
                 {
                     try
@@ -124,6 +157,7 @@ namespace ParallelJobs.Processes
 
             public IReadOnlyList<int> OutputHolders()
             {
+                if (_job != null) return _job.ProcessIds().Where(p => p != Id).OrderBy(p => p).ToArray();
                 if (_pipeLinks.Length == 0) return Array.Empty<int>();
                 return ProcFs.HoldersOf(_pipeLinks, ProcFs.Snapshot()).Select(p => p.Pid).Where(p => p != Id).OrderBy(p => p).ToArray();
             }
@@ -132,6 +166,7 @@ namespace ParallelJobs.Processes
             {
                 if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
                 _process.Dispose();
+                _job?.Release();
             }
         }
     }

@@ -13,9 +13,10 @@ namespace ParallelJobs.Processes
     /// and their trees, and any process still holding the command's output pipes (which finds background
     /// children re-parented to init, even in a new session) — each gets SIGTERM (and SIGCONT, so a stopped
     /// one can act on it), then, after the grace period, SIGKILL goes to every survivor and to anything
-    /// they started meanwhile. Other Unix: the same two signals to the process group. Windows (.NET's
-    /// Process): Process.Kill(entireProcessTree: true) in the net8.0 build; the netstandard2.0 build (Windows
-    /// PowerShell 5.1, .NET Framework) has only Process.Kill(), which stops the top process.
+    /// they started meanwhile. Other Unix: the same two signals to the process group. Windows: each command
+    /// runs in a job object (<see cref="WindowsJob"/>), which the launcher terminates as a whole; only where
+    /// Windows refuses the job does this walk the tree with Process.Kill(entireProcessTree: true) (net8.0),
+    /// or stop the top process alone with Process.Kill() (netstandard2.0, .NET Framework).
     /// </summary>
     internal static class ProcessTreeKiller
     {

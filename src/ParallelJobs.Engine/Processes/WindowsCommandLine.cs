@@ -11,7 +11,6 @@ namespace ParallelJobs.Processes
     internal static class WindowsCommandLine
     {
         private static readonly char[] ArgumentSpecials = { ' ', '\t', '\n', '\v', '"' };
-        private static readonly char[] CmdSpecials = { ' ', '\t', '"', '&', '|', '<', '>', '^', '(', ')', ',', ';', '=' };
 
         public static string Join(IEnumerable<string> arguments)
         {
@@ -31,6 +30,12 @@ namespace ParallelJobs.Processes
                 sb.Append(arg);
                 return;
             }
+            AppendQuoted(sb, arg);
+        }
+
+        /// <summary>Appends <paramref name="arg"/> inside double quotes, escaped so the C runtime reads it back exactly.</summary>
+        public static void AppendQuoted(StringBuilder sb, string arg)
+        {
             sb.Append('"');
             int backslashes = 0;
             foreach (char c in arg)
@@ -50,17 +55,6 @@ namespace ParallelJobs.Processes
             }
             sb.Append('\\', backslashes * 2);
             sb.Append('"');
-        }
-
-        /// <summary>
-        /// Quotes a value for cmd.exe: inside double quotes cmd does not interpret &amp; | &lt; &gt; ^;
-        /// an embedded quote is doubled. A % cannot be escaped inside cmd /c; it is left as is (documented).
-        /// </summary>
-        public static string QuoteForCmd(string value)
-        {
-            if (value.Length != 0 && value.IndexOfAny(CmdSpecials) < 0)
-                return value;
-            return "\"" + value.Replace("\"", "\"\"") + "\"";
         }
     }
 }

@@ -242,6 +242,12 @@ namespace ParallelJobs.Scheduling
                     Complete();
                     return;
                 }
+                if (launch.Refused != null)
+                {
+                    _startError = launch.Refused;
+                    Complete();
+                    return;
+                }
                 var request = new ProcessStartRequest(launch.FileName, launch.Arguments)
                 {
                     WindowsArguments = launch.WindowsArguments,

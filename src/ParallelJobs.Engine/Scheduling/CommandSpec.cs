@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Runtime.InteropServices;
 using ParallelJobs.Processes;
 
@@ -35,7 +36,7 @@ namespace ParallelJobs.Scheduling
 
         private readonly CommandInput? _input;
 
-        /// <summary>A command line run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
+        /// <summary>A command line run through /bin/sh -c (Unix) or cmd.exe /d /v:off /s /c (Windows).</summary>
         public static CommandSpec Shell(string commandLine, string? input = null) =>
             Shell(commandLine, input == null ? null : CommandInput.Single(input));
 
@@ -68,20 +69,38 @@ namespace ParallelJobs.Scheduling
         /// <summary>The command as it will be shown before a slot is known ({%} unfilled).</summary>
         public string DisplayText => _shellCommand != null ? _shellCommand.Text : _filePath!.Text + (_arguments.Length > 0 ? " " + string.Join(" ", _arguments.Select(a => a.Text)) : "");
 
+        /// <summary>The arguments cmd.exe gets before the command line: no AutoRun commands, no delayed (!) expansion, the line as written.</summary>
+        internal const string CmdSwitches = "/d /v:off /s /c";
+
         /// <param name="posix">For a POSIX host whatever this machine is (a remote SSH host): /bin/sh and its quoting.</param>
-        internal LaunchInfo Resolve(int index, int slot, bool posix = false)
+        internal LaunchInfo Resolve(int index, int slot, bool posix = false) =>
+            Resolve(index, slot, !posix && RuntimeInformation.IsOSPlatform(OSPlatform.Windows), Environment.GetEnvironmentVariable("ComSpec"));
+
+        /// <summary>Resolves for Windows (cmd.exe at <paramref name="comspec"/>) or for /bin/sh, whatever this machine is.</summary>
+        internal LaunchInfo Resolve(int index, int slot, bool windows, string? comspec)
         {
-            bool windows = !posix && RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            comspec ??= "cmd.exe";
             if (_shellCommand != null)
             {
-                Func<string, string> quote = windows ? WindowsCommandLine.QuoteForCmd : PosixShellQuoter.Quote;
-                string line = _shellCommand.Expand(_input, index, slot, quote);
-                if (_appendInput) line += " " + string.Join(" ", _input!.Values.Select(quote));
                 if (windows)
                 {
-                    string comspec = Environment.GetEnvironmentVariable("ComSpec") ?? "cmd.exe";
-                    return new LaunchInfo(comspec, new[] { "/d", "/s", "/c", line }, "/d /s /c \"" + line + "\"", line);
+                    var inside = _shellCommand.ValueTokensInsideCmdQuotes(_input);
+                    if (inside.Count > 0)
+                        return LaunchInfo.Refuse(_shellCommand.Text, $"The command puts {string.Join(" ", inside)} inside its own double quotes; on Windows the module quotes each value for cmd.exe itself, and a value inside further quotes would be read by cmd as code. Remove the quotes around the token.");
                 }
+                Func<string, string> quote = windows ? WindowsCmdQuoter.Quote : PosixShellQuoter.Quote;
+                string line;
+                try
+                {
+                    line = _shellCommand.Expand(_input, index, slot, quote);
+                    if (_appendInput) line += " " + string.Join(" ", _input!.Values.Select(quote));
+                }
+                catch (CmdValueRefusedException e)
+                {
+                    return LaunchInfo.Refuse(_shellCommand.Text, e.Message);
+                }
+                if (windows)
+                    return new LaunchInfo(comspec, new[] { "/d", "/v:off", "/s", "/c", line }, CmdSwitches + " \"" + line + "\"", line);
                 return new LaunchInfo("/bin/sh", new[] { "-c", line }, null, line);
             }
 
@@ -89,6 +108,23 @@ namespace ParallelJobs.Scheduling
             if (_appendInput) args.AddRange(_input!.Values);
             string file = _filePath!.Expand(_input, index, slot, null);
             string display = args.Count == 0 ? file : file + " " + WindowsCommandLine.Join(args);
+            if (windows && WindowsCmdQuoter.IsBatchFile(file))
+            {
+                // Windows runs a batch file through cmd.exe, which would read its arguments as code
+                // (BatBadBut): each goes through the cmd quoter instead.
+                string batchLine;
+                try
+                {
+                    var sb = new StringBuilder(WindowsCmdQuoter.QuoteCommandName(file));
+                    foreach (var a in args) sb.Append(' ').Append(WindowsCmdQuoter.Quote(a));
+                    batchLine = sb.ToString();
+                }
+                catch (CmdValueRefusedException e)
+                {
+                    return LaunchInfo.Refuse(display, e.Message);
+                }
+                return new LaunchInfo(comspec, new[] { "/d", "/v:off", "/s", "/c", batchLine }, CmdSwitches + " \"" + batchLine + "\"", display);
+            }
             return new LaunchInfo(file, args, null, display);
         }
     }

@@ -114,6 +114,29 @@ namespace ParallelJobs.Scheduling
             return sb.ToString();
         }
 
+        /// <summary>
+        /// The value tokens (filled from this input) that the text puts inside its own double quotes, in
+        /// cmd.exe's reading: a value there would sit outside the cmd quoter's quotes.
+        /// </summary>
+        public IReadOnlyList<string> ValueTokensInsideCmdQuotes(CommandInput? input)
+        {
+            var found = new List<string>();
+            bool quoted = false;
+            foreach (var p in _parts)
+            {
+                if (p.Kind == Kind.Literal)
+                {
+                    quoted = Processes.WindowsCmdQuoter.QuotedAfter(p.Text, quoted);
+                    continue;
+                }
+                bool value = p.Kind == Kind.All || p.Kind == Kind.Position || (p.Kind == Kind.Name && input != null && input.Named.ContainsKey(p.Text));
+                if (!value || !quoted) continue;
+                string shown = "{" + (p.Kind == Kind.Position ? p.Position.ToString(CultureInfo.InvariantCulture) : p.Kind == Kind.Name ? p.Text : "") + FormText(p.Form) + "}";
+                if (!found.Contains(shown)) found.Add(shown);
+            }
+            return found;
+        }
+
         private static Part[] Parse(string text)
         {
             var parts = new List<Part>();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace ParallelJobs.Scheduling
@@ -22,5 +23,10 @@ namespace ParallelJobs.Scheduling
         public string? WindowsArguments { get; }
 
         public string Display { get; }
+
+        /// <summary>Set when the command must not start (a value cannot be passed safely): why, naming the value.</summary>
+        public string? Refused { get; private set; }
+
+        public static LaunchInfo Refuse(string display, string reason) => new LaunchInfo("", Array.Empty<string>(), null, display) { Refused = reason };
     }
 }

@@ -43,17 +43,6 @@ public class QuotingAndTemplateTests
     public void PosixQuoting(string value, string quoted) => Assert.Equal(quoted, PosixShellQuoter.Quote(value));
 
     [Theory]
-    [InlineData("plain", "plain")]
-    [InlineData("a b", "\"a b\"")]
-    [InlineData("x & del *", "\"x & del *\"")]
-    [InlineData("a|b", "\"a|b\"")]
-    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
-    [InlineData("", "\"\"")]
-    public void CmdQuoting_PutsMetacharactersInsideQuotes(string value, string quoted) =>
-        // cmd.exe does not interpret & | < > ^ inside double quotes; an embedded quote is doubled.
-        Assert.Equal(quoted, WindowsCommandLine.QuoteForCmd(value));
-
-    [Theory]
     [InlineData("{}", "dir/sub/file.tar.gz")]
     [InlineData("{.}", "dir/sub/file.tar")]
     [InlineData("{/}", "file.tar.gz")]
