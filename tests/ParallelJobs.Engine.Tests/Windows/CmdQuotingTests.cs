@@ -83,6 +83,7 @@ public class CmdQuotingTests
     [Theory]
     [InlineData("type \"{}\"")]
     [InlineData("echo \"x {/}\" y")]
+    [InlineData("copy {} \"{1.}.bak\"")]
     public void Resolve_RefusesATokenInsideTheTemplatesOwnQuotes(string template)
     {
         var launch = CommandSpec.Shell(template, "a\"&echo PWNED").Resolve(0, 0, windows: true, comspec: "cmd.exe");
