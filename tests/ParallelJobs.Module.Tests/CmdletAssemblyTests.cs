@@ -127,4 +127,35 @@ public class CmdletAssemblyTests : IClassFixture<ModuleAssembly>
             Assert.Equal(frameworkName, tf.ConstructorArguments[0].Value);
         }
     }
+
+    /// <summary>
+    /// .NET Framework (Windows PowerShell 5.1) binds a strong-named reference to exactly its version: a module
+    /// assembly compiled against one version of a DLL that the folder ships in another fails to load the code
+    /// that uses it (FileLoadException, "manifest definition does not match"). So every reference from the
+    /// module's assemblies to an assembly shipped beside them must name the shipped version.
+    /// </summary>
+    [Theory]
+    [InlineData("netstandard2.0")]
+    [InlineData("net8.0")]
+    public void ReferencesToAssembliesShippedBesideTheModule_NameTheShippedVersion(string framework)
+    {
+        string bin = Path.Combine(BuildInfoAttribute.Current.RepoRoot, "bin", framework);
+        var shipped = Directory.GetFiles(bin, "*.dll").ToDictionary(f => AssemblyName.GetAssemblyName(f).Name!, f => AssemblyName.GetAssemblyName(f).Version!);
+        int checkedReferences = 0;
+        foreach (var file in Directory.GetFiles(bin, "ParallelJobs*.dll"))
+        {
+            using var stream = File.OpenRead(file);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            foreach (var handle in md.AssemblyReferences)
+            {
+                var reference = md.GetAssemblyReference(handle);
+                string name = md.GetString(reference.Name);
+                if (!shipped.TryGetValue(name, out var version)) continue;
+                checkedReferences++;
+                Assert.True(version == reference.Version, $"{Path.GetFileName(file)} references {name} {reference.Version}, but bin/{framework} ships {version}");
+            }
+        }
+        Assert.True(checkedReferences > 0, "no reference between the module's assemblies was found");
+    }
 }

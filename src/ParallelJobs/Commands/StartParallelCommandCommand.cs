@@ -32,7 +32,7 @@ namespace ParallelJobs.Commands
         private bool _verbose;
         private int _added;
 
-        /// <summary>Command lines run through /bin/sh -c (Unix) or cmd.exe /d /s /c (Windows).</summary>
+        /// <summary>Command lines run through /bin/sh -c (Unix) or cmd.exe /d /v:off /s /c (Windows).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CommandSet)]
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = TemplateSet)]
         [CommandLineTransformation]
