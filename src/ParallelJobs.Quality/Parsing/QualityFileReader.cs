@@ -63,7 +63,9 @@ namespace ParallelJobs.Parsing
                     // out not to be plain BGZF all through is read again below, which says what is wrong with it.
                     try
                     {
-                        using (var blocks = new BgzfParallelStream(file, helpers + 1))
+                        // At most a decoder per core (and 8): more threads than cores only cost buffers.
+                        int decoders = Math.Min(helpers + 1, Math.Min(Environment.ProcessorCount, 8));
+                        using (var blocks = new BgzfParallelStream(file, Math.Max(1, decoders)))
                             return Read(blocks, path, true, histogram, buffer, phredOffset, cancellationToken);
                     }
                     catch (NotPlainBgzfException)
