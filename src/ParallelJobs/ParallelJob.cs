@@ -30,10 +30,13 @@ namespace ParallelJobs
         private bool _started;
         private bool _stopRequested;
         private bool _disposed;
+        // -Verbose given: each command's child job keeps the records of its start and end (see RunEvent.Describe).
+        private readonly bool _verbose;
 
-        internal ParallelJob(ParallelRun run, string command, string? name)
+        internal ParallelJob(ParallelRun run, string command, string? name, bool verbose = false)
             : base(command, name)
         {
+            _verbose = verbose;
             _run = run ?? throw new ArgumentNullException(nameof(run));
             PSJobTypeName = JobTypeName;
             var o = run.Options;
@@ -208,6 +211,8 @@ namespace ParallelJobs
 
         private void Handle(RunEvent e)
         {
+            // Before the state change a finished event makes, so whoever wakes on it finds the record there.
+            if (_verbose && e.Describe() is string text) Child(e.Index)?.Verbose.Add(new VerboseRecord(text));
             switch (e.Kind)
             {
                 case RunEventKind.CommandAdded:

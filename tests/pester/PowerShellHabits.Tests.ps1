@@ -142,6 +142,16 @@ Describe 'Start-ParallelCommand -Verbose' {
         $verbose -match '^Command 2 Failed, exit code 3 in slot 0 after \d+\.\d{3} s \(2 attempts\)\. Exited with code 3\.$' | Should -HaveCount 1
     }
 
+    It 'keeps the same records in the child jobs of -AsJob, for Receive-Job' {
+        $job = 'echo ok', 'exit 3' | Start-ParallelCommand -ThrottleLimit 1 -AsJob -Verbose
+        $null = $job | Wait-Job -Timeout 60
+        $job.ChildJobs[0].Verbose.Count | Should -Be 2
+        $verbose = @($job | Receive-Job -Verbose -ErrorAction SilentlyContinue 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $verbose -match '^Command 1 started in slot 0, process \d+: echo ok$' | Should -HaveCount 1
+        $verbose -match '^Command 2 Failed, exit code 3 in slot 0 after \d+\.\d{3} s\. Exited with code 3\.$' | Should -HaveCount 1
+        $job | Remove-Job -Force
+    }
+
     It 'writes no verbose record without -Verbose' {
         $r = 'echo ok' | Start-ParallelCommand 4>&1
         @($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) | Should -HaveCount 0

@@ -218,7 +218,7 @@ namespace ParallelJobs.Commands
                     new System.IO.IOException($"Cannot {what}: {e.Message}", e),
                     "OutputDirectoryUnavailable", ErrorCategory.WriteError, OutputDirectory));
             }
-            if (AsJob.IsPresent) _job = new ParallelJob(_run!, JobCommandText(), Name);
+            if (AsJob.IsPresent) _job = new ParallelJob(_run!, JobCommandText(), Name, _verbose);
         }
 
         protected override void ProcessRecord()
