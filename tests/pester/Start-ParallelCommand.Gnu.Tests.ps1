@@ -118,4 +118,29 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             $again[0].Attempts | Should -Be 1
         }
     }
+
+    Context 'halt policies' {
+        It 'starts nothing new after the first failure with -Halt soon,fail=1, the rest Skipped with the reason' {
+            $r = 'exit 1', 'echo a', 'echo b' | Start-ParallelCommand -Halt soon,fail=1 -ThrottleLimit 1 -KeepOrder -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue
+            $r.Status | Should -Be @('Failed', 'Skipped', 'Skipped')
+            $r[1].Reason | Should -Be 'Not run: the halt policy soon,fail=1 was met: 1 command failed.'
+            $warns.Message | Should -BeLike 'Halting: the halt policy soon,fail=1*'
+        }
+
+        It 'stops the running commands too with -Halt now,success=1' -Skip:$IsWindows {
+            $r = 'exec sleep 600', 'echo found', 'echo c' | Start-ParallelCommand -Halt now,success=1 -ThrottleLimit 2 -KeepOrder -GracePeriodSeconds 0.5 -WarningAction SilentlyContinue
+            $r.Status | Should -Be @('Cancelled', 'Succeeded', 'Skipped')
+            $r[0].Reason | Should -BeLike 'Stopped while it ran: the halt policy now,success=1 was met*'
+        }
+
+        It 'halts at a percentage of all the commands' {
+            $r = 'exit 1', 'exit 1', 'echo c', 'echo d' | Start-ParallelCommand -Halt soon,fail=50% -ThrottleLimit 1 -KeepOrder -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $r.Status | Should -Be @('Failed', 'Failed', 'Skipped', 'Skipped')
+        }
+
+        It 'rejects a policy it does not understand, saying the form' {
+            { Start-ParallelCommand 'echo x' -Halt 'later,fail=1' } | Should -Throw -ErrorId 'InvalidHalt,*'
+            { Start-ParallelCommand 'echo x' -Halt 'now,fail=0' } | Should -Throw '*soon,fail=1*'
+        }
+    }
 }

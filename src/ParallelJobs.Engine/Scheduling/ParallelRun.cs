@@ -56,6 +56,9 @@ namespace ParallelJobs.Scheduling
         private int _finished;
         private int _delivered;
         private int _failed;
+        private int _succeeded;
+        // Set once the halt policy is met: why nothing new starts (and, for now, why the running were stopped).
+        private string? _haltReason;
         // Commands that ran and have their result, and their summed durations: the basis of the time-left estimate.
         private int _ranCount;
         private long _ranTicks;
@@ -234,12 +237,14 @@ namespace ParallelJobs.Scheduling
             if (spec == null) throw new ArgumentNullException(nameof(spec));
             int index;
             bool cancelled, skipped, noHost;
+            string? halted;
             lock (_gate)
             {
                 if (_addingCompleted) throw new InvalidOperationException("No command can be added after CompleteAdding.");
                 index = _specs.Count;
                 cancelled = _cancelled;
-                skipped = !cancelled && _alreadyRun != null && _alreadyRun.Count > 0 && RecordedAsRun(spec, index);
+                halted = cancelled ? null : _haltReason;
+                skipped = !cancelled && (halted != null || _alreadyRun != null && _alreadyRun.Count > 0 && RecordedAsRun(spec, index));
                 noHost = !cancelled && !skipped && _pool != null && _pool.NoHostLeft;
                 _specs.Add(cancelled || skipped || noHost ? null : spec);
                 // Posted before the command can start (another thread's Dispatch may take it once it waits), so
@@ -247,7 +252,8 @@ namespace ParallelJobs.Scheduling
                 Post(new RunEvent(RunEventKind.CommandAdded, index, -1, 0, spec.DisplayText, null));
                 if (!cancelled && !skipped && !noHost && _slurm == null) _waiting.Enqueue(index);
             }
-            if (skipped) Deliver(Skipped(index, spec.DisplayText, spec.Input));
+            if (halted != null) Deliver(Unrun(index, spec.DisplayText, spec.Input, CommandStatus.Skipped, "Not run: " + halted + "."));
+            else if (skipped) Deliver(Skipped(index, spec.DisplayText, spec.Input));
             else if (cancelled) Deliver(NeverStarted(index, spec.DisplayText, spec.Input));
             else if (noHost) Deliver(NoHostLeft(index, spec.DisplayText, spec.Input, null));
             else if (_slurm != null) AddToSlurm(index, spec);
@@ -279,6 +285,7 @@ namespace ParallelJobs.Scheduling
         {
             lock (_gate) _addingCompleted = true;
             _slurm?.CompleteAdding();
+            CheckHalt(); // a percentage counts against all the commands, known from now on
             CheckCompleted();
         }
 
@@ -465,7 +472,7 @@ namespace ParallelJobs.Scheduling
             List<CommandExecution>? toStart = null;
             lock (_gate)
             {
-                while (!_cancelled && (_requeued.Count > 0 || _waiting.Count > 0))
+                while (!_cancelled && _haltReason == null && (_requeued.Count > 0 || _waiting.Count > 0))
                 {
                     bool again = _requeued.Count > 0;
                     int index = again ? _requeued.Peek() : _waiting.Peek();
@@ -716,13 +723,52 @@ namespace ParallelJobs.Scheduling
                     _ranTicks += result.Duration.Ticks;
                 }
                 if (!result.Succeeded && result.Status != CommandStatus.Cancelled && result.Status != CommandStatus.Skipped) _failed++;
+                if (result.Succeeded) _succeeded++;
             }
             _order.Release(result, r =>
             {
                 Post(new RunEvent(RunEventKind.CommandFinished, r.Index, r.Slot, r.ProcessId, r.Command, r));
                 Interlocked.Increment(ref _delivered);
             });
+            if (result.Status != CommandStatus.Cancelled && result.Status != CommandStatus.Skipped) CheckHalt();
             CheckCompleted();
+        }
+
+        /// <summary>
+        /// Applies the halt policy (RunOptions.Halt) once it is met: the commands waiting to start end as Skipped,
+        /// commands added later too, and with now the running ones are stopped and end as Cancelled; a warning
+        /// says why. Each reason names the policy and the count that met it.
+        /// </summary>
+        private void CheckHalt()
+        {
+            var policy = _options.Halt;
+            if (policy == null) return;
+            List<int> waiting;
+            List<Requeued> requeued;
+            List<CommandExecution>? running = null;
+            string reason;
+            lock (_gate)
+            {
+                if (_haltReason != null || _cancelled) return;
+                var met = policy.Check(_failed, _succeeded, _failed + _succeeded, _addingCompleted ? _specs.Count : (int?)null);
+                if (met == null) return;
+                reason = _haltReason = met;
+                waiting = new List<int>(_waiting);
+                _waiting.Clear();
+                requeued = TakeRequeued();
+                if (policy.Now) running = new List<CommandExecution>(_running.Values);
+            }
+            Post(new RunEvent($"Halting: {reason}. " + (policy.Now
+                ? "The running commands are stopped (Cancelled) and the rest are not started (Skipped)."
+                : "Nothing new starts (the rest are Skipped); the running commands finish.")));
+            foreach (var r in requeued) Deliver(Ended(r.Result, CommandStatus.Skipped, "Not run again after a host failure: " + reason + "."));
+            foreach (int i in waiting)
+            {
+                CommandSpec? spec;
+                lock (_gate) { spec = _specs[i]; _specs[i] = null; }
+                Deliver(Unrun(i, spec?.DisplayText ?? "", spec?.Input, CommandStatus.Skipped, "Not run: " + reason + "."));
+            }
+            if (running != null) foreach (var e in running) e.Cancel("Stopped while it ran: " + reason + "; its process tree was stopped.");
         }
 
         private void CheckCompleted()

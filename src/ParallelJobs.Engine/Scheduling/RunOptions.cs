@@ -28,6 +28,8 @@ namespace ParallelJobs.Scheduling
         public TimeSpan RetryDelay { get; set; }
         /// <summary>When not empty, only a command that exited with one of these codes is retried (not a time-out or a signal).</summary>
         public ISet<int> RetryOnExitCodes { get; } = new SortedSet<int>();
+        /// <summary>When the run stops early (GNU parallel's --halt); null: never, every command runs.</summary>
+        public HaltPolicy? Halt { get; set; }
         /// <summary>Lines per stream kept in a result when an output directory holds the full bytes.</summary>
         public int TailLines { get; set; } = 1000;
         /// <summary>Longest line kept in memory when an output directory holds the full bytes; longer lines are cut.</summary>
@@ -130,6 +132,8 @@ namespace ParallelJobs.Scheduling
             // Job steps are local srun processes, stopped like any command; array tasks are out of reach.
             if (Timeout.HasValue && EffectiveSlurmAllocation == null)
                 throw new ArgumentException("A time-out is not used with Slurm job arrays: give Slurm's time limit as a Slurm option (--time=MM:SS), which Slurm enforces per task in whole minutes.", nameof(Timeout));
+            if (EffectiveSlurmAllocation == null && Halt != null)
+                throw new ArgumentException("A halt policy is not used with Slurm job arrays (use -ErrorAction Stop, which cancels the run).", nameof(Halt));
             if (EffectiveSlurmAllocation == null && (RetryDelay > TimeSpan.Zero || RetryOnExitCodes.Count > 0))
                 throw new ArgumentException("A retry delay or retry exit codes are not used with Slurm job arrays, which resubmit a failed command as it is.", RetryDelay > TimeSpan.Zero ? nameof(RetryDelay) : nameof(RetryOnExitCodes));
             // The same checks the Slurm run makes, so a bad option is reported as the option's own error.

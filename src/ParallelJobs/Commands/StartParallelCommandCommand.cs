@@ -25,6 +25,7 @@ namespace ParallelJobs.Commands
         private ParallelRun? _run;
         private RunOptions? _options;
         private ParallelJob? _job;
+        private HaltPolicy? _halt;
         private bool _jobReturned;
         // -WhatIf: the commands are shown, not run (no run exists); -Confirm: each is asked about before it is added.
         private DryRunPlan? _dryRun;
@@ -85,6 +86,15 @@ namespace ParallelJobs.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public int[]? RetryOnExitCode { get; set; }
+
+        /// <summary>
+        /// When the run stops early, as GNU parallel's --halt: soon|now,fail|success|done=N|N% (soon,fail=1 starts
+        /// nothing after the first failure; now,fail=10% also stops the running commands once a tenth of all failed).
+        /// Typed bare, -Halt soon,fail=1 reaches the cmdlet as two strings; they are joined with a comma again.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Halt { get; set; }
 
         /// <summary>Directory the commands start in. Default: the current location.</summary>
         [Parameter]
@@ -173,6 +183,14 @@ namespace ParallelJobs.Commands
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-SshOption and -SshConfigFile are used only with -HostName."),
                     "SshOptionWithoutHostName", ErrorCategory.InvalidArgument, null));
+            }
+            try
+            {
+                if (Halt != null) _halt = HaltPolicy.Parse(string.Join(",", Halt));
+            }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(e.Message, nameof(Halt), e), "InvalidHalt", ErrorCategory.InvalidArgument, string.Join(",", Halt!)));
             }
             try
             {
@@ -390,6 +408,7 @@ namespace ParallelJobs.Commands
                     WorkingDirectory ?? SessionState.Path.CurrentFileSystemLocation.Path),
             };
             if (TimeoutSeconds > 0) o.Timeout = TimeSpan.FromSeconds(TimeoutSeconds);
+            o.Halt = _halt;
             o.RetryDelay = TimeSpan.FromSeconds(RetryDelaySeconds);
             foreach (var code in RetryOnExitCode ?? Array.Empty<int>()) o.RetryOnExitCodes.Add(code);
             if (OutputDirectory != null) o.OutputDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
