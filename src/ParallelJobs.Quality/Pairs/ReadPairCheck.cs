@@ -9,7 +9,8 @@ using ParallelJobs.Compression;
 namespace ParallelJobs.Pairs
 {
     /// <summary>
-    /// Mates of paired-end reads: which files of an input are pairs (names that differ only in _R1/_R2 or _1/_2), and
+    /// Mates of paired-end reads: which files of an input are pairs (names that differ only in _R1/_R2, or with
+    /// -Paired also _1/_2), and
     /// whether two such files hold the same number of records with matching read ids (the title up to the first
     /// white space, without a final /1 or /2). Only the titles are read here, record by record in step in both
     /// files; counting the qualities is the parsers' work, and a file with a defect is reported by them.
@@ -20,9 +21,11 @@ namespace ParallelJobs.Pairs
 
         /// <summary>
         /// The pairs among <paramref name="files"/> (first mate first) and the files that have no mate. A name
-        /// pairs when replacing its last _R1 (or _1) by _R2 (_2) gives another of the files.
+        /// pairs when replacing its last _R1 by _R2 gives another of the files; with <paramref name="numbered"/>
+        /// also _1 by _2. Plain _1/_2 names are paired only when asked (-Paired), because files are often split
+        /// into numbered parts (reads_1.fastq, reads_2.fastq) that are not mates.
         /// </summary>
-        public static List<(string First, string Second)> FindPairs(IReadOnlyList<string> files, out List<string> unpaired)
+        public static List<(string First, string Second)> FindPairs(IReadOnlyList<string> files, bool numbered, out List<string> unpaired)
         {
             var byPath = new HashSet<string>(files, StringComparer.Ordinal);
             var pairs = new List<(string, string)>();
@@ -33,7 +36,7 @@ namespace ParallelJobs.Pairs
                 var matches = MateToken.Matches(name);
                 if (matches.Count == 0) continue;
                 Match last = matches[matches.Count - 1];
-                if (last.Groups[2].Value != "1") continue;
+                if (last.Groups[2].Value != "1" || (!numbered && last.Groups[1].Value.Length == 0)) continue;
                 string mateName = name.Substring(0, last.Index) + "_" + last.Groups[1].Value + "2" + name.Substring(last.Index + last.Length);
                 string mate = Path.Combine(Path.GetDirectoryName(file) ?? "", mateName);
                 if (!byPath.Contains(mate) || paired.Contains(file) || paired.Contains(mate)) continue;

@@ -87,9 +87,9 @@ namespace ParallelJobs.Quality
                 return;
             }
             var accumulator = _merged ?? new QualityInputAccumulator(input.Name, input.Path, sequence);
-            // Read pairs (names that differ only in _R1/_R2 or _1/_2): both mates count, or neither. With -Paired
-            // a file without a mate is an error and is not read.
-            var pairs = Pairs.ReadPairCheck.FindPairs(input.Files, out List<string> unpaired);
+            // Read pairs (names that differ only in _R1/_R2; with -Paired also _1/_2): both mates count, or neither.
+            // With -Paired a file without a mate is an error and is not read.
+            var pairs = Pairs.ReadPairCheck.FindPairs(input.Files, _options.Paired, out List<string> unpaired);
             var files = new List<string>(input.Files);
             if (_options.Paired)
             {

@@ -18,8 +18,8 @@ namespace ParallelJobs.Quality
         /// </summary>
         public bool PerRead { get; set; }
         /// <summary>
-        /// Every file must have a mate (names differing only in _R1/_R2 or _1/_2); one without is an error. Mates
-        /// are checked (same records, matching ids) whether or not this is set.
+        /// Every file must have a mate (names differing only in _R1/_R2 or _1/_2); one without is an error. _R1/_R2
+        /// mates are checked (same records, matching ids) whether or not this is set; _1/_2 ones only with it.
         /// </summary>
         public bool Paired { get; set; }
         /// <summary>Name of the merged result.</summary>

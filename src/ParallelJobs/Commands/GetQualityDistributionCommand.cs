@@ -54,7 +54,7 @@ namespace ParallelJobs.Commands
 
         /// <summary>
         /// Every file must have a mate (a file whose name differs only in _R1/_R2 or _1/_2); one without is an error.
-        /// Mates found by name are checked with or without it: same number of records, matching read ids.
+        /// _R1/_R2 mates are checked with or without it (same number of records, matching read ids); _1/_2 ones with it.
         /// </summary>
         [Parameter]
         public SwitchParameter Paired { get; set; }

@@ -48,14 +48,14 @@ public sealed class ReadPairTests : IDisposable
     [Fact]
     public void DifferentRecordCountsFailThePairNamingBothFilesAndALine()
     {
-        string r1 = Write("s_1.fq", Records(5, ""));
-        string r2 = Write("s_2.fq", Records(4, ""));
+        string r1 = Write("s_R1.fq", Records(5, ""));
+        string r2 = Write("s_R2.fq", Records(4, ""));
         Write("other.fq", Records(3, ""));
         var summary = Run();
         var error = Assert.Single(summary.Errors);
         Assert.Contains(r1, error.Message, StringComparison.Ordinal);
         Assert.Contains(r2, error.Message, StringComparison.Ordinal);
-        Assert.Contains("line 17", error.Message, StringComparison.Ordinal); // the fifth record of s_1.fq
+        Assert.Contains("line 17", error.Message, StringComparison.Ordinal); // the fifth record of s_R1.fq
         Assert.Equal(3, summary.Distributions[0].ReadCount); // only the unpaired file
         Assert.Equal(2, summary.Distributions[0].FailedFileCount);
     }
@@ -88,6 +88,20 @@ public sealed class ReadPairTests : IDisposable
     }
 
     [Fact]
+    public void NumberedPartsArePairedOnlyWithPaired()
+    {
+        // reads_1.fastq and reads_2.fastq are often parts of one run, not mates: without -Paired both simply count.
+        Write("reads_1.fastq", Records(3, ""));
+        Write("reads_2.fastq", Records(2, "", r => "other" + r));
+        var plain = Run();
+        Assert.Empty(plain.Errors);
+        Assert.Equal(5, plain.Distributions[0].ReadCount);
+        var paired = Run(paired: true);
+        Assert.Single(paired.Errors);
+        Assert.Equal(0, paired.Distributions[0].ReadCount);
+    }
+
+    [Fact]
     public void PairedRequiresAMateForEveryFile()
     {
         string alone = Write("lonely.fastq", Records(2, ""));
@@ -104,9 +118,10 @@ public sealed class ReadPairTests : IDisposable
     public void MatesAreFoundByNameOnly()
     {
         var files = new[] { "/d/a_R1_001.fastq.gz", "/d/a_R2_001.fastq.gz", "/d/b_1.fq", "/d/b_2.fq", "/d/c_1.fq", "/d/r1.fq", "/d/e_R2.fq" };
-        var pairs = ReadPairCheck.FindPairs(files, out var unpaired);
+        var pairs = ReadPairCheck.FindPairs(files, numbered: true, out var unpaired);
         Assert.Equal(new[] { ("/d/a_R1_001.fastq.gz", "/d/a_R2_001.fastq.gz"), ("/d/b_1.fq", "/d/b_2.fq") }, pairs);
         Assert.Equal(new[] { "/d/c_1.fq", "/d/r1.fq", "/d/e_R2.fq" }, unpaired);
+        Assert.Equal(new[] { ("/d/a_R1_001.fastq.gz", "/d/a_R2_001.fastq.gz") }, ReadPairCheck.FindPairs(files, numbered: false, out _));
         Assert.True(ReadPairCheck.SameId("r7/1 x", "r7/2 y"));
         Assert.False(ReadPairCheck.SameId("r7/1", "r8/2"));
     }
