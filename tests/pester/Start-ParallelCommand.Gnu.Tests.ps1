@@ -143,4 +143,26 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             { Start-ParallelCommand 'echo x' -Halt 'now,fail=0' } | Should -Throw '*soon,fail=1*'
         }
     }
+
+    Context 'spaced and memory-bounded starts' {
+        It 'starts commands at least -DelaySeconds apart' {
+            $r = 1..3 | Start-ParallelCommand 'echo {}' -DelaySeconds 0.3 -ThrottleLimit 3
+            $starts = $r.StartTime | Sort-Object
+            (($starts[1] - $starts[0]).TotalSeconds) | Should -BeGreaterOrEqual 0.28
+            (($starts[2] - $starts[1]).TotalSeconds) | Should -BeGreaterOrEqual 0.28
+        }
+
+        It 'holds starts back while free memory is below -MemoryFree, shown in Get-ParallelSlot' -Skip:(-not $IsLinux) {
+            $job = Start-ParallelCommand 'echo never' -MemoryFree 1PB -AsJob
+            try {
+                $deadline = (Get-Date).AddSeconds(60)
+                while (($slot = Get-ParallelSlot -Job $job | Select-Object -First 1).State -ne 'Waiting' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                $slot.State | Should -Be 'Waiting'
+                $slot.WaitReason | Should -BeLike 'free memory * MB is below -MemoryFree 1073741824 MB*'
+                $job | Stop-Job
+                ($job | Receive-Job).Status | Should -Be 'Cancelled'
+            }
+            finally { $job | Remove-Job -Force }
+        }
+    }
 }

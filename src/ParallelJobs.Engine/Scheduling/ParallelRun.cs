@@ -59,6 +59,11 @@ namespace ParallelJobs.Scheduling
         private int _succeeded;
         // Set once the halt policy is met: why nothing new starts (and, for now, why the running were stopped).
         private string? _haltReason;
+        // Start throttles (StartDelay, MemoryFree): when the last command started, why starting waits now, and
+        // the timer that tries again.
+        private DateTime _lastStart = DateTime.MinValue;
+        private string? _startWait;
+        private Timer? _startTimer;
         // Commands that ran and have their result, and their summed durations: the basis of the time-left estimate.
         private int _ranCount;
         private long _ranTicks;
@@ -435,10 +440,50 @@ namespace ParallelJobs.Scheduling
             }
         }
 
-        /// <summary>A copy of a slot's record, Waiting while its command waits to be retried. Under _gate.</summary>
+        /// <summary>
+        /// True when the next start must wait: less than StartDelay since the last start, or less free memory than
+        /// MemoryFree. Sets the reason the idle slots show and a timer that dispatches again. Under _gate.
+        /// </summary>
+        private bool StartMustWait()
+        {
+            var now = DateTime.UtcNow;
+            TimeSpan? retryIn = null;
+            string? why = null;
+            if (_options.StartDelay > TimeSpan.Zero && _lastStart != DateTime.MinValue && now - _lastStart < _options.StartDelay)
+            {
+                retryIn = _options.StartDelay - (now - _lastStart);
+                why = $"-DelaySeconds: the next start in {retryIn.Value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
+            }
+            else if (_options.MemoryFree.HasValue)
+            {
+                long? free = _options.FreeMemoryProbe();
+                if (free.HasValue && free.Value < _options.MemoryFree.Value)
+                {
+                    retryIn = TimeSpan.FromSeconds(1);
+                    why = $"free memory {free.Value / (1024 * 1024)} MB is below -MemoryFree {_options.MemoryFree.Value / (1024 * 1024)} MB (checked every second)";
+                }
+            }
+            if (why == null)
+            {
+                _startWait = null;
+                _lastStart = now;
+                return false;
+            }
+            _startWait = why;
+            if (_startTimer == null) _startTimer = new Timer(_ => Dispatch(), null, retryIn!.Value, Timeout.InfiniteTimeSpan);
+            else _startTimer.Change(retryIn!.Value, Timeout.InfiniteTimeSpan);
+            return true;
+        }
+
+        /// <summary>A copy of a slot's record, Waiting while its command waits to be retried, or while starts wait. Under _gate.</summary>
         private ParallelSlot SlotNow(int slot)
         {
             var copy = _slots[slot].Clone();
+            if (copy.State == SlotActivity.Idle && _startWait != null && (_waiting.Count > 0 || _requeued.Count > 0))
+            {
+                copy.State = SlotActivity.Waiting;
+                copy.WaitReason = _startWait;
+            }
             if (copy.State == SlotActivity.Busy && copy.Index.HasValue && _running.TryGetValue(copy.Index.Value, out var exec))
             {
                 string? waiting = exec.WaitingFor;
@@ -479,6 +524,11 @@ namespace ParallelJobs.Scheduling
                     var carried = again ? _carried[index] : null;
                     int slot = TakeFreeSlot(carried?.FailedOn);
                     if (slot < 0) break;
+                    if (StartMustWait())
+                    {
+                        ReleaseSlot(slot); // the slot stays made, so Get-ParallelSlot shows it waiting
+                        break;
+                    }
                     if (again)
                     {
                         _requeued.Dequeue();
@@ -779,6 +829,7 @@ namespace ParallelJobs.Scheduling
                 if (!_addingCompleted || Volatile.Read(ref _delivered) < _specs.Count) return;
             }
             if (Interlocked.Exchange(ref _completedSignalled, 1) != 0) return;
+            lock (_gate) _startTimer?.Dispose();
             CloseHosts();
             Events.Complete();
             _slotFiles?.Dispose();

@@ -28,6 +28,33 @@ namespace ParallelJobs.Scheduling
         public TimeSpan RetryDelay { get; set; }
         /// <summary>When not empty, only a command that exited with one of these codes is retried (not a time-out or a signal).</summary>
         public ISet<int> RetryOnExitCodes { get; } = new SortedSet<int>();
+        /// <summary>Least time between two starts (GNU parallel's --delay); zero for none.</summary>
+        public TimeSpan StartDelay { get; set; }
+        /// <summary>
+        /// Start no command while this machine has less free memory than this many bytes (GNU parallel's --memfree;
+        /// MemAvailable of /proc/meminfo); null for no limit. Linux only.
+        /// </summary>
+        public long? MemoryFree { get; set; }
+        /// <summary>Free memory in bytes now, or null when unknown; tests set their own.</summary>
+        internal Func<long?> FreeMemoryProbe { get; set; } = ReadMemAvailable;
+
+        private static readonly char[] Space = { ' ' };
+
+        private static long? ReadMemAvailable()
+        {
+            try
+            {
+                foreach (var line in System.IO.File.ReadLines("/proc/meminfo"))
+                {
+                    if (!line.StartsWith("MemAvailable:", StringComparison.Ordinal)) continue;
+                    var parts = line.Split(Space, StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length >= 2 && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kb)) return kb * 1024;
+                }
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException) { }
+            return null;
+        }
+
         /// <summary>When the run stops early (GNU parallel's --halt); null: never, every command runs.</summary>
         public HaltPolicy? Halt { get; set; }
         /// <summary>Lines per stream kept in a result when an output directory holds the full bytes.</summary>
@@ -108,6 +135,14 @@ namespace ParallelJobs.Scheduling
             if (Timeout.HasValue && Timeout.Value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "Timeout must be positive.");
             if (GracePeriod < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(GracePeriod), GracePeriod, "GracePeriod cannot be negative.");
             if (Retries < 0) throw new ArgumentOutOfRangeException(nameof(Retries), Retries, "Retries cannot be negative.");
+            if (StartDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(StartDelay), StartDelay, "StartDelay cannot be negative.");
+            if (MemoryFree.HasValue)
+            {
+                if (MemoryFree.Value <= 0) throw new ArgumentOutOfRangeException(nameof(MemoryFree), MemoryFree, "MemoryFree must be positive.");
+                if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux))
+                    throw new ArgumentException("A free-memory limit is read from /proc/meminfo (MemAvailable), so it works on Linux only.", nameof(MemoryFree));
+                if (Hosts != null || Slurm) throw new ArgumentException("A free-memory limit is about this machine: it is not used with SSH hosts or Slurm.", nameof(MemoryFree));
+            }
             if (RetryDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "RetryDelay cannot be negative.");
             if ((RetryDelay > TimeSpan.Zero || RetryOnExitCodes.Count > 0) && Retries == 0)
                 throw new ArgumentException("A retry delay or retry exit codes need retries (Retries of at least 1).", RetryDelay > TimeSpan.Zero ? nameof(RetryDelay) : nameof(RetryOnExitCodes));
@@ -132,6 +167,8 @@ namespace ParallelJobs.Scheduling
             // Job steps are local srun processes, stopped like any command; array tasks are out of reach.
             if (Timeout.HasValue && EffectiveSlurmAllocation == null)
                 throw new ArgumentException("A time-out is not used with Slurm job arrays: give Slurm's time limit as a Slurm option (--time=MM:SS), which Slurm enforces per task in whole minutes.", nameof(Timeout));
+            if (EffectiveSlurmAllocation == null && StartDelay > TimeSpan.Zero)
+                throw new ArgumentException("A delay between starts is not used with Slurm job arrays (Slurm starts the tasks).", nameof(StartDelay));
             if (EffectiveSlurmAllocation == null && Halt != null)
                 throw new ArgumentException("A halt policy is not used with Slurm job arrays (use -ErrorAction Stop, which cancels the run).", nameof(Halt));
             if (EffectiveSlurmAllocation == null && (RetryDelay > TimeSpan.Zero || RetryOnExitCodes.Count > 0))

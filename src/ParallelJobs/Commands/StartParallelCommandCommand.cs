@@ -96,6 +96,16 @@ namespace ParallelJobs.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Halt { get; set; }
 
+        /// <summary>Least seconds between two starts (GNU parallel's --delay).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 86400.0)]
+        public double DelaySeconds { get; set; }
+
+        /// <summary>Start no command while this machine has less free memory (bytes; 2GB works) than this (GNU parallel's --memfree). Linux.</summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long MemoryFree { get; set; }
+
         /// <summary>Directory the commands start in. Default: the current location.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -409,6 +419,8 @@ namespace ParallelJobs.Commands
             };
             if (TimeoutSeconds > 0) o.Timeout = TimeSpan.FromSeconds(TimeoutSeconds);
             o.Halt = _halt;
+            o.StartDelay = TimeSpan.FromSeconds(DelaySeconds);
+            if (MemoryFree > 0) o.MemoryFree = MemoryFree;
             o.RetryDelay = TimeSpan.FromSeconds(RetryDelaySeconds);
             foreach (var code in RetryOnExitCode ?? Array.Empty<int>()) o.RetryOnExitCodes.Add(code);
             if (OutputDirectory != null) o.OutputDirectory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
