@@ -31,7 +31,7 @@ namespace ParallelJobs.Compression
     /// and the file must end with BGZF's empty end-of-file block. Anything else throws
     /// <see cref="NotPlainBgzfException"/> once the bytes before it are read.
     /// </summary>
-    internal sealed class BgzfParallelStream : Stream
+    internal sealed class BgzfParallelStream : ChunkReadStream
     {
         /// <summary>Largest BGZF block, compressed or not (BSIZE and ISIZE are at most 65536).</summary>
         private const int MaxBlock = 1 << 16;
@@ -52,25 +52,13 @@ namespace ParallelJobs.Compression
         private readonly object _fileGate = new object();
         private readonly Stack<byte[]> _freeOutputs = new Stack<byte[]>();
         private readonly List<byte[]> _owned = new List<byte[]>();
-        private readonly Dictionary<long, Group> _done = new Dictionary<long, Group>();
+        // Decoded groups by sequence number; a group's Failure is a NotPlainBgzfException or an I/O error, and End marks the end-of-file block.
+        private readonly Dictionary<long, Chunk> _done = new Dictionary<long, Chunk>();
         private readonly int _maxInFlight;
         private long _nextGroup;
         private long _nextToRead;
         private bool _noMoreGroups;
         private bool _stop;
-        private bool _disposed;
-        private Group _current;
-        private int _position;
-
-        private struct Group
-        {
-            public byte[]? Output;
-            public int Count;
-            /// <summary>The group holds the end-of-file block: nothing follows.</summary>
-            public bool End;
-            /// <summary>Thrown once the bytes before it are read: NotPlainBgzfException, or an I/O error.</summary>
-            public ExceptionDispatchInfo? Failure;
-        }
 
         /// <param name="file">At its start, which is a BGZF block (<see cref="StartsWithBgzfBlock"/>); left open.</param>
         /// <param name="decoders">Decoding threads (the reader's thread parses).</param>
@@ -189,7 +177,7 @@ namespace ParallelJobs.Compression
                     }
                     lock (_gate)
                     {
-                        _done[sequence] = new Group { Output = output, Count = count, End = end, Failure = failure };
+                        _done[sequence] = new Chunk { Buffer = output, Count = count, End = end, Failure = failure };
                         Monitor.PulseAll(_gate);
                     }
                 }
@@ -259,64 +247,30 @@ namespace ParallelJobs.Compression
             return produced;
         }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        protected override bool NextChunk(byte[]? finished, out Chunk next)
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(BgzfParallelStream));
-            if (buffer == null) throw new ArgumentNullException(nameof(buffer));
-            if (offset < 0 || count < 0 || offset + count > buffer.Length) throw new ArgumentOutOfRangeException(nameof(count));
-            if (count == 0) return 0;
-            while (true)
+            lock (_gate)
             {
-                if (_current.Output != null && _position < _current.Count)
-                {
-                    int n = Math.Min(count, _current.Count - _position);
-                    System.Buffer.BlockCopy(_current.Output, _position, buffer, offset, n);
-                    _position += n;
-                    return n;
-                }
-                if (_current.Failure != null) _current.Failure.Throw();
-                if (_current.End) return 0;
-                lock (_gate)
-                {
-                    if (_current.Output != null) _freeOutputs.Push(_current.Output);
-                    _current = default;
-                    Group next;
-                    while (!_done.TryGetValue(_nextToRead, out next)) Monitor.Wait(_gate);
-                    _done.Remove(_nextToRead);
-                    _nextToRead++;
-                    Monitor.PulseAll(_gate);
-                    _current = next;
-                    _position = 0;
-                }
+                if (finished != null) _freeOutputs.Push(finished);
+                while (!_done.TryGetValue(_nextToRead, out next)) Monitor.Wait(_gate);
+                _done.Remove(_nextToRead);
+                _nextToRead++;
+                Monitor.PulseAll(_gate);
+                return true;
             }
         }
 
-        public override bool CanRead => !_disposed;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         /// <summary>Stops the decoding threads and waits for them (each finishes the group under way); the file stays open.</summary>
-        protected override void Dispose(bool disposing)
+        protected override void StopProducing()
         {
-            if (disposing && !_disposed)
+            lock (_gate)
             {
-                _disposed = true;
-                lock (_gate)
-                {
-                    _stop = true;
-                    Monitor.PulseAll(_gate);
-                }
-                foreach (Thread decoder in _decoders) decoder.Join();
-                foreach (byte[] array in _owned) RetainedArrays<byte>.Return(array);
-                _owned.Clear();
+                _stop = true;
+                Monitor.PulseAll(_gate);
             }
-            base.Dispose(disposing);
+            foreach (Thread decoder in _decoders) decoder.Join();
+            foreach (byte[] array in _owned) RetainedArrays<byte>.Return(array);
+            _owned.Clear();
         }
     }
 }

@@ -17,7 +17,7 @@ namespace ParallelJobs.Compression
     /// the end of the data, an exception, or <see cref="Dispose"/>); after that the caller may use it again.
     /// </para>
     /// </summary>
-    internal sealed class ReadAheadStream : Stream
+    internal sealed class ReadAheadStream : ChunkReadStream
     {
         /// <summary>Bytes of one read-ahead buffer.</summary>
         public const int ChunkSize = 1 << 20;
@@ -33,19 +33,6 @@ namespace ParallelJobs.Compression
         private readonly Thread _thread;
         private bool _stop;
         private bool _ended;
-        private bool _disposed;
-        private Chunk _current;
-        private int _position;
-        private bool _atEnd;
-
-        private struct Chunk
-        {
-            public byte[]? Buffer;
-            public int Count;
-            /// <summary>Set on the last chunk: the source's exception, thrown once the bytes before it are read.</summary>
-            public ExceptionDispatchInfo? Failure;
-            public bool End;
-        }
 
         public ReadAheadStream(Stream source)
         {
@@ -109,45 +96,24 @@ namespace ParallelJobs.Compression
             }
         }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        protected override bool NextChunk(byte[]? finished, out Chunk next)
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(ReadAheadStream));
-            if (buffer == null) throw new ArgumentNullException(nameof(buffer));
-            if (offset < 0 || count < 0 || offset + count > buffer.Length) throw new ArgumentOutOfRangeException(nameof(count));
-            if (count == 0) return 0;
-            while (true)
+            lock (_gate)
             {
-                if (_current.Buffer != null && _position < _current.Count)
+                if (finished != null)
                 {
-                    int n = Math.Min(count, _current.Count - _position);
-                    System.Buffer.BlockCopy(_current.Buffer, _position, buffer, offset, n);
-                    _position += n;
-                    return n;
+                    _free.Push(finished);
+                    Monitor.PulseAll(_gate);
                 }
-                if (_current.Failure != null) _current.Failure.Throw();
-                if (_atEnd || _current.End)
+                while (_ready.Count == 0 && !_ended) Monitor.Wait(_gate);
+                if (_ready.Count == 0)
                 {
-                    _atEnd = true;
-                    return 0;
+                    // Stopped before the end (StopReadingAhead): nothing more comes from here.
+                    next = default;
+                    return false;
                 }
-                lock (_gate)
-                {
-                    if (_current.Buffer != null)
-                    {
-                        _free.Push(_current.Buffer);
-                        Monitor.PulseAll(_gate);
-                    }
-                    _current = default;
-                    while (_ready.Count == 0 && !_ended) Monitor.Wait(_gate);
-                    if (_ready.Count == 0)
-                    {
-                        // Stopped before the end (StopReadingAhead): nothing more comes from here.
-                        _atEnd = true;
-                        return 0;
-                    }
-                    _current = _ready.Dequeue();
-                    _position = 0;
-                }
+                next = _ready.Dequeue();
+                return true;
             }
         }
 
@@ -158,7 +124,7 @@ namespace ParallelJobs.Compression
         public void StopReadingAhead()
         {
             Stop();
-            if (_current.Failure != null) _current.Failure.Throw();
+            CurrentFailure?.Throw();
             lock (_gate)
             {
                 foreach (Chunk chunk in _ready)
@@ -176,27 +142,12 @@ namespace ParallelJobs.Compression
             if (Thread.CurrentThread != _thread) _thread.Join();
         }
 
-        public override bool CanRead => !_disposed;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         /// <summary>Stops the read-ahead thread and waits for it; the source stays open (it is the caller's).</summary>
-        protected override void Dispose(bool disposing)
+        protected override void StopProducing()
         {
-            if (disposing && !_disposed)
-            {
-                _disposed = true;
-                Stop();
-                foreach (byte[] buffer in _owned) RetainedArrays<byte>.Return(buffer);
-                _owned.Clear();
-            }
-            base.Dispose(disposing);
+            Stop();
+            foreach (byte[] buffer in _owned) RetainedArrays<byte>.Return(buffer);
+            _owned.Clear();
         }
     }
 }
