@@ -25,7 +25,9 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $manifest = Join-Path $PSScriptRoot '../ParallelJobs.psd1'
-if (-not (Test-Path (Join-Path $PSScriptRoot '../bin/ParallelJobs.dll'))) {
+# The assembly the manifest loads in this edition (bin/net8.0 in PowerShell 7, bin/netstandard2.0 in 5.1).
+$built = if ($PSEdition -eq 'Core') { '../bin/net8.0/ParallelJobs.dll' } else { '../bin/netstandard2.0/ParallelJobs.dll' }
+if (-not (Test-Path (Join-Path $PSScriptRoot $built))) {
     throw "The module is not built: run 'dotnet build' in $(Resolve-Path (Join-Path $PSScriptRoot '..')) first."
 }
 Import-Module $manifest -Force

@@ -2,6 +2,7 @@
 # The module as PowerShell loads it: which build of the assemblies this edition gets.
 BeforeAll {
     Import-Module $PSScriptRoot/../../ParallelJobs.psd1 -Force
+    . $PSScriptRoot/TestSupport.ps1
 }
 
 Describe 'ParallelJobs module' {
@@ -18,5 +19,15 @@ Describe 'ParallelJobs module' {
 
     It 'still runs a command with the build it loaded' {
         (Start-ParallelCommand 'echo loaded').Output | Should -Be 'loaded'
+    }
+
+    It 'runs the README''s main example, examples/slot-streams.ps1, as a user does after dotnet build' -Skip:$IsWindows {
+        $out = Join-Path $TestDrive 'streams'
+        $child = Start-ChildPwsh '-File', (Join-Path $PSScriptRoot '../../examples/slot-streams.ps1'), '-Count', '20', '-UnitSeconds', '0.01', '-OutputDirectory', $out
+        $child.WaitForExit(120000) | Should -BeTrue
+        $ChildErr.Result | Should -BeNullOrEmpty
+        $child.ExitCode | Should -Be 0
+        $ChildOut.Result | Should -Match '20 commands in 5 slots; 0 failed'
+        @(Get-ChildItem $out -Filter 'slot-*.out').Count | Should -Be 5
     }
 }
