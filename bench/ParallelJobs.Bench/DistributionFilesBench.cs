@@ -74,7 +74,7 @@ namespace ParallelJobs.Bench
                     bestMerge = Math.Min(bestMerge, merge);
                     bestTotal = Math.Min(bestTotal, export + import + merge);
                 }
-                var expected = total.ToPositions("Merged");
+                var expected = PositionQuality.Rows(total.ToCounts(), "Merged", out _);
                 bool exact = merged!.ReadCount == total.ReadCount && merged.Positions.Length == expected.Length;
                 for (int i = 0; exact && i < expected.Length; i++)
                 {

@@ -53,18 +53,18 @@ namespace ParallelJobs.Bench
             });
             double run1 = Best(() => EngineQuality.Compute(path, 1, CancellationToken.None));
             double run2 = Best(() => EngineQuality.Compute(path, 2, CancellationToken.None));
-            // The statistics step alone: PositionStatistics.FromCounts for as many positions as the results have.
+            // The statistics step alone: PositionQuality.FromCounts for as many positions as the results have.
             var summary = QualityDistributionRun.Compute(EngineQuality.Inputs(path), new QualityRunOptions { ThrottleLimit = 1 });
             int positions = summary.Distributions.Sum(d => d.Positions.Length);
             var counts = new long[QualityHistogram.ScoreCount];
             for (int q = 0; q <= 60; q++) counts[q] = 1000 + q * 37;
-            double stats = Best(() => { for (int i = 0; i < positions; i++) PositionStatistics.FromCounts(counts); });
+            double stats = Best(() => { for (int i = 0; i < positions; i++) PositionQuality.FromCounts(counts); });
             double Mbps(double s) => bytes / 1048576.0 / s;
             Console.WriteLine($"{files.Length} files, {bytes / 1048576.0:F1} MB, best of {repeats}:");
             Console.WriteLine($"  read bytes only            {read * 1000,8:F1} ms  {Mbps(read),8:F0} MB/s");
             Console.WriteLine($"  parse (this thread)        {parse * 1000,8:F1} ms  {Mbps(parse),8:F0} MB/s");
             Console.WriteLine($"  QualityDistributionRun x1  {run1 * 1000,8:F1} ms  {Mbps(run1),8:F0} MB/s  (run overhead {(run1 - parse) * 1000:F1} ms)");
-            Console.WriteLine($"  statistics of {positions} positions (PositionStatistics.FromCounts, 61 scores used) {stats * 1000:F1} ms");
+            Console.WriteLine($"  statistics of {positions} positions (PositionQuality.FromCounts, 61 scores used) {stats * 1000:F1} ms");
             Console.WriteLine($"  QualityDistributionRun x2  {run2 * 1000,8:F1} ms  {Mbps(run2),8:F0} MB/s  ({run1 / run2:F2} x one worker)");
             return 0;
         }

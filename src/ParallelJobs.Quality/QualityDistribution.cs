@@ -70,7 +70,8 @@ namespace ParallelJobs
         internal static QualityDistribution FromHistogram(string name, string path, QualityHistogram histogram)
         {
             long bases = histogram.BaseCount;
-            PositionQuality[] positions = histogram.ToPositions(name, out long scoreSum);
+            QualityCounts counts = histogram.ToCounts();
+            PositionQuality[] positions = PositionQuality.Rows(counts, name, out long scoreSum);
             return new QualityDistribution
             {
                 Name = name,
@@ -82,7 +83,7 @@ namespace ParallelJobs
                 MeanQuality = bases == 0 ? 0 : (double)scoreSum / bases,
                 BinWidth = histogram.BinWidth,
                 Positions = positions,
-                Counts = QualityCounts.From(histogram),
+                Counts = counts,
                 Q20Fraction = bases == 0 ? 0 : histogram.CountAtLeast(20) / (double)bases,
                 Q30Fraction = bases == 0 ? 0 : histogram.CountAtLeast(30) / (double)bases,
                 Reads = histogram.Reads == null ? null : new ReadStatistics(histogram.Reads.Clone(), positions),

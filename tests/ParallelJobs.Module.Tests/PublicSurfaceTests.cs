@@ -27,7 +27,7 @@ public sealed class PublicSurfaceTests : IClassFixture<ModuleAssembly>
         "ParallelJobs.Commands.ShowQualityPlotCommand",
         "ParallelJobs.Commands.StartParallelCommandCommand",
         // PowerShell's JobManager creates the adapter by type, so it must be public.
-        "ParallelJobs.Jobs.ParallelJobSourceAdapter",
+        "ParallelJobs.ParallelJobSourceAdapter",
         "ParallelJobs.ParallelChildJob",
         "ParallelJobs.ParallelJob",
     };

@@ -3,7 +3,7 @@ using System;
 namespace ParallelJobs.Statistics
 {
     /// <summary>
-    /// Statistics of one column of a histogram. Percentiles follow FastQC (QualityCount.getPercentile): with N the
+    /// The percentile rule of one column of a histogram (a result row is made from it by PositionQuality.FromCounts). Percentiles follow FastQC (QualityCount.getPercentile): with N the
     /// count of scores at that position, the percentile p is the first score whose cumulative count reaches
     /// floor(N·p/100), N·p/100 truncated to a whole number. Where that is 0 (N·p &lt; 100; FastQC prints NaN for
     /// every position of 100 or fewer scores, so it never shows such a value) the target is 1 instead, so the
@@ -11,53 +11,10 @@ namespace ParallelJobs.Statistics
     /// </summary>
     internal static class PositionStatistics
     {
-        public static PositionQuality FromCounts(long[] counts)
-        {
-            if (counts == null) throw new ArgumentNullException(nameof(counts));
-            return FromCounts(counts, 0, counts.Length);
-        }
-
-        /// <summary>Statistics of counts[offset .. offset+length), score s at counts[offset + s] (a histogram column, without copying it).</summary>
-        internal static PositionQuality FromCounts(long[] counts, int offset, int length) => FromCounts(counts, offset, length, out _);
-
-        /// <summary>The same, and the sum of the scores (for the overall mean, without another walk over the counts).</summary>
-        internal static PositionQuality FromCounts(long[] counts, int offset, int length, out long sum)
-        {
-            // This runs once per position, thousands of times per result: a few short walks over the scores
-            // that occur, and no call per score.
-            var row = new PositionQuality();
-            sum = 0;
-            int min = 0;
-            while (min < length && counts[offset + min] == 0) min++;
-            if (min == length) return row;
-            int max = length - 1;
-            while (counts[offset + max] == 0) max--;
-            long n = 0;
-            for (int s = min; s <= max; s++)
-            {
-                long c = counts[offset + s];
-                n += c;
-                sum += s * c;
-            }
-            row.Count = n;
-            row.Mean = (double)sum / n;
-            row.Minimum = min;
-            row.Maximum = max;
-            // All five percentiles in one walk: each goes on from where the one before it was reached.
-            int score = min;
-            long cumulative = counts[offset + min];
-            row.Percentile10 = Walk(counts, offset, ref score, ref cumulative, Target(n, 10));
-            row.LowerQuartile = Walk(counts, offset, ref score, ref cumulative, Target(n, 25));
-            row.Median = Walk(counts, offset, ref score, ref cumulative, Target(n, 50));
-            row.UpperQuartile = Walk(counts, offset, ref score, ref cumulative, Target(n, 75));
-            row.Percentile90 = Walk(counts, offset, ref score, ref cumulative, Target(n, 90));
-            return row;
-        }
-
         // The first score from s on whose cumulative count reaches target. A score with count 0 cannot be the first
         // to reach it (the score before would have, as target >= 1), so only scores that occur are answered; a
         // target is at most N, which is reached at max at the latest.
-        private static int Walk(long[] counts, int offset, ref int s, ref long cumulative, long target)
+        internal static int Walk(long[] counts, int offset, ref int s, ref long cumulative, long target)
         {
             while (cumulative < target) cumulative += counts[offset + ++s];
             return s;

@@ -3,7 +3,7 @@ using System;
 namespace ParallelJobs.Statistics
 {
     /// <summary>
-    /// A frozen copy of a <see cref="QualityHistogram"/>: what a <see cref="QualityDistribution"/> keeps so that it
+    /// A frozen copy of a <see cref="QualityHistogram"/>: what a quality distribution keeps so that it
     /// can be saved, loaded and merged exactly later (its rows alone cannot be added). Only the scores that occur
     /// anywhere are kept (columns are [<see cref="LowScore"/>, <see cref="LowScore"/> + <see cref="ScoreSpan"/>)),
     /// so 150 positions of Illumina scores 2..41 take 48 KB, not the 112 KB of the live histogram.
@@ -54,10 +54,6 @@ namespace ParallelJobs.Statistics
             while (maxLength > 0 && ((maxLength - 1) >> shift) >= QualityHistogram.MaxColumns) shift++;
             return shift;
         }
-
-        /// <summary>Copies the histogram's columns that hold data, trimmed to the scores that occur.</summary>
-        public static QualityCounts From(QualityHistogram histogram) =>
-            (histogram ?? throw new ArgumentNullException(nameof(histogram))).ToCounts();
 
         /// <summary>A histogram holding exactly these counts (for statistics, or to add more to).</summary>
         public QualityHistogram ToHistogram()

@@ -318,7 +318,7 @@ namespace ParallelJobs.Statistics
         }
 
         /// <summary>
-        /// Adds saved counts (a <see cref="QualityDistribution"/>'s, or one loaded from a file) exactly as
+        /// Adds saved counts (a quality distribution's, or one loaded from a file) exactly as
         /// <see cref="Add(QualityHistogram, int)"/> adds a live histogram: coarsened to the wider of the two bin
         /// widths, so merged parts give the bins one run over all their reads would have.
         /// </summary>
@@ -419,27 +419,6 @@ namespace ParallelJobs.Statistics
                 for (int score = 1; score < ScoreCount; score++) sum += score * _counts[from + score];
             }
             return sum;
-        }
-
-        /// <summary>Statistics of every column, 1-based positions as FastQC.</summary>
-        public PositionQuality[] ToPositions(string name) => ToPositions(name, out _);
-
-        /// <summary>The same, and <see cref="ScoreSum"/> from the same walk over the counts.</summary>
-        internal PositionQuality[] ToPositions(string name, out long scoreSum)
-        {
-            int columns = ColumnCount;
-            var rows = new PositionQuality[columns];
-            scoreSum = 0;
-            for (int c = 0; c < columns; c++)
-            {
-                var row = PositionStatistics.FromCounts(_counts, c * ScoreCount, ScoreCount, out long sum);
-                scoreSum += sum;
-                row.Name = name;
-                row.Position = (c << _shift) + 1;
-                row.EndPosition = Math.Min((c + 1) << _shift, MaxLength);
-                rows[c] = row;
-            }
-            return rows;
         }
 
         // Adds columns pairwise (2j, 2j+1 -> j) and doubles the bin width. In place: column j is written after

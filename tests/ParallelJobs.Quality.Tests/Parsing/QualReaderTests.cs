@@ -82,7 +82,7 @@ public class QualReaderTests
         Assert.Equal(records, histogram.ReadCount);
         if (minLength >= 0) Assert.Equal(minLength, histogram.MinLength);
         if (maxLength >= 0) Assert.Equal(maxLength, histogram.MaxLength);
-        if (maxScore >= 0) Assert.Equal(maxScore, histogram.ToPositions("x").Max(p => p.Maximum));
+        if (maxScore >= 0) Assert.Equal(maxScore, PositionQuality.Rows(histogram.ToCounts(), "x", out _).Max(p => p.Maximum));
         QualityFiles.AssertSame(histogram, QualityFiles.Read(path, bufferSize: 6).Histogram);
     }
 

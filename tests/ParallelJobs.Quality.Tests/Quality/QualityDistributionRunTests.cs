@@ -265,7 +265,7 @@ public sealed class QualityDistributionRunTests : IDisposable
         Assert.True(histogram.ColumnCount <= QualityHistogram.MaxColumns);
         // Histogram at most 4096 x 94 longs (3 MB) plus its growth steps; nothing proportional to the read.
         Assert.True(allocated < 8 * 1024 * 1024, "allocated " + allocated + " bytes");
-        var rows = histogram.ToPositions("long");
+        var rows = PositionQuality.Rows(histogram.ToCounts(), "long", out _);
         Assert.Equal(length, rows.Sum(r => r.Count));
         Assert.Equal(1, rows[0].Position);
         Assert.Equal(512, rows[0].EndPosition);

@@ -22,7 +22,7 @@ public class QualityStatisticsTests
         // the scores of rank 1, 3, 7, 11, 13. Rounding up instead would answer ranks 2, 4, 8, 12, 14.
         var counts = new long[QualityHistogram.ScoreCount];
         for (int s = 10; s <= 24; s++) counts[s] = 1;
-        var row = PositionStatistics.FromCounts(counts);
+        var row = PositionQuality.FromCounts(counts);
         Assert.Equal((10, 12, 16, 20, 22), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
         Assert.Equal(10, PositionStatistics.Percentile(counts, 15, 10));
         Assert.Equal(16, PositionStatistics.Percentile(counts, 15, 50));
@@ -31,13 +31,13 @@ public class QualityStatisticsTests
         counts = new long[QualityHistogram.ScoreCount];
         counts[5] = 1;
         counts[30] = 14;
-        row = PositionStatistics.FromCounts(counts);
+        row = PositionQuality.FromCounts(counts);
         Assert.Equal((5, 30, 30, 30, 30), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
 
         // N·p/100 whole: 20 scores 10..29, the 10th percentile is the score of rank 2 under either rule.
         counts = new long[QualityHistogram.ScoreCount];
         for (int s = 10; s <= 29; s++) counts[s] = 1;
-        row = PositionStatistics.FromCounts(counts);
+        row = PositionQuality.FromCounts(counts);
         Assert.Equal((11, 14, 19, 24, 27), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
     }
 
@@ -51,7 +51,7 @@ public class QualityStatisticsTests
         counts[20] = 1;
         counts[30] = 1;
         counts[40] = 1;
-        var row = PositionStatistics.FromCounts(counts);
+        var row = PositionQuality.FromCounts(counts);
         Assert.Equal((20, 20, 20, 30, 30), (row.Percentile10, row.LowerQuartile, row.Median, row.UpperQuartile, row.Percentile90));
     }
 
@@ -73,7 +73,7 @@ public class QualityStatisticsTests
                 counts[s]++;
             }
             scores.Sort();
-            var row = PositionStatistics.FromCounts(counts);
+            var row = PositionQuality.FromCounts(counts);
             Assert.Equal(n, row.Count);
             Assert.Equal(scores.Average(), row.Mean, 9);
             Assert.Equal(scores[0], row.Minimum);
@@ -114,7 +114,7 @@ public class QualityStatisticsTests
                 var histogram = new QualityHistogram();
                 for (int s = 0; s < counts.Length; s++) histogram.AddScore(0, s, counts[s]);
                 histogram.AddRead(1);
-                var row = histogram.ToPositions("x", out long sum)[0];
+                var row = PositionQuality.Rows(histogram.ToCounts(), "x", out long sum)[0];
                 string context = $"scale {scale}, trial {trial}: {string.Join(",", counts.Select((c, s) => (c, s)).Where(x => x.c != 0).Select(x => x.s + "x" + x.c))}";
                 Assert.True(ExactPercentile(counts, 10) == row.Percentile10, context);
                 Assert.True(ExactPercentile(counts, 25) == row.LowerQuartile, context);
@@ -132,7 +132,7 @@ public class QualityStatisticsTests
     {
         var counts = new long[QualityHistogram.ScoreCount];
         counts[30] = 1;
-        var row = PositionStatistics.FromCounts(counts);
+        var row = PositionQuality.FromCounts(counts);
         Assert.Equal(30, row.Median);
         Assert.Equal(30, row.Percentile10);
     }
@@ -155,7 +155,7 @@ public class QualityStatisticsTests
             }
             histogram.AddRead(length);
         }
-        var rows = histogram.ToPositions("random");
+        var rows = PositionQuality.Rows(histogram.ToCounts(), "random", out _);
         Assert.Equal(histogram.MaxLength, rows.Length);
         for (int p = 0; p < rows.Length; p++)
         {
@@ -213,7 +213,7 @@ public class QualityStatisticsTests
         }
 
         // Bins say which positions they cover.
-        var rows = whole.ToPositions("bins");
+        var rows = PositionQuality.Rows(whole.ToCounts(), "bins", out _);
         Assert.Equal(1, rows[0].Position);
         Assert.Equal(16, rows[0].EndPosition);
         Assert.Equal(17, rows[1].Position);

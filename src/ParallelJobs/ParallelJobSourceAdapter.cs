@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 
-namespace ParallelJobs.Jobs
+namespace ParallelJobs
 {
     /// <summary>
     /// Registers <see cref="ParallelJob"/>s with PowerShell's job manager, so Get-Job, Wait-Job,
