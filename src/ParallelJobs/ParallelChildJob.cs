@@ -15,6 +15,8 @@ namespace ParallelJobs
     {
         private readonly ParallelJob _parent;
         private volatile string _status = "Waiting for a slot";
+        // The host it started on, with -HostName; null on a run without hosts.
+        private volatile string? _computerName;
 
         internal ParallelChildJob(ParallelJob parent, int index, string command)
             : base(command)
@@ -38,7 +40,8 @@ namespace ParallelJobs
 
         public override string StatusMessage => _status;
         public override bool HasMoreData => Output.Count > 0 || Error.Count > 0;
-        public override string Location => Environment.MachineName;
+        /// <summary>Where the command runs or ran: this machine, or its host (-HostName) once it has started there.</summary>
+        public override string Location => _computerName ?? Environment.MachineName;
 
         /// <summary>
         /// Stop-Job on one command: if it waits it ends as Cancelled without starting, if it runs its process
@@ -50,12 +53,14 @@ namespace ParallelJobs
             _parent.StopCommand(Index, Finished);
         }
 
-        internal void MarkStarted(int slot, int processId)
+        /// <param name="computerName">The host it started on (its slot is numbered within it); null on a run without hosts.</param>
+        internal void MarkStarted(int slot, int processId, string? computerName = null)
         {
             if (IsFinishedState(JobStateInfo.State)) return;
             Slot = slot;
             ProcessId = processId;
-            _status = $"Running in slot {slot}, process {processId}";
+            if (computerName != null) _computerName = computerName;
+            _status = computerName != null ? $"Running in slot {slot} on {computerName}, process {processId}" : $"Running in slot {slot}, process {processId}";
             if (JobStateInfo.State == JobState.NotStarted) SetJobState(JobState.Running);
         }
 
@@ -65,6 +70,7 @@ namespace ParallelJobs
             Status = result.Status;
             ExitCode = result.ExitCode;
             if (result.Slot >= 0) Slot = result.Slot;
+            if (result.Slot >= 0 && _computerName != null) _computerName = result.ComputerName;
             if (result.ProcessId != 0) ProcessId = result.ProcessId;
             _status = result.Reason ?? result.Status.ToString();
             PSBeginTime ??= result.StartTime;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using ParallelJobs.Output;
@@ -40,7 +41,8 @@ namespace ParallelJobs
             _run = run ?? throw new ArgumentNullException(nameof(run));
             PSJobTypeName = JobTypeName;
             var o = run.Options;
-            SlotOutput = new SlotOutputBuffer(o.ThrottleLimit, o.OutputDirectory != null ? Math.Max(o.TailLines, BoundedSlotLines) : (int?)null);
+            // Slots are numbered per machine: the buffer takes slot numbers up to the largest machine's count.
+            SlotOutput = new SlotOutputBuffer(run.SlotHosts.Max(h => h.Value), o.OutputDirectory != null ? Math.Max(o.TailLines, BoundedSlotLines) : (int?)null);
             // Subscribed before the first command is added, so no line is missed.
             run.LineReceived += SlotOutput.Append;
         }
@@ -52,11 +54,20 @@ namespace ParallelJobs
 
         internal SlotOutputBuffer SlotOutput { get; }
 
+        /// <summary>The machines of the run's slots in order, each with its slot count (slots 0 to count - 1 on it).</summary>
+        internal IReadOnlyList<KeyValuePair<string, int>> SlotHosts => _run.SlotHosts;
+
+        /// <summary>True when the run's slot files carry the host in their names (a run over remote hosts).</summary>
+        internal bool SlotFilesNamedByHost => _run.Options.SlotFilesNamedByHost;
+
         /// <summary>Each slot's state now: what Get-ParallelSlot shows.</summary>
         public ParallelSlot[] GetSlots() => _run.GetSlots();
 
         /// <summary>One slot (Idle and unused when the run has not needed it yet); null outside the throttle limit.</summary>
         public ParallelSlot? GetSlot(int slot) => _run.GetSlot(slot);
+
+        /// <summary>Slot <paramref name="slot"/> of the machine named <paramref name="computerName"/>; null when the run has no such slot.</summary>
+        public ParallelSlot? GetSlot(string computerName, int slot) => _run.GetSlot(computerName, slot);
 
         public override string StatusMessage => _run.GetProgress().ToString();
 
@@ -219,7 +230,7 @@ namespace ParallelJobs
                     AddCommand(e.Index, e.Command!);
                     break;
                 case RunEventKind.CommandStarted:
-                    Child(e.Index)?.MarkStarted(e.Slot, e.ProcessId);
+                    Child(e.Index)?.MarkStarted(e.Slot, e.ProcessId, _run.Options.Hosts != null ? e.ComputerName : null);
                     break;
                 case RunEventKind.Warning:
                     Warning.Add(new WarningRecord(e.Message));

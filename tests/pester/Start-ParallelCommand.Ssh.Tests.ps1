@@ -49,6 +49,63 @@ Describe 'Start-ParallelCommand -HostName' {
         @($results.ComputerName | Sort-Object -Unique) | Should -Be @('127.0.0.1', '127.0.0.2', '127.0.0.3')
     }
 
+    It 'numbers slots within each host: -ComputerName with -Slot picks one host''s slot, in the job, its output and its files' {
+        if (Skip-WithoutHosts) { return }
+        $out = Join-Path $TestDrive 'host-slots'
+        $hosts = '127.0.0.1', '127.0.0.2', '127.0.0.3'
+        $job = 1..12 | Start-ParallelCommand 'set -- $SSH_CONNECTION; echo "$3 {%} $PARALLELJOBS_SLOT {}"; sleep 0.1' -HostName '2/127.0.0.1', '2/127.0.0.2', '2/127.0.0.3' -SshConfigFile $env:PJ_SSH_CONFIG -OutputDirectory $out -AsJob
+        try {
+            $job | Wait-Job -Timeout 120 | Out-Null
+            $results = @(Receive-Job $job)
+            $results.Count | Should -Be 12
+            foreach ($r in $results) {
+                $r.Slot | Should -BeIn 0, 1
+                # The command saw its host's slot: {%} is 1-based, PARALLELJOBS_SLOT 0-based, as the result's Slot.
+                $r.Output[0] | Should -Be "$($r.ComputerName) $($r.Slot + 1) $($r.Slot) $($r.Index + 1)"
+                ($job.ChildJobs | Where-Object Index -eq $r.Index).Location | Should -Be $r.ComputerName
+            }
+
+            # Get-ParallelSlot: each host's slots 0 and 1; one host's slot by name; -Slot alone on every host.
+            @(Get-ParallelSlot -Job $job | ForEach-Object { "$($_.ComputerName)/$($_.Slot)" }) |
+                Should -Be @('127.0.0.1/0', '127.0.0.1/1', '127.0.0.2/0', '127.0.0.2/1', '127.0.0.3/0', '127.0.0.3/1')
+            $one = Get-ParallelSlot -Job $job -ComputerName 127.0.0.2 -Slot 1
+            $one.ComputerName | Should -Be '127.0.0.2'
+            $one.Slot | Should -Be 1
+            $one.Completed | Should -Be @($results | Where-Object { $_.ComputerName -eq '127.0.0.2' -and $_.Slot -eq 1 }).Count
+            (Get-ParallelSlot -Job $job -Slot 1).ComputerName | Should -Be $hosts
+            (Get-ParallelSlot -Job $job -ComputerName '127.0.0.[23]').ComputerName | Sort-Object -Unique | Should -Be '127.0.0.2', '127.0.0.3'
+            Get-ParallelSlot -Job $job -ComputerName 127.0.0.2 -Slot 2 -ErrorAction SilentlyContinue -ErrorVariable outside | Should -BeNullOrEmpty
+            $outside[0].FullyQualifiedErrorId | Should -BeLike 'SlotOutOfRange,*'
+            $outside[0].Exception.Message | Should -BeLike '*127.0.0.2*slots 0 to 1*'
+            Get-ParallelSlot -Job $job -ComputerName 'no-such-host' -ErrorAction SilentlyContinue -ErrorVariable unknown | Should -BeNullOrEmpty
+            $unknown[0].FullyQualifiedErrorId | Should -BeLike 'ComputerNameNotFound,*'
+
+            # Receive-SlotOutput from the job: each line names its host and its slot there.
+            $live = @(Receive-SlotOutput -Job $job -ComputerName 127.0.0.3 -Keep)
+            $onThree = @($results | Where-Object ComputerName -eq '127.0.0.3')
+            $live.Count | Should -Be $onThree.Count
+            $live.ComputerName | Sort-Object -Unique | Should -Be '127.0.0.3'
+            @($live | Sort-Object Index | ForEach-Object Line) | Should -Be @($onThree | Sort-Object Index | ForEach-Object { $_.Output[0] })
+            @(Receive-SlotOutput -Job $job -Slot 0 -Keep).ComputerName | Sort-Object -Unique | Should -Be $hosts
+
+            # The output directory: files per host and slot, read back with the host on each line.
+            @(Get-ChildItem $out -Filter 'slot-*.out' | ForEach-Object Name | Sort-Object) |
+                Should -Be @('slot-127.0.0.1-0.out', 'slot-127.0.0.1-1.out', 'slot-127.0.0.2-0.out', 'slot-127.0.0.2-1.out', 'slot-127.0.0.3-0.out', 'slot-127.0.0.3-1.out')
+            $back = @(Receive-SlotOutput -Path $out)
+            $back.Count | Should -Be 12
+            foreach ($line in $back) {
+                $r = $results | Where-Object Index -eq $line.Index
+                "$($line.ComputerName)/$($line.Slot) $($line.Line)" | Should -Be "$($r.ComputerName)/$($r.Slot) $($r.Output[0])"
+            }
+            $picked = @(Receive-SlotOutput -Path $out -ComputerName 127.0.0.2 -Slot 1)
+            @($picked.Index | Sort-Object) | Should -Be @($results | Where-Object { $_.ComputerName -eq '127.0.0.2' -and $_.Slot -eq 1 } | ForEach-Object Index | Sort-Object)
+            # The results themselves, too.
+            @($results | Receive-SlotOutput -ComputerName 127.0.0.1 -Slot 0).Index | Sort-Object |
+                Should -Be @($results | Where-Object { $_.ComputerName -eq '127.0.0.1' -and $_.Slot -eq 0 } | ForEach-Object Index | Sort-Object)
+        }
+        finally { $job | Remove-Job -Force }
+    }
+
     It 'passes hostile inputs to the remote shell byte for byte' {
         if (Skip-WithoutHosts) { return }
         $inputs = @("it's", '"double"', '$(touch /tmp/pj-pwned)', '`id`', "a`nb", ' spaced ', '*', '~', '\', "tab`there", 'ünïcödé ✓ 日本', '-n', ';', '|')
@@ -68,8 +125,8 @@ Describe 'Start-ParallelCommand -HostName' {
         try {
             $marker = New-Marker
             $job = 1..6 | Start-ParallelCommand "echo `"`$SSH_CONNECTION`"; sh -c 'sleep 2; true' $marker-{}" -HostName '1/127.0.0.1', '1/127.0.0.2', "1/127.0.0.3:$extraPort" -SshConfigFile $env:PJ_SSH_CONFIG -AsJob
-            # The extra host's slot (2) has a command running: its host goes away.
-            Wait-Until { @(Get-ParallelSlot -Job $job | Where-Object { $_.Slot -eq 2 -and $_.State -eq 'Busy' }).Count -eq 1 -and (Get-Marked $marker).Count -ge 1 } -Seconds 60
+            # The extra host's slot has a command running: its host goes away.
+            Wait-Until { @(Get-ParallelSlot -Job $job -ComputerName "127.0.0.3:$extraPort" -Slot 0 | Where-Object { $_.State -eq 'Busy' }).Count -eq 1 -and (Get-Marked $marker).Count -ge 1 } -Seconds 60
             & bash $script:HostScript stop-host 127.0.0.3 $extraPort | Out-Null
             $job | Wait-Job -Timeout 120 | Out-Null
             $results = Receive-Job $job -WarningVariable warnings -WarningAction SilentlyContinue

@@ -13,6 +13,7 @@ namespace ParallelJobs.Output
     {
         private readonly int _index;
         private readonly int _slot;
+        private readonly string _computerName;
         private readonly bool _bounded;
         private readonly int _tailLines;
         private readonly int _maxLineBytes;
@@ -22,8 +23,10 @@ namespace ParallelJobs.Output
         private readonly object _emitLock = new object();
         private long _sequence;
 
-        public LineCollector(int index, int slot, bool bounded, int tailLines, int maxLineLength, Action<SlotOutputLine>? observer)
+        /// <param name="computerName">The machine whose slot runs the command (its lines carry it); null for this one.</param>
+        public LineCollector(int index, int slot, bool bounded, int tailLines, int maxLineLength, Action<SlotOutputLine>? observer, string? computerName = null)
         {
+            _computerName = computerName ?? Environment.MachineName;
             _index = index;
             _slot = slot;
             _bounded = bounded;
@@ -83,7 +86,7 @@ namespace ParallelJobs.Output
             // happen under one lock, so the result's order of lines and the live slot view's order agree.
             lock (_emitLock)
             {
-                var line = new SlotOutputLine(_slot, _index, s.Kind, text, DateTime.Now);
+                var line = new SlotOutputLine(_slot, _index, s.Kind, text, DateTime.Now, _computerName);
                 long seq = ++_sequence;
                 lock (s)
                 {

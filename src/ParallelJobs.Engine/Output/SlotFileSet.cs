@@ -9,14 +9,16 @@ namespace ParallelJobs.Output
     /// <summary>
     /// Per-slot output files: slot-&lt;k&gt;.out and slot-&lt;k&gt;.err hold exactly the bytes
     /// that slot's commands wrote, in the order they ran (a slot runs one command at a time, so nothing
-    /// interleaves). commands.tsv records, per command, its slot and where its bytes sit in those files,
-    /// so the output can be attributed to commands when read back.
+    /// interleaves). commands.tsv records, per command, its slot, its host and where its bytes sit in those files,
+    /// so the output can be attributed to commands when read back. A run over remote hosts numbers slots per
+    /// host, so its files carry the host: slot-&lt;host&gt;-&lt;k&gt;.out (see <see cref="FileName"/>).
     /// </summary>
     internal sealed class SlotFileSet : IDisposable
     {
         public const string IndexFileName = "commands.tsv";
         private readonly string _directory;
-        private readonly Dictionary<int, SlotFiles> _slots = new Dictionary<int, SlotFiles>();
+        private readonly Dictionary<SlotKey, SlotFiles> _slots = new Dictionary<SlotKey, SlotFiles>();
+        private readonly bool _namedByHost;
         private readonly LineFile _index;
         private readonly FileStream _lock;
         private readonly Action<string>? _warn;
@@ -24,10 +26,12 @@ namespace ParallelJobs.Output
 
         /// <param name="warn">Told, once each, about what the run cannot write (a deleted directory, commands.tsv
         /// on a full disk): the files' problems never throw into the run.</param>
+        /// <param name="namedByHost">Slot numbers are per host (a run over remote hosts): the file names carry the host.</param>
         /// <exception cref="IOException">The directory cannot be made, or its files cannot be created.</exception>
-        public SlotFileSet(string directory, Action<string>? warn = null)
+        public SlotFileSet(string directory, Action<string>? warn = null, bool namedByHost = false)
         {
             _warn = warn;
+            _namedByHost = namedByHost;
             _directory = Path.GetFullPath(directory);
             Directory.CreateDirectory(_directory);
             _lock = TakeLock(_directory);
@@ -97,7 +101,7 @@ namespace ParallelJobs.Output
             string indexPath = Path.Combine(directory, IndexFileName);
             var stream = new FileStream(indexPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1);
             // The header is written here, where a failure still stops the run before it starts.
-            var header = new UTF8Encoding(false).GetBytes("Index\tSlot\tStatus\tExitCode\tStartTime\tEndTime\tOutOffset\tOutLength\tErrOffset\tErrLength\tCommand" + Environment.NewLine);
+            var header = new UTF8Encoding(false).GetBytes(IndexHeader + Environment.NewLine);
             try { stream.Write(header, 0, header.Length); }
             catch { stream.Dispose(); throw; }
             return new LineFile(stream, indexPath, reason =>
@@ -105,16 +109,78 @@ namespace ParallelJobs.Output
                 "so Receive-SlotOutput -Path cannot attribute their output (the slot files still hold what could be written).", warn);
         }
 
-        public static string OutPath(string directory, int slot) => Path.Combine(directory, "slot-" + slot.ToString(CultureInfo.InvariantCulture) + ".out");
-        public static string ErrPath(string directory, int slot) => Path.Combine(directory, "slot-" + slot.ToString(CultureInfo.InvariantCulture) + ".err");
+        /// <summary>
+        /// commands.tsv's header. Host (the result's ComputerName) was added before Command; a file without it (written
+        /// by an earlier version) still reads, its lines without a machine.
+        /// </summary>
+        public const string IndexHeader = "Index\tSlot\tStatus\tExitCode\tStartTime\tEndTime\tOutOffset\tOutLength\tErrOffset\tErrLength\tHost\tCommand";
 
-        public SlotFiles ForSlot(int slot)
+        public static string OutPath(string directory, int slot) => Path.Combine(directory, FileName(null, slot) + ".out");
+        public static string ErrPath(string directory, int slot) => Path.Combine(directory, FileName(null, slot) + ".err");
+        public static string OutPath(string directory, string? host, int slot) => Path.Combine(directory, FileName(host, slot) + ".out");
+        public static string ErrPath(string directory, string? host, int slot) => Path.Combine(directory, FileName(host, slot) + ".err");
+
+        /// <summary>
+        /// A slot's file name without extension: slot-&lt;k&gt; on one machine (<paramref name="host"/> null),
+        /// slot-&lt;host&gt;-&lt;k&gt; for a host's slot, the host with every character other than letters, digits,
+        /// '.', '_' and '-' written as %XX (its UTF-8 bytes), so user@host:port makes a file name on every system
+        /// and <see cref="TryParseFileName"/> gets the host back.
+        /// </summary>
+        public static string FileName(string? host, int slot)
+        {
+            string k = slot.ToString(CultureInfo.InvariantCulture);
+            if (host == null) return "slot-" + k;
+            var sb = new StringBuilder("slot-");
+            foreach (byte b in Encoding.UTF8.GetBytes(host))
+            {
+                char c = (char)b;
+                if (b < 0x80 && (char.IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-')) sb.Append(c);
+                else sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+            return sb.Append('-').Append(k).ToString();
+        }
+
+        /// <summary>
+        /// The host (null for slot-&lt;k&gt;) and slot of a file name made by <see cref="FileName"/> (without
+        /// extension); false for any other name.
+        /// </summary>
+        public static bool TryParseFileName(string name, out string? host, out int slot)
+        {
+            host = null;
+            slot = -1;
+            if (name == null || !name.StartsWith("slot-", StringComparison.Ordinal)) return false;
+            string rest = name.Substring("slot-".Length);
+            int dash = rest.LastIndexOf('-');
+            string digits = dash < 0 ? rest : rest.Substring(dash + 1);
+            if (digits.Length == 0 || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out slot)) return false;
+            if (dash < 0) return true;
+            if (dash == 0) return false;
+            var bytes = new List<byte>();
+            string encoded = rest.Substring(0, dash);
+            for (int i = 0; i < encoded.Length; i++)
+            {
+                char c = encoded[i];
+                if (c == '%' && i + 2 < encoded.Length && byte.TryParse(encoded.Substring(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b))
+                {
+                    bytes.Add(b);
+                    i += 2;
+                }
+                else if (c < 0x80) bytes.Add((byte)c);
+                else return false;
+            }
+            host = Encoding.UTF8.GetString(bytes.ToArray());
+            return true;
+        }
+
+        /// <summary>The files of one slot (a machine and its slot number), made when first asked for.</summary>
+        public SlotFiles ForSlot(SlotKey slot)
         {
             lock (_slots)
             {
                 if (!_slots.TryGetValue(slot, out var files))
                 {
-                    files = new SlotFiles(OutPath(_directory, slot), ErrPath(_directory, slot), OnFileLost);
+                    string? host = _namedByHost ? slot.ComputerName ?? "" : null;
+                    files = new SlotFiles(OutPath(_directory, host, slot.Slot), ErrPath(_directory, host, slot.Slot), OnFileLost);
                     _slots.Add(slot, files);
                 }
                 return files;
@@ -145,13 +211,19 @@ namespace ParallelJobs.Output
             _warn?.Invoke(message);
         }
 
-        /// <summary>Records a finished command's row; its byte ranges are what its slot files really received.</summary>
-        public void Record(CommandResult r, long outOffset, long errOffset)
+        /// <summary>The files of slot <paramref name="slot"/> of this machine.</summary>
+        public SlotFiles ForSlot(int slot) => ForSlot(SlotKey.Local(slot));
+
+        /// <summary>
+        /// Records a finished command's row; its byte ranges are what its slot files (<paramref name="files"/>, those
+        /// it was given) really received.
+        /// </summary>
+        public void Record(CommandResult r, SlotFiles? files, long outOffset, long errOffset)
         {
             long outLength = r.OutputBytes, errLength = r.ErrorBytes;
-            lock (_slots)
+            if (files != null)
             {
-                if (_slots.TryGetValue(r.Slot, out var files))
+                lock (_slots)
                 {
                     outLength = files.OutPosition - outOffset;
                     errLength = files.ErrPosition - errOffset;
@@ -169,6 +241,7 @@ namespace ParallelJobs.Output
                 outLength.ToString(CultureInfo.InvariantCulture),
                 errOffset.ToString(CultureInfo.InvariantCulture),
                 errLength.ToString(CultureInfo.InvariantCulture),
+                EscapeField(r.ComputerName),
                 EscapeField(r.Command),
             });
             _index.WriteLine(line);

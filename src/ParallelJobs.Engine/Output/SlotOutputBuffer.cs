@@ -5,7 +5,7 @@ using System.Threading;
 namespace ParallelJobs.Output
 {
     /// <summary>
-    /// Lines a live run's slots printed, held per slot until someone reads them: the backing store of
+    /// Lines a live run's slots printed, held per slot (a machine and its slot number, <see cref="SlotKey"/>) until someone reads them: the backing store of
     /// <c>Receive-SlotOutput -Job</c>. A read without keep takes the lines (they are gone for the next
     /// read, like <c>Receive-Job</c>); a read with keep leaves them. Each line gets a per-slot sequence
     /// number so a reader that keeps can still ask for "only what is newer than what I have seen".
@@ -16,14 +16,14 @@ namespace ParallelJobs.Output
     internal sealed class SlotOutputBuffer
     {
         // Made when a slot prints its first line: the slot count is the run's throttle limit, which may be huge.
-        private readonly Dictionary<int, SlotQueue> _slots = new Dictionary<int, SlotQueue>();
+        private readonly Dictionary<SlotKey, SlotQueue> _slots = new Dictionary<SlotKey, SlotQueue>();
         private readonly int _slotCount;
         private readonly int? _maxLinesPerSlot;
         // Lives as long as the job that owns the buffer; ManualResetEventSlim allocates a kernel handle only when
         // WaitHandle is read, and the job's readers end with it.
         private readonly ManualResetEventSlim _linesArrived = new ManualResetEventSlim(false);
 
-        /// <param name="slotCount">Slots of the run (its throttle limit).</param>
+        /// <param name="slotCount">Most slots a machine of the run has (its throttle limit, or its largest host's slots).</param>
         /// <param name="maxLinesPerSlot">Most unread lines a slot holds; null for no bound.</param>
         public SlotOutputBuffer(int slotCount, int? maxLinesPerSlot)
         {
@@ -35,19 +35,19 @@ namespace ParallelJobs.Output
 
         public int SlotCount => _slotCount;
 
-        /// <summary>The slots that have printed anything so far, in order: the only ones with lines to read.</summary>
-        public int[] SlotsWithOutput()
+        /// <summary>The slots that have printed anything so far, by machine then slot: the only ones with lines to read.</summary>
+        public SlotKey[] SlotsWithOutput()
         {
             lock (_slots)
             {
-                var slots = new int[_slots.Count];
+                var slots = new SlotKey[_slots.Count];
                 _slots.Keys.CopyTo(slots, 0);
                 Array.Sort(slots);
                 return slots;
             }
         }
 
-        private SlotQueue? Queue(int slot, bool create)
+        private SlotQueue? Queue(SlotKey slot, bool create)
         {
             lock (_slots)
             {
@@ -64,7 +64,7 @@ namespace ParallelJobs.Output
         {
             if (line == null) throw new ArgumentNullException(nameof(line));
             if (line.Slot < 0 || line.Slot >= _slotCount) return;
-            var q = Queue(line.Slot, create: true)!;
+            var q = Queue(new SlotKey(line.ComputerName, line.Slot), create: true)!;
             lock (q)
             {
                 q.Lines.Enqueue(new KeyValuePair<long, SlotOutputLine>(++q.LastSequence, line));
@@ -84,9 +84,12 @@ namespace ParallelJobs.Output
         /// The slot's unread lines with a sequence number above <paramref name="after"/>. Without keep they
         /// are taken (with everything up to them); with keep they stay for the next read.
         /// </summary>
-        public SlotOutputRead Read(int slot, bool keep, long after = 0)
+        public SlotOutputRead Read(int slot, bool keep, long after = 0) => Read(SlotKey.Local(slot), keep, after);
+
+        /// <summary>As <see cref="Read(int, bool, long)"/>, for a slot of any machine of the run.</summary>
+        public SlotOutputRead Read(SlotKey slot, bool keep, long after = 0)
         {
-            if (slot < 0 || slot >= _slotCount) throw new ArgumentOutOfRangeException(nameof(slot), slot, $"The run has slots 0 to {_slotCount - 1}.");
+            if (slot.Slot < 0 || slot.Slot >= _slotCount) throw new ArgumentOutOfRangeException(nameof(slot), slot.Slot, $"The run has slots 0 to {_slotCount - 1}.");
             var q = Queue(slot, create: false);
             if (q == null) return new SlotOutputRead(slot, Array.Empty<SlotOutputLine>(), after, 0);
             lock (q)
@@ -109,8 +112,11 @@ namespace ParallelJobs.Output
             }
         }
 
+        /// <summary>How many unread lines a slot of this machine holds now.</summary>
+        public int Count(int slot) => Count(SlotKey.Local(slot));
+
         /// <summary>How many unread lines a slot holds now.</summary>
-        public int Count(int slot)
+        public int Count(SlotKey slot)
         {
             var q = Queue(slot, create: false);
             if (q == null) return 0;

@@ -3,15 +3,17 @@ namespace ParallelJobs.Output
     /// <summary>What one read of a <see cref="SlotOutputBuffer"/> slot returned.</summary>
     internal sealed class SlotOutputRead
     {
-        internal SlotOutputRead(int slot, SlotOutputLine[] lines, long lastSequence, long droppedLines)
+        internal SlotOutputRead(SlotKey slot, SlotOutputLine[] lines, long lastSequence, long droppedLines)
         {
-            Slot = slot;
+            Key = slot;
             Lines = lines;
             LastSequence = lastSequence;
             DroppedLines = droppedLines;
         }
 
-        public int Slot { get; }
+        /// <summary>The slot read: its machine and number.</summary>
+        public SlotKey Key { get; }
+        public int Slot => Key.Slot;
         /// <summary>The lines, in the order the slot's commands printed them.</summary>
         public SlotOutputLine[] Lines { get; }
         /// <summary>Sequence number of the last line returned (or the caller's own when none); pass it back to read on from there.</summary>

@@ -21,6 +21,7 @@ namespace ParallelJobs.Scheduling
         private const int StopNone = 0, StopTimeout = 1, StopCancel = 2;
         private readonly int _index;
         private readonly int _slot;
+        private readonly int _runSlot;
         private readonly CommandSpec _spec;
         private readonly RunOptions _options;
         private readonly SlotFiles? _files;
@@ -47,6 +48,10 @@ namespace ParallelJobs.Scheduling
         private CommandResult? _awaitingRetry;
         private string? _waitingFor;
 
+        /// <param name="slot">
+        /// The slot as the command and its result see it ({%}, PARALLELJOBS_SLOT, Slot): 0-based within the
+        /// machine it runs on. <paramref name="runSlot"/> is the run's own number for it (the same on one machine).
+        /// </param>
         /// <param name="target">Where it runs (a host's launcher, its name); null for this machine through the run's launcher.</param>
         /// <param name="onHostFailure">
         /// Called instead of finishing when the host failed rather than the command (see
@@ -55,8 +60,9 @@ namespace ParallelJobs.Scheduling
         /// </param>
         public CommandExecution(int index, int slot, CommandSpec spec, RunOptions options, SlotFiles? files,
             Action<SlotOutputLine>? lineObserver, Action<CommandExecution>? onStarted, Action<CommandExecution, CommandResult> onFinished,
-            CommandTarget? target = null, Action<CommandExecution, CommandResult, string>? onHostFailure = null, CommandResult? carried = null)
+            CommandTarget? target = null, Action<CommandExecution, CommandResult, string>? onHostFailure = null, CommandResult? carried = null, int? runSlot = null)
         {
+            _runSlot = runSlot ?? slot;
             _result = carried ?? new CommandResult();
             _target = target;
             _onHostFailure = onHostFailure;
@@ -85,7 +91,12 @@ namespace ParallelJobs.Scheduling
         }
 
         public int Index => _index;
+        /// <summary>Its slot within the machine it runs on (what the result shows).</summary>
         public int Slot => _slot;
+        /// <summary>The run's own number of its slot (across hosts: host 0's slots first).</summary>
+        public int RunSlot => _runSlot;
+        /// <summary>The slot files it writes to; null without an output directory.</summary>
+        internal SlotFiles? Files => _files;
         public CommandSpec Spec => _spec;
         public int ProcessId => _result.ProcessId;
         public string Command => _result.Command;
@@ -229,7 +240,7 @@ namespace ParallelJobs.Scheduling
             {
                 _x = execution;
                 var o = execution._options;
-                _lines = new LineCollector(execution._index, execution._slot, execution._files != null, o.TailLines, o.MaxLineLength, execution._lineObserver);
+                _lines = new LineCollector(execution._index, execution._slot, execution._files != null, o.TailLines, o.MaxLineLength, execution._lineObserver, execution._result.ComputerName);
             }
 
             public void Start(LaunchInfo launch)

@@ -1,21 +1,26 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace ParallelJobs.Scheduling
 {
     /// <summary>
     /// A dry run (-WhatIf): each command as it would run, fully expanded, with the slot and host it would start
     /// in where that is known without running anything. The first commands take the slots in order (slot k for
-    /// the k-th command while slots are free); which slot a later command gets depends on which command ends
-    /// first, so it is not known, and {%} stays as written. A host entry's slots are known from the entry
-    /// (8/node1) or the throttle limit; an auto/ entry's only by asking the host, which a dry run does not do.
-    /// A Slurm run's slots are array tasks, known only once submitted. Nothing is started, opened or written.
+    /// the k-th command while slots are free); over hosts, they take slots as the run does (the host with the
+    /// most free slots first, its lowest free slot, numbered within that host). Which slot a later command gets
+    /// depends on which command ends first, so it is not known, and {%} stays as written. A host entry's slots
+    /// are known from the entry (8/node1) or the throttle limit; an auto/ entry's only by asking the host, which
+    /// a dry run does not do. A Slurm run's slots are array tasks, known only once submitted. Nothing is started,
+    /// opened or written.
     /// </summary>
     internal sealed class DryRunPlan
     {
+        internal const int MaxPlannedStarts = 4096;
         private readonly int _knownSlots;
-        private readonly List<(string Host, bool Posix)>? _slotHosts;
+        // Over hosts: where each of the first commands starts (its host, whether it is a POSIX host, its slot there).
+        private readonly List<(string Host, bool Posix, int Slot)>? _starts;
         private int _next;
 
         public DryRunPlan(RunOptions options)
@@ -27,15 +32,24 @@ namespace ParallelJobs.Scheduling
                 _knownSlots = options.ThrottleLimit;
                 return;
             }
-            var hosts = new List<(string, bool)>();
+            var sized = new List<KeyValuePair<Remote.SshHost, int>>();
             foreach (var h in options.Hosts)
             {
                 if (!h.Slots.HasValue && h.AutoSlots) return; // the slots after an auto/ host are not known either
-                int slots = h.Slots ?? options.ThrottleLimit;
-                for (int s = 0; s < slots; s++) hosts.Add(h.IsLocal ? (Environment.MachineName, false) : (h.Name, true));
+                sized.Add(new KeyValuePair<Remote.SshHost, int>(h, h.Slots ?? options.ThrottleLimit));
             }
-            _slotHosts = hosts;
-            _knownSlots = hosts.Count;
+            // The run's own pool, asked for one slot per command until every slot is taken (for the first
+            // MaxPlannedStarts commands: beyond, a dry run does not spend the time and memory of a huge pool).
+            if (sized.Sum(kv => (long)kv.Value) > MaxPlannedStarts) return;
+            var pool = new Remote.HostPool(sized);
+            var starts = new List<(string, bool, int)>();
+            while (pool.TryTake(out int slot))
+            {
+                var h = pool.HostOfSlot(slot).Host;
+                starts.Add(h.IsLocal ? (Environment.MachineName, false, pool.LocalSlot(slot)) : (h.Name, true, pool.LocalSlot(slot)));
+            }
+            _starts = starts;
+            _knownSlots = starts.Count;
         }
 
         /// <summary>A command about to be added as the <paramref name="index"/>-th (0-based), before its slot is known: "Command 3: gzip -k 'a b.txt'".</summary>
@@ -51,11 +65,11 @@ namespace ParallelJobs.Scheduling
             if (spec == null) throw new ArgumentNullException(nameof(spec));
             int index = _next++;
             bool known = index < _knownSlots;
-            int slot = known ? index : -1;
-            var host = known && _slotHosts != null ? _slotHosts[index] : ((string, bool)?)null;
-            string text = spec.Resolve(index, slot, host?.Item2 ?? false).Display;
+            var start = known && _starts != null ? _starts[index] : ((string Host, bool Posix, int Slot)?)null;
+            int slot = !known ? -1 : start?.Slot ?? index;
+            string text = spec.Resolve(index, slot, start?.Posix ?? false).Display;
             string where = known ? " in slot " + slot.ToString(CultureInfo.InvariantCulture) : " in the first slot free";
-            if (host != null) where += " on " + host.Value.Item1;
+            if (start != null) where += " on " + start.Value.Host;
             return "Command " + (index + 1).ToString(CultureInfo.InvariantCulture) + where + ": " + text;
         }
     }

@@ -149,7 +149,7 @@ namespace ParallelJobs.Scheduling
                         result.Signal = r.Signal;
                         // Output reaches a job's live view when the command has ended: the node writes it to files.
                         var observer = LineReceived;
-                        if (observer != null) foreach (var l in result.Lines) observer(new SlotOutputLine(l.Slot, index, l.Stream, l.Line, l.Timestamp));
+                        if (observer != null) foreach (var l in result.Lines) observer(new SlotOutputLine(l.Slot, index, l.Stream, l.Line, l.Timestamp, l.ComputerName));
                         _jobLog?.Record(result);
                         Deliver(result);
                         break;

@@ -132,7 +132,7 @@ namespace ParallelJobs.Scheduling
             try
             {
                 // A Slurm run keeps each command's bytes in its run directory (made under the output directory).
-                if (options.OutputDirectory != null && (!options.Slurm || options.EffectiveSlurmAllocation != null)) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn);
+                if (options.OutputDirectory != null && (!options.Slurm || options.EffectiveSlurmAllocation != null)) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn, options.SlotFilesNamedByHost);
                 if (options.JobLogPath != null) _jobLog = OpenJobLog(options, resumed);
                 if (options.EffectiveSlurmAllocation != null) _targets = AllocationSteps(options, options.EffectiveSlurmAllocation);
                 else if (options.Slurm) StartSlurm();
@@ -190,7 +190,7 @@ namespace ParallelJobs.Scheduling
                     for (int s = h.FirstSlot; s < h.FirstSlot + h.Slots; s++)
                     {
                         targets[s] = target;
-                        _slots.Add(new ParallelSlot { Slot = s, State = SlotActivity.Idle, ComputerName = target.ComputerName });
+                        _slots.Add(new ParallelSlot { Slot = s - h.FirstSlot, State = SlotActivity.Idle, ComputerName = target.ComputerName });
                     }
                 }
                 return (ssh, pool, targets);
@@ -428,17 +428,49 @@ namespace ParallelJobs.Scheduling
 
         /// <summary>
         /// One slot's state now (a copy): an Idle slot that has run nothing when the run has not needed it yet.
-        /// Null when the slot is outside the throttle limit.
+        /// Null when the slot is outside the throttle limit. On hosts, slot numbers are per host: this is the
+        /// first host's slot (see <see cref="GetSlot(string, int)"/>).
         /// </summary>
-        public ParallelSlot? GetSlot(int slot)
+        public ParallelSlot? GetSlot(int slot) => GetSlot(null, slot);
+
+        /// <summary>
+        /// Slot <paramref name="slot"/> (0-based within its machine) of the machine named
+        /// <paramref name="computerName"/> (a result's ComputerName; null for this machine, or the first host):
+        /// null when that machine is not one of the run's, or has fewer slots.
+        /// </summary>
+        public ParallelSlot? GetSlot(string? computerName, int slot)
         {
-            if (_slurm != null) return GetSlurmSlot(slot);
-            if (slot < 0 || slot >= (_pool?.TotalSlots ?? _options.ThrottleLimit)) return null;
+            if (_slurm != null)
+            {
+                // SlotHosts lists a Slurm run's slots as this machine's; a node's name picks the slot only while it runs there.
+                var s = GetSlurmSlot(slot);
+                return computerName == null || s == null || string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(s.ComputerName, computerName, StringComparison.OrdinalIgnoreCase) ? s : null;
+            }
+            if (slot < 0) return null;
+            if (_pool != null)
+            {
+                var host = computerName == null ? _pool.Hosts[0] : _pool.Hosts.FirstOrDefault(h => string.Equals(_targets![h.FirstSlot].ComputerName, computerName, StringComparison.OrdinalIgnoreCase));
+                if (host == null || slot >= host.Slots) return null;
+                lock (_gate) return SlotNow(host.FirstSlot + slot);
+            }
+            if (computerName != null && !string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase)) return null;
+            if (slot >= _options.ThrottleLimit) return null;
             lock (_gate)
             {
                 return slot < _slots.Count ? SlotNow(slot) : new ParallelSlot { Slot = slot, State = SlotActivity.Idle };
             }
         }
+
+        /// <summary>
+        /// The machines the run's slots are on, in order, each with its slot count (numbered 0 to count - 1 on it):
+        /// this machine with the throttle limit, or each host (-HostName) with its slots. A Slurm run's slots
+        /// are its array tasks, listed as this machine's.
+        /// </summary>
+        public IReadOnlyList<KeyValuePair<string, int>> SlotHosts =>
+            _pool == null
+                ? new[] { new KeyValuePair<string, int>(Environment.MachineName, _options.ThrottleLimit) }
+                : _pool.Hosts.Select(h => new KeyValuePair<string, int>(_targets![h.FirstSlot].ComputerName, h.Slots)).ToArray();
 
         /// <summary>
         /// True when the next start must wait: less than StartDelay since the last start, or less free memory than
@@ -540,8 +572,12 @@ namespace ParallelJobs.Scheduling
                     }
                     var spec = carried?.Spec ?? _specs[index]!;
                     _specs[index] = null; // the execution holds it now; keep memory flat on long inputs
-                    var exec = new CommandExecution(index, slot, spec, _options, _slotFiles?.ForSlot(slot),
-                        OnLine, OnStarted, OnFinished, _targets?[slot], _pool != null ? OnHostFailure : (Action<CommandExecution, CommandResult, string>?)null, carried?.Result);
+                    // Results, lines and the command see the slot's number on its machine; the run keeps its own.
+                    int runSlot = slot;
+                    int hostSlot = _pool?.LocalSlot(slot) ?? slot;
+                    var target = _targets?[slot];
+                    var exec = new CommandExecution(index, hostSlot, spec, _options, _slotFiles?.ForSlot(new SlotKey(target?.ComputerName ?? Environment.MachineName, hostSlot)),
+                        line => OnLine(runSlot, line), OnStarted, OnFinished, target, _pool != null ? OnHostFailure : (Action<CommandExecution, CommandResult, string>?)null, carried?.Result, runSlot);
                     _running.Add(index, exec);
                     var s = _slots[slot];
                     s.State = SlotActivity.Busy;
@@ -556,9 +592,9 @@ namespace ParallelJobs.Scheduling
             foreach (var exec in toStart) exec.Start();
         }
 
-        private void OnLine(SlotOutputLine line)
+        private void OnLine(int runSlot, SlotOutputLine line)
         {
-            lock (_gate) _slots[line.Slot].LastLine = line.Line;
+            lock (_gate) _slots[runSlot].LastLine = line.Line;
             LineReceived?.Invoke(line);
         }
 
@@ -566,25 +602,25 @@ namespace ParallelJobs.Scheduling
         {
             lock (_gate)
             {
-                var s = _slots[exec.Slot];
+                var s = _slots[exec.RunSlot];
                 s.ProcessId = exec.ProcessId;
                 s.Command = exec.Command;
             }
             string where = _pool != null ? " on " + exec.ComputerName : "";
             string? retry = exec.RetryReason;
             if (retry != null) where += ", attempt " + exec.Attempts.ToString(CultureInfo.InvariantCulture) + " of " + (_options.Retries + 1).ToString(CultureInfo.InvariantCulture) + " after: " + retry;
-            Post(new RunEvent(RunEventKind.CommandStarted, exec.Index, exec.Slot, exec.ProcessId, exec.Command, null, where.Length > 0 ? where : null));
+            Post(new RunEvent(RunEventKind.CommandStarted, exec.Index, exec.Slot, exec.ProcessId, exec.Command, null, where.Length > 0 ? where : null) { ComputerName = exec.ComputerName });
         }
 
         private void OnFinished(CommandExecution exec, CommandResult result)
         {
-            _slotFiles?.Record(result, exec.OutOffset, exec.ErrOffset);
+            _slotFiles?.Record(result, exec.Files, exec.OutOffset, exec.ErrOffset);
             _jobLog?.Record(result);
             lock (_gate)
             {
                 _running.Remove(exec.Index);
                 if (exec.LeftBackgroundProcesses) _background.Add(exec);
-                var s = FreeSlot(exec.Slot);
+                var s = FreeSlot(exec.RunSlot);
                 if (result.Succeeded) s.Completed++;
                 else if (result.Status != CommandStatus.Cancelled) s.Failed++;
             }
@@ -623,8 +659,8 @@ namespace ParallelJobs.Scheduling
             lock (_gate)
             {
                 _running.Remove(exec.Index);
-                var host = _pool!.HostOfSlot(exec.Slot);
-                FreeSlot(exec.Slot);
+                var host = _pool!.HostOfSlot(exec.RunSlot);
+                FreeSlot(exec.RunSlot);
                 var requeued = new Requeued(exec.Spec, result, host);
                 if (host.IsUp)
                 {

@@ -31,6 +31,8 @@ namespace ParallelJobs.Scheduling
         public int Index { get; }
         public int Slot { get; }
         public int ProcessId { get; }
+        /// <summary>For CommandStarted: the machine whose slot runs it (Slot is numbered within it).</summary>
+        public string? ComputerName { get; internal set; }
         public string? Command { get; }
         /// <summary>Set for CommandFinished.</summary>
         public CommandResult? Result { get; }
@@ -56,7 +58,7 @@ namespace ParallelJobs.Scheduling
                 case RunEventKind.CommandFinished:
                     var r = Result!;
                     string exit = r.ExitCode.HasValue ? ", exit code " + r.ExitCode.Value.ToString(CultureInfo.InvariantCulture) : "";
-                    string slot = r.Slot >= 0 ? " in slot " + r.Slot.ToString(CultureInfo.InvariantCulture) : "";
+                    string slot = r.Slot >= 0 ? " in slot " + r.Slot.ToString(CultureInfo.InvariantCulture) + (r.JobLogHost != ":" ? " on " + r.ComputerName : "") : "";
                     string took = r.StartTime.HasValue ? " after " + r.Duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) + " s" : "";
                     string attempts = r.Attempts > 1 ? " (" + r.Attempts.ToString(CultureInfo.InvariantCulture) + " attempts)" : "";
                     string reason = r.Reason != null ? ". " + r.Reason : "";

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ParallelJobs.Scheduling
 {
@@ -105,6 +106,12 @@ namespace ParallelJobs.Scheduling
         /// Each host has the slots its entry names, else <see cref="ThrottleLimit"/>; auto/ asks the host.
         /// </summary>
         public IReadOnlyList<Remote.SshHost>? Hosts { get; set; }
+
+        /// <summary>
+        /// True when <see cref="Hosts"/> names a remote host: slot numbers are then per host, so the slot files
+        /// under <see cref="OutputDirectory"/> carry the host in their names (slot-&lt;host&gt;-&lt;k&gt;.out).
+        /// </summary>
+        public bool SlotFilesNamedByHost => Hosts != null && Hosts.Any(h => !h.IsLocal);
         /// <summary>How ssh is called for <see cref="Hosts"/> (config file, -o options); defaults when null.</summary>
         public Remote.SshSettings? Ssh { get; set; }
         /// <summary>The working directory on SSH hosts, used there as given; null for the login directory.</summary>

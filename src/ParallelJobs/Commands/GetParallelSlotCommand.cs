@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using ParallelJobs.Output;
 
@@ -18,10 +19,18 @@ namespace ParallelJobs.Commands
         [ValidateNotNull]
         public Job Job { get; set; } = null!;
 
-        /// <summary>Only these slots (0-based).</summary>
+        /// <summary>
+        /// Only these slots (0-based within each machine). On a run over several hosts, without -ComputerName, slot k
+        /// of every host that has it.
+        /// </summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int[]? Slot { get; set; }
+
+        /// <summary>Only the slots of these machines (a result's ComputerName: a host of -HostName, or this machine's name); wildcards allowed.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? ComputerName { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -30,18 +39,27 @@ namespace ParallelJobs.Commands
                 WriteError(JobErrors.NotAParallelJob(Job));
                 return;
             }
+            var layout = job.SlotHosts;
             if (Slot == null)
             {
                 // The slots the run has used so far; a slot is made when first needed, so a huge -ThrottleLimit
                 // shows only as many slots as commands have run at once.
-                foreach (var s in job.GetSlots()) WriteObject(s);
+                var slots = job.GetSlots();
+                var hosts = HostFilter.Match(layout.Select(h => (string?)h.Key).Concat(slots.Select(s => s.ComputerName)), ComputerName,
+                    n => WriteError(JobErrors.ComputerNameNotFound(n, "the run (its machines: " + HostFilter.List(layout.Select(h => h.Key)) + ")", job)));
+                foreach (var s in slots)
+                    if (ComputerName == null || HostFilter.Contains(hosts, s.ComputerName)) WriteObject(s);
                 return;
             }
-            var chosen = SlotSelection.Choose(Slot, k => job.GetSlot(k) != null, SlotSelection.RunOf(job.ThrottleLimit),
-                (k, message) => WriteError(JobErrors.SlotOutOfRange(k, message, job)));
-            foreach (int k in chosen)
+            var chosenHosts = HostFilter.Match(layout.Select(h => (string?)h.Key), ComputerName,
+                n => WriteError(JobErrors.ComputerNameNotFound(n, "the run (its machines: " + HostFilter.List(layout.Select(h => h.Key)) + ")", job)));
+            int CountOn(string? host) => layout.FirstOrDefault(h => string.Equals(h.Key, host, StringComparison.OrdinalIgnoreCase)).Value;
+            var chosen = SlotSelection.Choose(chosenHosts, ComputerName != null, Slot, k => k.Slot < CountOn(k.ComputerName),
+                h => h == null ? SlotSelection.RunOf(layout) : $"{h} in the run: it has slots 0 to {CountOn(h) - 1}",
+                (k, message) => WriteError(JobErrors.SlotOutOfRange(k.Slot, message, job)));
+            foreach (var k in chosen)
             {
-                var slot = job.GetSlot(k);
+                var slot = job.GetSlot(k.ComputerName!, k.Slot);
                 if (slot != null) WriteObject(slot);
             }
         }

@@ -15,6 +15,11 @@ namespace ParallelJobs.Commands
         public static ErrorRecord SlotOutOfRange(int slot, string message, object target) => new ErrorRecord(
             new ArgumentOutOfRangeException("Slot", slot, message),
             "SlotOutOfRange", ErrorCategory.InvalidArgument, target);
+
+        /// <summary>A -ComputerName value (without wildcards) that names none of the source's machines.</summary>
+        public static ErrorRecord ComputerNameNotFound(string name, string has, object target) => new ErrorRecord(
+            new ArgumentException($"No slot of {has} is on '{name}'.", "ComputerName"),
+            "ComputerNameNotFound", ErrorCategory.ObjectNotFound, target);
 #pragma warning restore CA2208
     }
 }

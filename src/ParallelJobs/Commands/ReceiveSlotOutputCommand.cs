@@ -42,10 +42,18 @@ namespace ParallelJobs.Commands
         [ValidateNotNull]
         public CommandResult[] Result { get; set; } = Array.Empty<CommandResult>();
 
-        /// <summary>Only these slots (0-based, as in CommandResult.Slot and the slot file names).</summary>
+        /// <summary>
+        /// Only these slots (0-based within each machine, as in CommandResult.Slot and the slot file names). From a
+        /// run over several hosts, without -ComputerName, slot k of every host that has it.
+        /// </summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int[]? Slot { get; set; }
+
+        /// <summary>Only the slots of these machines (CommandResult.ComputerName: a host of -HostName, or this machine's name); wildcards allowed.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? ComputerName { get; set; }
 
         /// <summary>Only stdout (Output) or only stderr (Error) lines.</summary>
         [Parameter]
@@ -94,22 +102,28 @@ namespace ParallelJobs.Commands
         {
             // Without -Slot: the slots that have printed anything so far (asked again on each pass of -Wait, as
             // slots are made when first needed), never a loop over the whole throttle limit.
-            var chosen = Slot == null ? null : Choose(k => k < job.ThrottleLimit, SlotSelection.RunOf(job.ThrottleLimit), job);
+            var layout = job.SlotHosts;
+            var hosts = HostFilter.Match(layout.Select(h => (string?)h.Key), ComputerName,
+                n => WriteError(JobErrors.ComputerNameNotFound(n, "the run (its machines: " + HostFilter.List(layout.Select(h => h.Key)) + ")", job)));
+            int CountOn(string? host) => layout.FirstOrDefault(h => string.Equals(h.Key, host, StringComparison.OrdinalIgnoreCase)).Value;
+            var chosen = Slot == null ? null : Choose(hosts, k => k.Slot < CountOn(k.ComputerName),
+                h => h == null ? SlotSelection.RunOf(layout) : $"{h} in the run: it has slots 0 to {CountOn(h) - 1}", job);
             var buffer = job.SlotOutput;
+            IEnumerable<SlotKey> WithOutput() => buffer.SlotsWithOutput().Where(k => ComputerName == null || HostFilter.Contains(hosts, k.ComputerName));
             if (!Wait.IsPresent)
             {
-                foreach (int k in (IEnumerable<int>?)chosen ?? buffer.SlotsWithOutput()) Emit(buffer.Read(k, Keep.IsPresent), job);
+                foreach (var k in (IEnumerable<SlotKey>?)chosen ?? WithOutput()) Emit(buffer.Read(k, Keep.IsPresent), job);
                 return;
             }
             // -Wait: stream until the job has finished. With -Keep, cursors skip what was already written.
-            var cursors = new Dictionary<int, long>();
+            var cursors = new Dictionary<SlotKey, long>();
             var handles = new[] { buffer.LinesArrived, job.Finished, _stopping.WaitHandle };
             while (true)
             {
                 buffer.ResetArrivalSignal();
                 // Read the state before the lines: a job that has finished has no line still to come.
                 bool finished = IsFinished(job.JobStateInfo.State);
-                foreach (int k in (IEnumerable<int>?)chosen ?? buffer.SlotsWithOutput())
+                foreach (var k in (IEnumerable<SlotKey>?)chosen ?? WithOutput())
                 {
                     cursors.TryGetValue(k, out long after);
                     var read = buffer.Read(k, Keep.IsPresent, after);
@@ -153,11 +167,17 @@ namespace ParallelJobs.Commands
                 WriteError(new ErrorRecord(e, "SlotFilesUnreadable", ErrorCategory.ReadError, path));
                 return;
             }
-            IEnumerable<int> slots = Slot == null ? reader.Slots : Choose(reader.HasSlot,
-                $"the run in '{reader.Directory}': it has files for slots {string.Join(", ", reader.Slots)}", path);
+            string Files(string? host) => string.Join(", ", reader.Slots.Where(k => host == null || string.Equals(k.ComputerName, host, StringComparison.OrdinalIgnoreCase)).Select(k => reader.Hosts.Count > 1 && host == null ? k.ToString() : k.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var hosts = HostFilter.Match(reader.Hosts, ComputerName,
+                n => WriteError(JobErrors.ComputerNameNotFound(n, $"the run in '{reader.Directory}' (its machines: {HostFilter.List(reader.Hosts)})", path)));
+            IEnumerable<SlotKey> slots = Slot == null
+                ? reader.Slots.Where(k => ComputerName == null || HostFilter.Contains(hosts, k.ComputerName))
+                : Choose(hosts, reader.HasSlot, h => h == null
+                    ? $"the run in '{reader.Directory}': it has files for slots {Files(null)}"
+                    : $"{h} in the run in '{reader.Directory}': it has files for slots {Files(h)}", path);
             try
             {
-                foreach (int k in slots)
+                foreach (var k in slots)
                     foreach (var line in reader.ReadLines(k, Stream))
                     {
                         if (_stopping.IsSet) return;
@@ -173,8 +193,16 @@ namespace ParallelJobs.Commands
         private void FromResults()
         {
             var bySlot = SlotSelection.BySlotInRunOrder(_results);
-            var chosen = Slot == null ? bySlot : Choose(k => bySlot.Exists(p => p.Key == k),
-                $"the results given: they ran in slots {string.Join(", ", bySlot.Select(p => p.Key))}", null)
+            var resultHosts = bySlot.Select(p => p.Key.ComputerName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            string Ran(string? host) => string.Join(", ", bySlot.Where(p => host == null || string.Equals(p.Key.ComputerName, host, StringComparison.OrdinalIgnoreCase))
+                .Select(p => resultHosts.Count > 1 && host == null ? p.Key.ToString() : p.Key.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var hosts = HostFilter.Match(resultHosts, ComputerName,
+                n => WriteError(JobErrors.ComputerNameNotFound(n, $"the results given (they ran on {HostFilter.List(resultHosts)})", n)));
+            var chosen = Slot == null
+                ? bySlot.Where(p => ComputerName == null || HostFilter.Contains(hosts, p.Key.ComputerName))
+                : Choose(hosts, k => bySlot.Exists(p => p.Key == k), h => h == null
+                    ? $"the results given: they ran in slots {Ran(null)}"
+                    : $"the results given on {h}: they ran in slots {Ran(h)}", null)
                 .Select(k => bySlot.Find(p => p.Key == k));
             foreach (var slot in chosen)
             {
@@ -187,16 +215,22 @@ namespace ParallelJobs.Commands
             }
         }
 
-        /// <summary>The -Slot values the source has, in the order given; each other one is reported as SlotOutOfRange.</summary>
-        private List<int> Choose(Func<int, bool> exists, string has, object? target) =>
-            SlotSelection.Choose(Slot!, exists, has, (k, message) => WriteError(JobErrors.SlotOutOfRange(k, message, target ?? k)));
+        /// <summary>
+        /// The -Slot values the chosen machines have, machine by machine in the order given; each other one is
+        /// reported as SlotOutOfRange (see <see cref="SlotSelection.Choose(IReadOnlyList{string}, bool, IEnumerable{int}, Func{SlotKey, bool}, Func{string, string}, Action{SlotKey, string})"/>).
+        /// </summary>
+        private List<SlotKey> Choose(IReadOnlyList<string?> hosts, Func<SlotKey, bool> exists, Func<string?, string> hasOn, object? target) =>
+            SlotSelection.Choose(hosts, ComputerName != null, Slot!, exists, hasOn, (k, message) => WriteError(JobErrors.SlotOutOfRange(k.Slot, message, target ?? k.Slot)));
 
         private void Emit(SlotOutputRead read, ParallelJob job)
         {
             if (read.DroppedLines > 0)
             {
-                string where = job.OutputDirectory != null ? $"; every line is in slot-{read.Slot}.out / .err in {job.OutputDirectory} (Receive-SlotOutput -Path)" : "";
-                WriteWarning($"Slot {read.Slot} printed {read.DroppedLines} more lines than the job keeps unread; the oldest were let go{where}.");
+                bool byHost = job.SlotFilesNamedByHost;
+                string file = SlotFileSet.FileName(byHost ? read.Key.ComputerName ?? "" : null, read.Slot);
+                string where = job.OutputDirectory != null ? $"; every line is in {file}.out / .err in {job.OutputDirectory} (Receive-SlotOutput -Path)" : "";
+                string slot = "Slot " + read.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture) + (job.SlotHosts.Count > 1 || byHost ? " on " + read.Key.ComputerName : "");
+                WriteWarning($"{slot} printed {read.DroppedLines} more lines than the job keeps unread; the oldest were let go{where}.");
             }
             foreach (var line in read.Lines) WriteLine(line);
         }

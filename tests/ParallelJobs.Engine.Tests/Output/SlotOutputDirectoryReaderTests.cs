@@ -27,9 +27,9 @@ public class SlotOutputDirectoryReaderTests
         Assert.Equal(specs.Length, results.Count);
 
         var reader = new SlotOutputDirectoryReader(dir.Path);
-        Assert.Equal(results.Select(r => r.Slot).Distinct().OrderBy(s => s), reader.Slots);
+        Assert.Equal(results.Select(r => r.Slot).Distinct().OrderBy(s => s), reader.Slots.Select(k => k.Slot));
         Assert.Equal(results.Count, reader.Commands.Count);
-        foreach (int slot in reader.Slots)
+        foreach (int slot in reader.Slots.Select(k => k.Slot))
         {
             var ran = results.Where(r => r.Slot == slot).OrderBy(r => r.StartTime).ToList();
             Assert.Equal(ran.Select(r => r.Index), reader.CommandsOf(slot).Select(c => c.Index));
@@ -55,7 +55,7 @@ public class SlotOutputDirectoryReaderTests
         var specs = Enumerable.Range(0, 9).Select(i => Sh($"printf '%0{i * 7 + 1}d\\n' {i}; printf 'err{i}' >&2"));
         var (results, _) = Run(new RunOptions { ThrottleLimit = 2, OutputDirectory = dir.Path }, specs);
         var reader = new SlotOutputDirectoryReader(dir.Path);
-        foreach (int slot in reader.Slots)
+        foreach (int slot in reader.Slots.Select(k => k.Slot))
         {
             var commands = reader.CommandsOf(slot);
             long outLength = new FileInfo(Path.Combine(dir.Path, $"slot-{slot}.out")).Length;

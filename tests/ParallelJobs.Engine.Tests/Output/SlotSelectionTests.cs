@@ -20,7 +20,7 @@ public sealed class SlotSelectionTests
 
         var bySlot = SlotSelection.BySlotInRunOrder(results);
 
-        Assert.Equal(new[] { 0, 1 }, bySlot.Select(p => p.Key));
+        Assert.Equal(new[] { 0, 1 }, bySlot.Select(p => p.Key.Slot));
         Assert.Equal(new[] { 4, 1, 5 }, bySlot[0].Value.Select(r => r.Index)); // same start: input order
         Assert.Equal(new[] { 2, 0 }, bySlot[1].Value.Select(r => r.Index));
     }
