@@ -20,6 +20,30 @@ public class CmdletAssemblyTests : IClassFixture<ModuleAssembly>
 
     private Type Cmdlet(string fullName) => _m.Cmdlets.GetType(fullName)!;
 
+    /// <summary>
+    /// The README's `dotnet build` (Debug unless told) lays out the module users import: its assemblies must be
+    /// optimized, or the runtime compiles every method of them without optimization (DebuggableAttribute's
+    /// DisableOptimizations) and the counting loops run slower than they should.
+    /// </summary>
+    [Fact]
+    public void TheModuleAssembliesAreOptimizedWhateverTheConfiguration()
+    {
+        foreach (var framework in ModuleAssembly.Frameworks)
+        {
+            using var m = new ModuleAssembly(framework);
+            foreach (var assembly in m.ModuleAssemblies)
+            {
+                var debuggable = assembly.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == "System.Diagnostics.DebuggableAttribute");
+                // DebuggableAttribute(DebuggingModes) as the compiler writes it; the (bool, bool) form says "JIT optimizer disabled" second.
+                var args = debuggable?.ConstructorArguments;
+                int modes = args == null ? 0 : args.Count == 1 ? Convert.ToInt32(args[0].Value, System.Globalization.CultureInfo.InvariantCulture)
+                    : (bool)args[1].Value! ? 0x100 : 0;
+                const int disableOptimizations = 0x100;
+                Assert.True((modes & disableOptimizations) == 0, framework + "/" + assembly.GetName().Name + ".dll is built without optimization (DebuggableAttribute modes 0x" + modes.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + ")");
+            }
+        }
+    }
+
     [Fact]
     public void TheModuleHasItsCmdlets()
     {
