@@ -45,6 +45,7 @@ public sealed class PublicSurfaceTests : IClassFixture<ModuleAssembly>
 
     private static readonly string[] Quality =
     {
+        "ParallelJobs.Plotting.QualityPlotKind",
         "ParallelJobs.PositionNContent",
         "ParallelJobs.PositionQuality",
         "ParallelJobs.QualityDistribution",

@@ -137,4 +137,78 @@ Describe 'Export-QualityPlot' {
         ([regex]::Matches($html, '<svg ')).Count | Should -Be 2
         $html | Should -Match '<h2>run_a</h2>'
     }
+
+    Context 'per-read plots and the report page' {
+        BeforeAll {
+            # 90 reads: every third of 100 bases, the others of 150; even reads all 'I' (quality 40), odd all '5' (quality 20).
+            $script:ReadsDir = Join-Path $TestDrive 'reads'
+            New-Item -ItemType Directory $script:ReadsDir | Out-Null
+            foreach ($sample in 'sample_a', 'sample_b') {
+                $records = foreach ($r in 0..89) {
+                    $length = if ($r % 3 -eq 0) { 100 } else { 150 }
+                    "@r$r"; 'ACGTN' * ($length / 5); '+'; [string]$(if ($r % 2 -eq 0) { 'I' } else { '5' }) * $length
+                }
+                Set-Content -Path (Join-Path $script:ReadsDir "$sample.fastq") -Value $records
+            }
+            function Get-Bars([xml] $Svg) {
+                $bars = @{}
+                foreach ($rect in $Svg.SelectNodes("//*[local-name()='rect'][@class='bar']")) { $bars[[int]$rect.'data-start'] = [double]$rect.'data-value' }
+                $bars
+            }
+        }
+
+        It 'writes the per-read quality histogram as SVG bars holding the counts' {
+            $path = Join-Path $TestDrive 'per-read.svg'
+            Get-QualityDistribution (Join-Path $script:ReadsDir 'sample_a.fastq') -PerRead | Export-QualityPlot $path -Kind PerReadQuality
+            [xml] $svg = Get-Content $path -Raw
+            $bars = Get-Bars $svg
+            $bars[40] | Should -Be 45
+            $bars[20] | Should -Be 45
+            ($bars.Values | Measure-Object -Sum).Sum | Should -Be 90
+        }
+
+        It 'writes the read lengths as SVG bars' {
+            $path = Join-Path $TestDrive 'lengths.svg'
+            Get-QualityDistribution (Join-Path $script:ReadsDir 'sample_a.fastq') -PerRead | Export-QualityPlot $path -Kind Length
+            [xml] $svg = Get-Content $path -Raw
+            $bars = Get-Bars $svg
+            $bars[100] | Should -Be 30
+            $bars[150] | Should -Be 60
+        }
+
+        It 'shows every module of each sample side by side, with the statuses of the FastQC report' {
+            $path = Join-Path $TestDrive 'modules.html'
+            $report = Join-Path $TestDrive 'fastqc'
+            $distributions = Get-QualityDistribution (Join-Path $script:ReadsDir '*.fastq') -PerRead
+            $distributions | Export-QualityPlot $path
+            $distributions | Export-QualityReport -Format FastQC -Path $report
+            [xml] $page = Get-Content $path -Raw
+            @($page.SelectNodes("//th[@class='sample']/h2").'#text') | Should -Be @('sample_a.fastq', 'sample_b.fastq')
+            $modules = @($page.SelectNodes("//th[@class='module']").'#text')
+            $modules | Should -Be @('Per base sequence quality', 'Per sequence quality scores', 'Per sequence GC content', 'Per base N content', 'Sequence Length Distribution')
+            $text = Get-Content (Join-Path $report 'sample_a_fastqc/fastqc_data.txt')
+            $rows = @($page.SelectNodes('//tr[td]'))
+            for ($i = 0; $i -lt $modules.Count; $i++) {
+                $status = ($text | Where-Object { $_ -like ">>$($modules[$i])`t*" }) -replace '^.*\t', ''
+                $rows[$i].td[0].span.'#text' | Should -BeExactly $status
+                $rows[$i].td.Count | Should -Be 2
+            }
+        }
+
+        It 'names the distribution counted without -PerRead, writes the others, and writes nothing when none is left' {
+            $path = Join-Path $TestDrive 'mixed.svg'
+            $plain = Get-QualityDistribution (Join-Path $script:ReadsDir 'sample_a.fastq')
+            $full = Get-QualityDistribution (Join-Path $script:ReadsDir 'sample_b.fastq') -PerRead
+            $plain, $full | Export-QualityPlot $path -Kind Length -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -HaveCount 1
+            $failed[0].FullyQualifiedErrorId | Should -BeExactly 'QualityDistributionWithoutPerRead,ParallelJobs.Commands.ExportQualityPlotCommand'
+            $failed[0].Exception.Message | Should -Match "'sample_a\.fastq'.*-PerRead"
+            [xml] $svg = Get-Content $path -Raw
+            $svg.svg.title | Should -BeExactly 'sample_b.fastq: read lengths'
+            $none = Join-Path $TestDrive 'none.svg'
+            $plain | Export-QualityPlot $none -Kind PerReadQuality -ErrorAction SilentlyContinue
+            Test-Path $none | Should -BeFalse
+        }
+    }
 }
+

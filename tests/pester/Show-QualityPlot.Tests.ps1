@@ -128,4 +128,52 @@ Describe 'Show-QualityPlot' {
         ($lines | Where-Object { $_ -match '^\s*run_a \[\d+, \d+\]$' }) | Should -HaveCount 1
         ($lines | Where-Object { $_ -match '^\s*run_b \[\d+, \d+\]$' }) | Should -HaveCount 1
     }
+
+    Context '-Kind: the per-read quality histogram and the read lengths' {
+        BeforeAll {
+            # 90 reads: every third of 100 bases, the others of 150; even reads all 'I' (quality 40), odd all '5' (quality 20).
+            $script:ReadsFile = Join-Path $TestDrive 'reads.fastq'
+            $records = foreach ($r in 0..89) {
+                $length = if ($r % 3 -eq 0) { 100 } else { 150 }
+                "@r$r"; 'ACGTN' * ($length / 5); '+'; [string]$(if ($r % 2 -eq 0) { 'I' } else { '5' }) * $length
+            }
+            Set-Content -Path $script:ReadsFile -Value $records
+        }
+
+        It 'draws reads per mean quality as bars, with the quality axis and the counts' {
+            $lines = Get-QualityDistribution $script:ReadsFile -PerRead | Show-QualityPlot -Kind PerReadQuality -Width 60 -Height 16
+            $lines | Should -HaveCount 16
+            $lines[0].Trim() | Should -BeExactly 'reads.fastq: quality per read'
+            # 45 reads at each of qualities 20 and 40: two bars of equal height, up to the tick above 40 on the axis.
+            $atForty = $lines | Where-Object { $_ -match '^\s*40 \+' }
+            $atForty | Should -HaveCount 1
+            ([regex]::Matches($atForty, '#+')).Count | Should -Be 2
+            $lines[2] | Should -Match '^\s*50 \+$'
+            $lines[14] | Should -Match '\b20\b.*\b40\b'
+            $lines[15] | Should -Match 'Mean quality of the read'
+        }
+
+        It 'draws the read lengths as bars' {
+            $lines = Get-QualityDistribution $script:ReadsFile -PerRead | Show-QualityPlot -Kind Length -Width 70 -Height 14
+            $lines | Should -HaveCount 14
+            $lines[0].Trim() | Should -BeExactly 'reads.fastq: read lengths'
+            $lines | Where-Object { $_ -match '^\s*60 \+' } | Should -HaveCount 1   # 60 reads of 150 bases
+            $lines[-1] | Should -Match 'Read length \(bp\)'
+        }
+
+        It 'names the distribution counted without -PerRead, and still plots the others' {
+            $plain = Get-QualityDistribution $script:ReadsFile
+            $full = Get-QualityDistribution $script:ReadsFile -PerRead
+            $lines = $plain, $full | Show-QualityPlot -Kind Length -Width 60 -Height 12 -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -HaveCount 1
+            $failed[0].FullyQualifiedErrorId | Should -BeExactly 'QualityDistributionWithoutPerRead,ParallelJobs.Commands.ShowQualityPlotCommand'
+            $failed[0].Exception.Message | Should -Match "'reads\.fastq' has no per-read metrics.*Get-QualityDistribution -PerRead"
+            $lines | Should -HaveCount 12
+        }
+
+        It 'refuses -Overlay with a per-read kind, saying why' {
+            { Get-QualityDistribution $script:ReadsFile -PerRead | Show-QualityPlot -Kind Length -Overlay } |
+                Should -Throw -ErrorId 'OverlayNeedsPerBase,ParallelJobs.Commands.ShowQualityPlotCommand'
+        }
+    }
 }

@@ -52,6 +52,12 @@ namespace ParallelJobs.Plotting
             {
                 throw new ArgumentException("At least one quality distribution is needed, and none may be null.", nameof(distributions));
             }
+            Validate(options);
+        }
+
+        /// <summary>The size limits every terminal plot shares.</summary>
+        internal static void Validate(TerminalPlotOptions options)
+        {
             if (options == null)
             {
                 throw new ArgumentNullException(nameof(options));
@@ -348,19 +354,12 @@ namespace ParallelJobs.Plotting
             line.Append(color).Append(text).Append(QualityBandScheme.AnsiReset);
         }
 
-        /// <summary>A name with an escape or newline in it would break the layout or restyle the terminal: show '?' instead.</summary>
-        private static string Printable(string? name) =>
-            new string((name ?? "").Select(c => char.IsControl(c) ? '?' : c).ToArray());
-
         private static string FormatNumber(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-        private static string Truncate(string text, int width) =>
-            text.Length <= width ? text : text.Substring(0, Math.Max(0, width - 3)) + "...";
+        private static string Printable(string? name) => TerminalText.Printable(name);
 
-        private static string Center(string text, int width)
-        {
-            int left = Math.Max(0, (width - text.Length) / 2);
-            return new string(' ', left) + text;
-        }
+        private static string Truncate(string text, int width) => TerminalText.Truncate(text, width);
+
+        private static string Center(string text, int width) => TerminalText.Center(text, width);
     }
 }

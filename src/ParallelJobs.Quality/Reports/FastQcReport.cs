@@ -14,10 +14,30 @@ namespace ParallelJobs.Reports
     /// (its default position groups, its percentile rule, its GC model) and are printed as Java prints doubles;
     /// pass/warn/fail use FastQC's default limits (its limits.txt).
     /// </summary>
+    /// <summary>A FastQC module's name and its pass, warn or fail.</summary>
+    internal sealed class FastQcModuleStatus
+    {
+        public FastQcModuleStatus(string module, string status)
+        {
+            Module = module;
+            Status = status;
+        }
+
+        public string Module { get; }
+        public string Status { get; }
+    }
+
     internal static class FastQcReport
     {
         /// <summary>The FastQC version whose format is written (MultiQC reads the line).</summary>
         public const string FastQcVersion = "0.11.9";
+
+        // The modules' names as FastQC writes them.
+        public const string PerBaseQualityModule = "Per base sequence quality";
+        public const string PerSequenceQualityModule = "Per sequence quality scores";
+        public const string PerSequenceGcModule = "Per sequence GC content";
+        public const string PerBaseNModule = "Per base N content";
+        public const string LengthModule = "Sequence Length Distribution";
 
         // FastQC's default limits (Configuration/limits.txt).
         private const double QualityBaseLowerWarn = 10, QualityBaseLowerError = 5;
@@ -53,25 +73,54 @@ namespace ParallelJobs.Reports
                 + "' has no per-read metrics, which a FastQC report needs: compute it with Get-QualityDistribution -PerRead.");
             var b = new StringBuilder();
             b.Append("##FastQC\t").Append(FastQcVersion).Append('\n');
-            BasicStatistics(b, d, reads);
-            PerBaseQuality(b, d);
-            PerSequenceQuality(b, reads);
-            PerSequenceGc(b, reads);
-            PerBaseN(b, d, reads);
-            LengthDistribution(b, reads);
+            foreach (var module in Modules(d, reads)) b.Append(module.Text);
             return b.ToString();
         }
 
-        private static void Module(StringBuilder b, string name, string status, string header)
+        /// <summary>
+        /// Each module's name and pass/warn/fail, in FastQC's order, by the same code and limits as <see cref="Format"/>:
+        /// all modules with the per-read metrics, only "Per base sequence quality" without them.
+        /// </summary>
+        public static IReadOnlyList<FastQcModuleStatus> Statuses(QualityDistribution d)
         {
-            b.Append(">>").Append(name).Append('\t').Append(status).Append('\n').Append(header).Append('\n');
+            if (d == null) throw new ArgumentNullException(nameof(d));
+            var modules = d.Reads == null ? new List<FastQcModule> { PerBaseQuality(d) } : Modules(d, d.Reads);
+            return modules.ConvertAll(m => new FastQcModuleStatus(m.Name, m.Status));
         }
 
-        private static void End(StringBuilder b) => b.Append(">>END_MODULE\n");
-
-        private static void BasicStatistics(StringBuilder b, QualityDistribution d, ReadStatistics reads)
+        private static List<FastQcModule> Modules(QualityDistribution d, ReadStatistics reads) => new List<FastQcModule>
         {
-            Module(b, "Basic Statistics", "pass", "#Measure\tValue");
+            BasicStatistics(d, reads),
+            PerBaseQuality(d),
+            PerSequenceQuality(reads),
+            PerSequenceGc(reads),
+            PerBaseN(d, reads),
+            LengthDistribution(reads),
+        };
+
+        /// <summary>One module's text, from "&gt;&gt;name\tstatus" to "&gt;&gt;END_MODULE".</summary>
+        private sealed class FastQcModule
+        {
+            private readonly StringBuilder _text = new StringBuilder();
+
+            public FastQcModule(string name, string status, string header)
+            {
+                Name = name;
+                Status = status;
+                _text.Append(">>").Append(name).Append('\t').Append(status).Append('\n').Append(header).Append('\n');
+            }
+
+            public string Name { get; }
+            public string Status { get; }
+            /// <summary>Where the rows go.</summary>
+            public StringBuilder Rows => _text;
+            public string Text => _text.ToString() + ">>END_MODULE\n";
+        }
+
+        private static FastQcModule BasicStatistics(QualityDistribution d, ReadStatistics reads)
+        {
+            var module = new FastQcModule("Basic Statistics", "pass", "#Measure\tValue");
+            var b = module.Rows;
             b.Append("Filename\t").Append(d.Name).Append('\n');
             b.Append("File type\tConventional base calls\n");
             b.Append("Encoding\t").Append(Encoding(d)).Append('\n');
@@ -79,7 +128,7 @@ namespace ParallelJobs.Reports
             b.Append("Sequences flagged as poor quality\t0\n");
             b.Append("Sequence length\t").Append(d.MinLength == d.MaxLength ? Number(d.MinLength) : Number(d.MinLength) + "-" + Number(d.MaxLength)).Append('\n');
             b.Append("%GC\t").Append(Number(reads.GcPercent)).Append('\n');
-            End(b);
+            return module;
         }
 
         /// <summary>FastQC's name of the encoding: Phred+64 files whose lowest score is 1 are "Illumina 1.3", other Phred+64 "Illumina 1.5".</summary>
@@ -92,7 +141,7 @@ namespace ParallelJobs.Reports
             return lowest == 1 ? "Illumina 1.3" : "Illumina 1.5";
         }
 
-        private static void PerBaseQuality(StringBuilder b, QualityDistribution d)
+        private static FastQcModule PerBaseQuality(QualityDistribution d)
         {
             var groups = BaseGroups(d.MaxLength);
             var rows = new List<double[]>(groups.Count);
@@ -133,14 +182,14 @@ namespace ParallelJobs.Reports
                     if (values[2] < QualityBaseLowerWarn || values[1] < QualityBaseMedianWarn) warn = true;
                 }
             }
-            Module(b, "Per base sequence quality", Status(warn, fail), "#Base\tMean\tMedian\tLower Quartile\tUpper Quartile\t10th Percentile\t90th Percentile");
+            var module = new FastQcModule(PerBaseQualityModule, Status(warn, fail), "#Base\tMean\tMedian\tLower Quartile\tUpper Quartile\t10th Percentile\t90th Percentile");
             for (int i = 0; i < groups.Count; i++)
             {
-                b.Append(GroupLabel(groups[i]));
-                foreach (double v in rows[i]) b.Append('\t').Append(JavaDouble(v));
-                b.Append('\n');
+                module.Rows.Append(GroupLabel(groups[i]));
+                foreach (double v in rows[i]) module.Rows.Append('\t').Append(JavaDouble(v));
+                module.Rows.Append('\n');
             }
-            End(b);
+            return module;
         }
 
         /// <summary>The rows of positions low..high (1-based). With binned positions (reads over 4096 bases) a bin counts in every group it overlaps.</summary>
@@ -156,26 +205,26 @@ namespace ParallelJobs.Reports
             }
         }
 
-        private static void PerSequenceQuality(StringBuilder b, ReadStatistics reads)
+        private static FastQcModule PerSequenceQuality(ReadStatistics reads)
         {
             long most = 0;
             int mostFrequent = 0;
             foreach (var row in reads.MeanQuality)
                 if (row.Count > most) { most = row.Count; mostFrequent = row.Quality; }
             string status = reads.MeanQuality.Length == 0 ? "pass" : Status(mostFrequent <= QualitySequenceWarn, mostFrequent <= QualitySequenceError);
-            Module(b, "Per sequence quality scores", status, "#Quality\tCount");
+            var module = new FastQcModule(PerSequenceQualityModule, status, "#Quality\tCount");
             foreach (var row in reads.MeanQuality)
-                b.Append(Number(row.Quality)).Append('\t').Append(JavaDouble(row.Count)).Append('\n');
-            End(b);
+                module.Rows.Append(Number(row.Quality)).Append('\t').Append(JavaDouble(row.Count)).Append('\n');
+            return module;
         }
 
-        private static void PerSequenceGc(StringBuilder b, ReadStatistics reads)
+        private static FastQcModule PerSequenceGc(ReadStatistics reads)
         {
             double[] gc = reads.GcContent;
             double deviation = GcDeviationPercent(gc);
-            Module(b, "Per sequence GC content", Status(deviation > GcSequenceWarn, deviation > GcSequenceError), "#GC Content\tCount");
-            for (int i = 0; i < gc.Length; i++) b.Append(Number(i)).Append('\t').Append(JavaDouble(gc[i])).Append('\n');
-            End(b);
+            var module = new FastQcModule(PerSequenceGcModule, Status(deviation > GcSequenceWarn, deviation > GcSequenceError), "#GC Content\tCount");
+            for (int i = 0; i < gc.Length; i++) module.Rows.Append(Number(i)).Append('\t').Append(JavaDouble(gc[i])).Append('\n');
+            return module;
         }
 
         /// <summary>
@@ -221,7 +270,7 @@ namespace ParallelJobs.Reports
             return deviation / total * 100;
         }
 
-        private static void PerBaseN(StringBuilder b, QualityDistribution d, ReadStatistics reads)
+        private static FastQcModule PerBaseN(QualityDistribution d, ReadStatistics reads)
         {
             var groups = BaseGroups(d.MaxLength);
             var percents = new double[groups.Count];
@@ -246,21 +295,21 @@ namespace ParallelJobs.Reports
                 if (percents[i] > NContentError) fail = true;
                 if (percents[i] > NContentWarn) warn = true;
             }
-            Module(b, "Per base N content", Status(warn, fail), "#Base\tN-Count");
-            for (int i = 0; i < groups.Count; i++) b.Append(GroupLabel(groups[i])).Append('\t').Append(JavaDouble(percents[i])).Append('\n');
-            End(b);
+            var module = new FastQcModule(PerBaseNModule, Status(warn, fail), "#Base\tN-Count");
+            for (int i = 0; i < groups.Count; i++) module.Rows.Append(GroupLabel(groups[i])).Append('\t').Append(JavaDouble(percents[i])).Append('\n');
+            return module;
         }
 
-        private static void LengthDistribution(StringBuilder b, ReadStatistics reads)
+        private static FastQcModule LengthDistribution(ReadStatistics reads)
         {
             bool empty = reads.LengthCounts.Length > 0 && reads.LengthCounts[0].Length == 0;
-            Module(b, "Sequence Length Distribution", Status(reads.LengthCounts.Length > 1, empty), "#Length\tCount");
+            var module = new FastQcModule(LengthModule, Status(reads.LengthCounts.Length > 1, empty), "#Length\tCount");
             foreach (var row in reads.LengthDistribution)
             {
-                b.Append(row.Length == row.EndLength ? Number(row.Length) : Number(row.Length) + "-" + Number(row.EndLength));
-                b.Append('\t').Append(JavaDouble(row.Count)).Append('\n');
+                module.Rows.Append(row.Length == row.EndLength ? Number(row.Length) : Number(row.Length) + "-" + Number(row.EndLength));
+                module.Rows.Append('\t').Append(JavaDouble(row.Count)).Append('\n');
             }
-            End(b);
+            return module;
         }
 
         private static string Status(bool warn, bool fail) => fail ? "fail" : warn ? "warn" : "pass";

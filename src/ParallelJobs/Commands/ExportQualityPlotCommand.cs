@@ -8,8 +8,9 @@ using ParallelJobs.Plotting;
 namespace ParallelJobs.Commands
 {
     /// <summary>
-    /// Export-QualityPlot: FastQC-style per-position box plots of QualityDistribution objects, written to an .svg
-    /// (one plot, or several stacked) or a self-contained .html page (one plot per distribution). Collects all
+    /// Export-QualityPlot: FastQC-style plots of QualityDistribution objects, written to an .svg (per-position box
+    /// plots, or with -Kind the per-read quality histogram or the read lengths; one plot, or several stacked) or a
+    /// self-contained .html page (FastQC's modules with pass/warn/fail, the samples side by side). Collects all
     /// pipeline input and writes once, in EndProcessing. Never overwrites an existing file without -Force.
     /// </summary>
     [Cmdlet(VerbsData.Export, "QualityPlot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -19,6 +20,7 @@ namespace ParallelJobs.Commands
         private readonly List<QualityDistribution> _distributions = new List<QualityDistribution>();
         private OutputFile? _file;
         private bool _isHtml;
+        private int _dropped;
 
         /// <summary>File to write; the extension (.svg, .html or .htm) chooses the format.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -39,6 +41,13 @@ namespace ParallelJobs.Commands
         [Parameter]
         [ValidateRange(SvgBoxPlotRenderer.MinimumSize, 20000)]
         public int Height { get; set; } = SvgBoxPlotRenderer.DefaultHeight;
+
+        /// <summary>
+        /// What to draw: quality per position (default for .svg), the per-read mean-quality histogram, or the read
+        /// lengths. An .html page without -Kind shows every module of each sample.
+        /// </summary>
+        [Parameter]
+        public QualityPlotKind Kind { get; set; } = QualityPlotKind.PerBase;
 
         /// <summary>Overwrite the file if it exists.</summary>
         [Parameter]
@@ -68,6 +77,14 @@ namespace ParallelJobs.Commands
 
         protected override void EndProcessing()
         {
+            if (Kind != QualityPlotKind.PerBase)
+            {
+                DropDistributionsWithoutPerRead();
+            }
+            if (_distributions.Count == 0 && _dropped > 0)
+            {
+                return;
+            }
             if (_distributions.Count == 0)
             {
                 WriteWarning("No QualityDistribution objects were received; " + _file!.ResolvedPath + " was not written.");
@@ -81,8 +98,7 @@ namespace ParallelJobs.Commands
                 return;
             }
 
-            var renderer = new SvgBoxPlotRenderer(Width, Height);
-            string content = _isHtml ? new HtmlReportWriter(renderer).Render(_distributions) : renderer.RenderDocument(_distributions);
+            string content = Render();
             _file.Write((path, overwrite) =>
             {
                 using (var stream = new FileStream(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -95,6 +111,34 @@ namespace ParallelJobs.Commands
             {
                 WriteObject(new FileInfo(_file.ResolvedPath));
             }
+        }
+
+        /// <summary>The file's text: a box plot, bar charts, or the HTML page (every module unless -Kind was given).</summary>
+        private string Render()
+        {
+            var boxes = new SvgBoxPlotRenderer(Width, Height);
+            if (_isHtml)
+            {
+                QualityPlotKind? only = MyInvocation.BoundParameters.ContainsKey(nameof(Kind)) ? Kind : (QualityPlotKind?)null;
+                return new HtmlReportWriter(boxes, new SvgBarChartRenderer(Width, Height)).Render(_distributions, only);
+            }
+            if (Kind == QualityPlotKind.PerBase)
+            {
+                return boxes.RenderDocument(_distributions);
+            }
+            return new SvgBarChartRenderer(Width, Height).RenderDocument(_distributions.ConvertAll(d => ModuleCharts.For(d, Kind)));
+        }
+
+        /// <summary>A distribution counted without -PerRead has no per-read plot: an error names it, and the others are still written.</summary>
+        private void DropDistributionsWithoutPerRead()
+        {
+            foreach (var distribution in _distributions.FindAll(d => !ModuleCharts.HasData(d, Kind)))
+            {
+                WriteError(new ErrorRecord(new ArgumentException(ModuleCharts.MissingMessage(distribution, Kind)),
+                    "QualityDistributionWithoutPerRead", ErrorCategory.InvalidData, distribution));
+                _dropped++;
+            }
+            _distributions.RemoveAll(d => !ModuleCharts.HasData(d, Kind));
         }
     }
 }

@@ -8,7 +8,7 @@ namespace ParallelJobs.Commands
 {
     /// <summary>
     /// Show-QualityPlot: mean quality per position of QualityDistribution objects, drawn as text (a line plot,
-    /// titled "name [min, max]"). Writes one string per line to the output stream, so "&gt; file" keeps it.
+    /// titled "name [min, max]"), or with -Kind the per-read mean-quality histogram or the read lengths as bars. Writes one string per line to the output stream, so "&gt; file" keeps it.
     /// Size: -Width/-Height, else the console window, else 80x24 when the output is not going to the console.
     /// Colour: per $PSStyle.OutputRendering, and never when the output is redirected.
     /// </summary>
@@ -41,12 +41,23 @@ namespace ParallelJobs.Commands
         [ValidateRange(TerminalPlotOptions.MinimumHeight, 1000)]
         public int Height { get; set; }
 
-        /// <summary>Draw all distributions in one plot, each with its own marker, and a legend.</summary>
+        /// <summary>Draw all distributions in one plot, each with its own marker, and a legend (quality per position only).</summary>
         [Parameter]
         public SwitchParameter Overlay { get; set; }
 
+        /// <summary>What to draw: quality per position (default), the per-read mean-quality histogram, or the read lengths.</summary>
+        [Parameter]
+        public QualityPlotKind Kind { get; set; } = QualityPlotKind.PerBase;
+
         protected override void BeginProcessing()
         {
+            if (Overlay.IsPresent && Kind != QualityPlotKind.PerBase)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-Overlay draws the quality per position of several distributions in one plot; the " + ModuleCharts.Describe(Kind)
+                        + " (-Kind " + Kind + ") is drawn one distribution at a time: leave out -Overlay."),
+                    "OverlayNeedsPerBase", ErrorCategory.InvalidArgument, Kind));
+            }
             bool toHost = OutputDestinationProbe.GoesToHost(this) && !Console.IsOutputRedirected;
             var (consoleWidth, consoleHeight) = toHost ? WindowSize() : (FallbackWidth, FallbackHeight);
             _options = new TerminalPlotOptions
@@ -66,7 +77,19 @@ namespace ParallelJobs.Commands
             }
             foreach (var distribution in InputObject)
             {
-                Plot(new[] { distribution }, distribution);
+                if (Kind == QualityPlotKind.PerBase)
+                {
+                    Plot(() => _renderer.Render(new[] { distribution }, _options), distribution);
+                }
+                else if (!ModuleCharts.HasData(distribution, Kind))
+                {
+                    WriteError(new ErrorRecord(new ArgumentException(ModuleCharts.MissingMessage(distribution, Kind)),
+                        "QualityDistributionWithoutPerRead", ErrorCategory.InvalidData, distribution));
+                }
+                else
+                {
+                    Plot(() => TerminalBarRenderer.Render(ModuleCharts.For(distribution, Kind), _options), distribution);
+                }
             }
         }
 
@@ -74,16 +97,16 @@ namespace ParallelJobs.Commands
         {
             if (Overlay.IsPresent && _overlaid.Count > 0)
             {
-                Plot(_overlaid, _overlaid);
+                Plot(() => _renderer.Render(_overlaid, _options), _overlaid);
             }
         }
 
-        private void Plot(IReadOnlyList<QualityDistribution> distributions, object target)
+        private void Plot(Func<IReadOnlyList<string>> render, object target)
         {
             IReadOnlyList<string> lines;
             try
             {
-                lines = _renderer.Render(distributions, _options);
+                lines = render();
             }
             catch (ArgumentOutOfRangeException exception)
             {

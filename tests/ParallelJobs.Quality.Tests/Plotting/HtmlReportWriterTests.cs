@@ -8,12 +8,15 @@ namespace ParallelJobs.Quality.Tests.Plotting;
 public class HtmlReportWriterTests
 {
     [Fact]
-    public void OnePlotPerDistributionInOneSelfContainedPage()
+    public void OnePlotPerDistributionSideBySideInOneSelfContainedPage()
     {
         var html = new HtmlReportWriter(new SvgBoxPlotRenderer()).Render(new[] { QualitySamples.Falling("t1"), QualitySamples.Falling("t2"), QualitySamples.Falling("t3") });
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Equal(3, Regex.Matches(html, "<svg ").Count);
-        Assert.Equal(3, Regex.Matches(html, "<section ").Count);
+        Assert.Equal(3, Regex.Matches(html, "<th class=\"sample\" scope=\"col\">").Count);
+        // Counted without -PerRead: one box plot each, and the other modules say what is missing.
+        Assert.Equal(4 * 3, Regex.Matches(html, "Get-QualityDistribution -PerRead").Count);
+        XDocument.Parse(html);
         // Nothing to fetch: no scripts, no links, no external images; the only URL is the SVG namespace name.
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(" src=", html, StringComparison.OrdinalIgnoreCase);
@@ -33,7 +36,7 @@ public class HtmlReportWriterTests
         var html = new HtmlReportWriter(new SvgBoxPlotRenderer()).Render(new[] { QualitySamples.Falling(name) });
         Assert.DoesNotContain("<img", html);
         Assert.Contains("<h2>&lt;img src=x onerror=alert(1)&gt; &amp; co</h2>", html);
-        Assert.Contains("<title>Quality per position: &lt;img src=x onerror=alert(1)&gt; &amp; co</title>", html);
+        Assert.Contains("<title>Quality report: &lt;img src=x onerror=alert(1)&gt; &amp; co</title>", html);
     }
 
     [Fact]
