@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using ParallelJobs.Parsing;
 using ParallelJobs.Quality;
 using ParallelJobs.Reports;
+using ParallelJobs.Statistics;
 using static ParallelJobs.Quality.Tests.TestPaths;
 
 namespace ParallelJobs.Quality.Tests.Reports;
@@ -64,6 +66,57 @@ public sealed class QualityDistributionFileTests : IDisposable
         files.AddRange(new[] { "small.fastq", "crlf.fastq", "illumina64.fastq", "small.qual", "truncated.fastq" }.Select(f => Fixture(f)));
         files.AddRange(Directory.GetFiles(Fixture("dirs"), "*", SearchOption.AllDirectories).Where(QualityInput.IsQualityFileName));
         return files;
+    }
+
+    /// <summary>Three random reads of 150 bp (N bases, lower case, Illumina's range of scores) as FASTQ bytes.</summary>
+    private static byte[] SmallFastq(Random random, int part)
+    {
+        var text = new StringBuilder();
+        for (int r = 0; r < 3; r++)
+        {
+            text.Append("@part").Append(part).Append('.').Append(r).Append('\n');
+            for (int i = 0; i < 150; i++) text.Append("ACGTNacgtACGTGC"[random.Next(15)]);
+            text.Append("\n+\n");
+            for (int i = 0; i < 150; i++) text.Append((char)(33 + 2 + random.Next(40)));
+            text.Append('\n');
+        }
+        return Encoding.ASCII.GetBytes(text.ToString());
+    }
+
+    private static QualityHistogram Counted(byte[] fastq)
+    {
+        var histogram = new QualityHistogram { Reads = new ReadMetrics() };
+        FastqReader.Read(new LineChunkReader(new MemoryStream(fastq), new byte[1 << 16]), histogram, 33, CancellationToken.None);
+        return histogram;
+    }
+
+    /// <summary>
+    /// The at-scale case of the benchmark: 1000 distributions of 150 bp reads (with the per-read metrics), each saved to its
+    /// own file, all loaded and merged, give the numbers of one count over all their reads: every row, and every number of
+    /// the FastQC report (quality per read, lengths, GC, N), bit for bit.
+    /// </summary>
+    [Fact]
+    public void AThousandSavedDistributions_LoadedAndMerged_EqualOneCountOfAllTheirReads()
+    {
+        var random = new Random(1000);
+        var all = new MemoryStream();
+        var loaded = new List<QualityDistribution>();
+        for (int i = 0; i < 1000; i++)
+        {
+            byte[] fastq = SmallFastq(random, i);
+            all.Write(fastq);
+            string saved = Path.Combine(_temp.Path, "part" + i + ".json");
+            QualityDistributionFile.Save(saved, new[] { QualityDistribution.FromHistogram("Merged", "", Counted(fastq)) }, overwrite: false);
+            loaded.AddRange(QualityDistributionFile.Load(saved));
+        }
+        var merged = QualityDistributionMerge.Merge(loaded);
+        var whole = QualityDistribution.FromHistogram("Merged", "", Counted(all.ToArray()));
+
+        Assert.Equal(3000, merged.ReadCount);
+        Assert.Equal(whole.BaseCount, merged.BaseCount);
+        Assert.Equal(Numbers(whole).Split('\n').Skip(2), Numbers(merged).Split('\n').Skip(2));
+        Assert.Equal(whole.MeanQuality.ToString("R", CultureInfo.InvariantCulture), merged.MeanQuality.ToString("R", CultureInfo.InvariantCulture));
+        Assert.Equal(FastQcReport.Format(whole), FastQcReport.Format(merged));
     }
 
     [Fact]
