@@ -28,6 +28,7 @@ namespace ParallelJobs.Bench
                 if (o.Rows.Contains("4") || o.Rows.Contains("5")) Step("row 4", () => QualityBench.FastqRows(table, o, work, memory));
                 if (o.Rows.Contains("5")) QualityBench.MemoryRows(table, o, memory);
                 if (o.Rows.Contains("7")) Step("row 7", () => GzipBench.Rows(table, o, work));
+                if (o.Rows.Contains("8")) Step("row 8", () => QcReportBench.Rows(table, o, work));
                 if (o.Rows.Contains("6")) Step("row 6", () => PwshBench.Run(table, o.RepoRoot, o.Jobs, o.Quick ? 50 : 200, work));
             }
             finally

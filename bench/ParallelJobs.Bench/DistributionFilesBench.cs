@@ -87,6 +87,8 @@ namespace ParallelJobs.Bench
                 string F(double s) => (s * 1000).ToString("F0", CultureInfo.InvariantCulture) + " ms";
                 Console.WriteLine($"{n} distributions of {reads} reads × {length} bp, one file each ({bytes / n} bytes per file), best of 3: "
                     + $"export {F(bestExport)}, import {F(bestImport)}, merge {F(bestMerge)}, total {F(bestTotal)}, CPU {F(bestCpu)} (target: under 1000 ms); merge {(exact ? "exact" : "NOT EXACT")}");
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "export={0:R} import={1:R} merge={2:R} total={3:R} exact={4}",
+                    bestExport * 1000, bestImport * 1000, bestMerge * 1000, bestTotal * 1000, exact ? "true" : "false"));
                 return exact ? 0 : 1;
             }
             finally

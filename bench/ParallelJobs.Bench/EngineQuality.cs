@@ -24,6 +24,9 @@ namespace ParallelJobs.Bench
 
         /// <summary>Also count the per-read metrics (Get-QualityDistribution -PerRead, what the full report needs).</summary>
         public static bool PerRead { get; set; }
+
+        /// <summary>Also write each distribution's FastQC text report (Export-QualityReport -Format FastQC) in memory: the whole report.</summary>
+        public static bool Report { get; set; }
         public static string MissingReason => "the quality engine is not available";
 
         /// <summary>The inputs of a data-set root: each subdirectory (the seed's t1_1..t6_2), or the root itself when it holds the files.</summary>
@@ -40,6 +43,8 @@ namespace ParallelJobs.Bench
         public static QualityTotals Compute(IReadOnlyList<QualityInput> inputs, int workers, CancellationToken cancellationToken)
         {
             var summary = QualityDistributionRun.Compute(inputs, new QualityRunOptions { ThrottleLimit = workers, PerRead = PerRead }, cancellationToken);
+            if (Report)
+                foreach (var d in summary.Distributions) GC.KeepAlive(ParallelJobs.Reports.FastQcReport.Format(d));
             var t = new QualityTotals
             {
                 Reads = summary.Distributions.Sum(d => d.ReadCount),

@@ -45,6 +45,7 @@ namespace ParallelJobs.Bench
                     case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--per-read": EngineQuality.PerRead = true; break;
+                    case "--report": EngineQuality.PerRead = EngineQuality.Report = true; break;
                     default: throw new ArgumentException("unknown option " + args[i]);
                 }
             }
@@ -96,7 +97,7 @@ namespace ParallelJobs.Bench
         }
 
         /// <summary>This benchmark run again as a child process (a command of <see cref="Program"/>): its key=value output, or why it failed.</summary>
-        private static Dictionary<string, string> RunSelf(out string? error, params string[] args)
+        internal static Dictionary<string, string> RunSelf(out string? error, params string[] args)
         {
             string self = typeof(QualityBench).Assembly.Location;
             var o = ExternalCommand.Run("dotnet", new[] { self }.Concat(args));
@@ -105,10 +106,10 @@ namespace ParallelJobs.Bench
             return kv;
         }
 
-        public static Measurement RunChild(string path, int workers, int repeats)
+        public static Measurement RunChild(string path, int workers, int repeats, params string[] extra)
         {
-            var kv = RunSelf(out string? error, "quality", "--path", path, "--workers", workers.ToString(CultureInfo.InvariantCulture),
-                "--repeats", repeats.ToString(CultureInfo.InvariantCulture));
+            var kv = RunSelf(out string? error, new[] { "quality", "--path", path, "--workers", workers.ToString(CultureInfo.InvariantCulture),
+                "--repeats", repeats.ToString(CultureInfo.InvariantCulture) }.Concat(extra).ToArray());
             if (error != null) return new Measurement { Error = error };
             return new Measurement
             {
@@ -190,8 +191,8 @@ namespace ParallelJobs.Bench
 
         internal static string FirstLine(string s) => s.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
 
-        private static string Mb(long bytes) => ResultTable.F(bytes / 1048576.0, 0) + " MB";
-        private static string Rate(Measurement m) => $"{ResultTable.F(m.MBps, 1)} MB/s, {ResultTable.F(m.Scores / m.Seconds / 1e6, 1)} M scores/s"
+        internal static string Mb(long bytes) => ResultTable.F(bytes / 1048576.0, 0) + " MB";
+        internal static string Rate(Measurement m) => $"{ResultTable.F(m.MBps, 1)} MB/s, {ResultTable.F(m.Scores / m.Seconds / 1e6, 1)} M scores/s"
             + (m.CpuSeconds > 0 ? $" ({ResultTable.F(m.Bytes / 1048576.0 / m.CpuSeconds, 0)} MB per CPU-s)" : "");
 
         public static void QualRows(ResultTable table, BenchOptions o, string work, List<(string config, Measurement? small, Measurement? large)> memory)
@@ -393,6 +394,6 @@ namespace ParallelJobs.Bench
             table.Target("5", $"peak memory large vs small, worst configuration ({worstConfig})", worst, 1.2, atMost: true);
         }
 
-        private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+        internal static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
     }
 }
