@@ -106,6 +106,17 @@ Describe 'Start-ParallelCommand -HostName' {
         finally { $job | Remove-Job -Force }
     }
 
+    It 'tells an exit code above 128 from a death by signal, as a local run does' {
+        if (Skip-WithoutHosts) { return }
+        $lines = 'exit 137', 'kill -s KILL $$', 'kill -s TERM $$', 'exit 0'
+        $remote = $lines | Start-ParallelCommand -HostName 127.0.0.2 -SshConfigFile $env:PJ_SSH_CONFIG -KeepOrder -ErrorAction SilentlyContinue
+        $local = $lines | Start-ParallelCommand -KeepOrder -ErrorAction SilentlyContinue
+        @($remote | ForEach-Object { "$($_.ExitCode)/$($_.Signal)" }) | Should -Be @('137/', '137/9', '143/15', '0/')
+        @($remote | ForEach-Object { "$($_.ExitCode)/$($_.Signal)/$($_.Reason)" }) | Should -Be @($local | ForEach-Object { "$($_.ExitCode)/$($_.Signal)/$($_.Reason)" })
+        $remote[1].Reason | Should -BeLike 'Killed by signal 9*'
+        $remote[0].Reason | Should -Be 'Exited with code 137.'
+    }
+
     It 'passes hostile inputs to the remote shell byte for byte' {
         if (Skip-WithoutHosts) { return }
         $inputs = @("it's", '"double"', '$(touch /tmp/pj-pwned)', '`id`', "a`nb", ' spaced ', '*', '~', '\', "tab`there", 'ünïcödé ✓ 日本', '-n', ';', '|')

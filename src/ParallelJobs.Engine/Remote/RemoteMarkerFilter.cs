@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using ParallelJobs.Processes;
 
 namespace ParallelJobs.Remote
 {
@@ -24,10 +25,33 @@ namespace ParallelJobs.Remote
             _prefix = Encoding.ASCII.GetBytes("\n" + nonce + " ");
         }
 
-        /// <summary>The remote process group's leader, once the wrapper reported it.</summary>
+        /// <summary>The remote process group's leader, once the wrapper reported it (the waiter, when there is one).</summary>
         public int? RemotePid { get; private set; }
+        /// <summary>The command's own process, the waiter's child, once a waiter reported it; null without a waiter.</summary>
+        public int? CommandPid { get; private set; }
         /// <summary>The command's exit status as the remote shell saw it (128 + n when signal n ended it).</summary>
         public int? ExitStatus { get; private set; }
+        /// <summary>A waiter (perl on the host) runs the command and reports its real wait status.</summary>
+        public bool Waited => CommandPid.HasValue;
+        /// <summary>From the waiter: the code the command passed to exit, and the signal that killed it (0 for none).</summary>
+        public (int Code, int Signal)? WaitStatus { get; private set; }
+
+        /// <summary>
+        /// How the command ended, once the exit marker has come; null before. Exact when a waiter reported the real
+        /// wait status; a waiter that did not report it was killed with the command's group (only SIGKILL ends it:
+        /// it ignores the polite stop signals), so the shell's 128 + n is signal n. Without a waiter, the shell's
+        /// status, where a signal reads as 128 + n and is not told apart from an exit with that code.
+        /// </summary>
+        public ProcessExit? Exit
+        {
+            get
+            {
+                if (!ExitStatus.HasValue) return null;
+                if (WaitStatus is (int code, int signal)) return signal > 0 ? ProcessExit.Killed(signal) : ProcessExit.Exited(code);
+                if (Waited && ExitStatus.Value > 128) return ProcessExit.Killed(ExitStatus.Value - 128);
+                return ProcessExit.Reported(ExitStatus.Value);
+            }
+        }
         /// <summary>The wrapper could not enter the working directory; the command did not run.</summary>
         public bool NoDirectory { get; private set; }
         public int Heartbeats { get; private set; }
@@ -147,6 +171,13 @@ namespace ParallelJobs.Remote
             {
                 case "pid" when words.Length == 2 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid):
                     RemotePid = pid;
+                    break;
+                case "cpid" when words.Length == 2 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int cpid):
+                    CommandPid = cpid;
+                    break;
+                case "status" when words.Length == 3 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int code)
+                                                     && int.TryParse(words[2], NumberStyles.None, CultureInfo.InvariantCulture, out int signal):
+                    WaitStatus = (code, signal);
                     break;
                 case "exit" when words.Length == 2 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int status):
                     ExitStatus = status;

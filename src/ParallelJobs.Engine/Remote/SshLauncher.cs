@@ -114,16 +114,21 @@ namespace ParallelJobs.Remote
             clientExited.ContinueWith(t => OnClientExited(t.Result), TaskContinuationOptions.ExecuteSynchronously);
         }
 
-        /// <summary>The remote command's process (group leader) once the wrapper reported it; until then the local ssh client's.</summary>
-        public int Id => _filter.RemotePid ?? _clientId;
+        /// <summary>
+        /// The remote command's process once the wrapper reported it (the waiter's child with perl on the host, else
+        /// the group leader the command is); until then the local ssh client's.
+        /// </summary>
+        public int Id => _filter.CommandPid ?? _filter.RemotePid ?? _clientId;
         public int ClientProcessId => _clientId;
+        /// <summary>The remote process group's leader once the wrapper reported it (the waiter, with perl on the host).</summary>
+        public int? RemoteGroupId => _filter.RemotePid;
         public Stream StandardOutput => _client.StandardOutput.BaseStream;
         public Stream StandardError => _stderr;
         public Task<ProcessExit> Exited => _exited.Task;
 
         private void OnMarkersRead()
         {
-            if (_filter.ExitStatus.HasValue) _exited.TrySetResult(ProcessExit.Reported(_filter.ExitStatus.Value));
+            if (_filter.Exit is ProcessExit exit) _exited.TrySetResult(exit);
             else if (_filter.NoDirectory)
                 _exited.TrySetResult(ProcessExit.NotStarted($"Cannot start the command on host '{_host.Name}': working directory '{MessageText.Shorten(_workingDirectory ?? "")}' does not exist there (or cannot be entered)."));
         }

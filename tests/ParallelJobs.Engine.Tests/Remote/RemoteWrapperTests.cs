@@ -107,18 +107,40 @@ public class RemoteWrapperTests
         using var run = new Run(shell, Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine("kill -s USR1 $$; sleep 5")));
         run.Finish();
         Assert.Equal(128 + 10, run.Filter.ExitStatus);
+        // With perl (here, as on the test hosts), the real wait status: the signal itself.
+        Assert.True(run.Filter.Waited);
+        Assert.Equal(10, run.Filter.Exit!.Value.Signal);
+        Assert.True(run.Filter.Exit!.Value.Exact);
     }
 
     [Theory]
     [MemberData(nameof(LoginShells))]
-    public void TheCommand_LeadsItsOwnProcessGroup_AndThePidMarkerNamesIt(string shell)
+    public void AnExitCodeAbove128_IsNotASignal_AndASignalIs(string shell)
     {
-        using var run = new Run(shell, Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine("echo $$ $(ps -o pgid= -p $$) $(ps -o pgid= -p $PPID)")));
+        using (var exited = new Run(shell, Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine("exit 137"))))
+        {
+            exited.Finish();
+            Assert.Equal((137, (int?)null, true), (exited.Filter.Exit!.Value.ExitCode!.Value, exited.Filter.Exit!.Value.Signal, exited.Filter.Exit!.Value.Exact));
+        }
+        using var killed = new Run(shell, Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine("kill -s KILL $$")));
+        killed.Finish();
+        Assert.Equal((137, (int?)9, true), (killed.Filter.Exit!.Value.ExitCode!.Value, killed.Filter.Exit!.Value.Signal, killed.Filter.Exit!.Value.Exact));
+    }
+
+    [Theory]
+    [MemberData(nameof(LoginShells))]
+    public void TheCommand_RunsInAProcessGroupOfItsOwn_WhoseLeaderThePidMarkerNames(string shell)
+    {
+        using var run = new Run(shell, Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine("echo $$ $(ps -o pgid= -p $$)")));
         var (o, _, _) = run.Finish();
         var words = Text(o).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(run.Filter.RemotePid.ToString(), words[0]);
-        Assert.Equal(words[0], words[1]);      // pid == pgid: a group of its own
-        Assert.NotEqual(words[1], words[2]);   // not the wrapper's group
+        // The group's leader is the waiter (perl, here), whose child the command is and names ("cpid").
+        Assert.Equal(run.Filter.RemotePid.ToString(), words[1]);
+        Assert.Equal(run.Filter.CommandPid.ToString(), words[0]);
+        Assert.NotEqual(words[0], words[1]);
+        // Not the wrapper's group (the wrapper stays in this test's group).
+        string ours = SshTestHosts.Run("ps", "-o", "pgid=", "-p", Environment.ProcessId.ToString()).Output.Trim();
+        Assert.NotEqual(ours, words[1]);
     }
 
     internal static readonly string[] HostileValues =
@@ -194,11 +216,12 @@ public class RemoteWrapperTests
         using var run = new Run(shell, Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine(line)));
         int pgid = run.AwaitPid();
         // The command, a, b, c and the two sleeps.
-        RemoteProcessProbe.AwaitGroupSize(pgid, 6, TimeSpan.FromSeconds(30));
+        RemoteProcessProbe.AwaitGroupSize(pgid, 6 + RemoteProcessProbe.Waiters, TimeSpan.FromSeconds(30));
 
         run.CloseInput();
         run.Finish();
         Assert.Equal(128 + 15, run.Filter.ExitStatus); // TERM reached the command itself
+        Assert.Equal(15, run.Filter.Exit!.Value.Signal);
         RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(10));
     }
 
@@ -214,6 +237,8 @@ public class RemoteWrapperTests
         run.CloseInput();
         run.Finish();
         Assert.Equal(128 + 9, run.Filter.ExitStatus);
+        // The group's SIGKILL ended the waiter too: its missing report says the group was killed.
+        Assert.Equal(9, run.Filter.Exit!.Value.Signal);
         RemoteProcessProbe.AssertAllGone(marker, pgid, TimeSpan.FromSeconds(10));
     }
 
