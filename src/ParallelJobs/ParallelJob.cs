@@ -165,11 +165,8 @@ namespace ParallelJobs
         }
 
         /// <summary>Stops one command and waits (up to the grace period and a little more) for its result.</summary>
-        /// <exception cref="PSNotSupportedException">A Slurm array run, where one command cannot be stopped alone.</exception>
         internal void StopCommand(int index, WaitHandle commandFinished)
         {
-            if (!_run.CommandsStopAlone)
-                throw new PSNotSupportedException($"Command {index} of job {Id} cannot be stopped alone: it runs in a Slurm array task that may run other commands of the job in turn, and Slurm cancels only whole tasks. Stop the whole job (Stop-Job -Id {Id}), or run inside an allocation (salloc), where each command is a job step of its own.");
             if (_run.CancelCommand(index))
                 commandFinished.WaitOne(_run.Options.GracePeriod + TimeSpan.FromSeconds(10));
         }

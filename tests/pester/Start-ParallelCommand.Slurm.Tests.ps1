@@ -120,15 +120,43 @@ Describe 'Start-ParallelCommand -Slurm' {
         }
     }
 
-    It 'says that Stop-Job on one command of an array run cannot stop it alone, and leaves the run going' {
+    It 'stops one command with Stop-Job on its child job, and its task goes on with the other commands' {
         if (Skip-WithoutCluster) { return }
-        $job = Start-ParallelCommand -Slurm -ThrottleLimit 2 -Command 'sleep 1; echo a', 'sleep 1; echo b' -WorkingDirectory $TestDrive -AsJob
+        # One task at a time takes the commands in turn, so the stopped command shares its task with the others.
+        $job = Start-ParallelCommand -Slurm -ThrottleLimit 1 -Command 'echo a; sleep 600', 'sleep 1; echo b', 'echo c' -WorkingDirectory $TestDrive -AsJob
         try {
-            { $job.ChildJobs[0] | Stop-Job -ErrorAction Stop } | Should -Throw -ExpectedMessage '*cannot be stopped alone*Slurm*'
-            $results = Receive-Job $job -Wait
-            $results.Status | Should -Be @('Succeeded', 'Succeeded')
+            Wait-Until { @(Get-ParallelSlot -Job $job | Where-Object Index -eq 0).Count -eq 1 } -Seconds 60
+            $job.ChildJobs[0] | Stop-Job
+            $job.ChildJobs[0].State | Should -Be 'Stopped'
+            $results = Receive-Job $job -Wait | Sort-Object Index
+            $results.Status | Should -Be @('Cancelled', 'Succeeded', 'Succeeded')
+            $results[0].Reason | Should -BeLike '*Stop-Job*while it ran*'
+            $results[0].Output | Should -Be 'a'
+            $results[1].Output | Should -Be 'b'
+            # The same Slurm task ran all three: Slurm was not asked to cancel it.
+            $results.ClusterJobId | Select-Object -Unique | Should -HaveCount 1
         }
         finally { Remove-Job $job -Force }
+    }
+
+    It 'gives a command whose task Slurm requeued exactly one result, from its second attempt' {
+        if (Skip-WithoutCluster) { return }
+        # The first command requeues its own task the first time it runs (scontrol requeue, as an admin or a node
+        # failure would), and is killed by Slurm there; the others keep the second task busy meanwhile.
+        $once = Join-Path $TestDrive 'requeued-once'
+        $commands = @("if mkdir '$once' 2>/dev/null; then echo first; scontrol requeue `${SLURM_ARRAY_JOB_ID}_`${SLURM_ARRAY_TASK_ID}; sleep 600; fi; echo again") +
+            (1..5 | ForEach-Object { "sleep 5; echo $_" })
+        $results = Start-ParallelCommand -Slurm -ThrottleLimit 2 -Command $commands -WorkingDirectory $TestDrive -KeepOrder
+
+        $results.Index | Should -Be (0..5)
+        $results.Status | Select-Object -Unique | Should -Be 'Succeeded'
+        $results[0].Attempts | Should -Be 2
+        $results[0].Output | Should -Be 'again'
+        $results[0].HostFailures | Should -HaveCount 1
+        $results[0].HostFailures[0] | Should -BeLike '*requeued task*'
+        $results[1..5].Attempts | Select-Object -Unique | Should -Be 1
+        # The first attempt's output stays in its own file; the result's is the second attempt's alone.
+        Get-Content -Raw ($results[0].OutputPath -replace '\.2\.out$', '.1.out') | Should -BeLike "first`n*"
     }
 
     It 'names a Slurm option the module owns as the error' {

@@ -72,6 +72,10 @@ namespace ParallelJobs.Processes
         [DllImport(Lib, EntryPoint = "access", SetLastError = true)]
         public static extern int Access(byte* path, int mode);
 
+        /// <summary>mkdir(2): fails (EEXIST) when the directory exists, which makes it an atomic claim.</summary>
+        [DllImport(Lib, EntryPoint = "mkdir", SetLastError = true)]
+        public static extern int MakeDirectory(byte* path, uint mode);
+
         [DllImport(Lib, EntryPoint = "sigaction", SetLastError = true)]
         public static extern int SigAction(int signal, void* action, void* oldAction);
 

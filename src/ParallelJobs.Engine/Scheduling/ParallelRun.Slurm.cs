@@ -66,6 +66,7 @@ namespace ParallelJobs.Scheduling
                 WorkingDirectory = _options.WorkingDirectory,
                 JobName = jobName,
                 Retries = _options.Retries,
+                GracePeriod = _options.GracePeriod,
                 TailLines = _options.TailLines,
                 MaxLineLength = _options.MaxLineLength,
                 // The files in the run directory keep every byte, as slot files do for local runs.
@@ -165,6 +166,14 @@ namespace ParallelJobs.Scheduling
             lock (_gate) _cancelled = true;
             if (grace == TimeSpan.Zero) _slurm!.CancelNow();
             _slurm!.Cancel();
+        }
+
+        /// <summary>Stop-Job on one command of an array run: SlurmRun keeps it from starting, or has its task stop it.</summary>
+        private bool CancelSlurmCommand(int index)
+        {
+            int slurmIndex;
+            lock (_gate) slurmIndex = _slurmToRun.IndexOf(index);
+            return slurmIndex >= 0 && _slurm!.CancelCommand(slurmIndex);
         }
 
         private ParallelSlot[] GetSlurmSlots()

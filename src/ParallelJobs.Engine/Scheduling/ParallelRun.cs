@@ -301,18 +301,12 @@ namespace ParallelJobs.Scheduling
         public void Cancel() => Cancel(_options.GracePeriod);
 
         /// <summary>
-        /// False for a Slurm array run: a task there runs several commands in turn, and Slurm cancels only whole
-        /// tasks, so <see cref="CancelCommand"/> cannot stop one command alone.
-        /// </summary>
-        public bool CommandsStopAlone => _slurm == null;
-
-        /// <summary>
         /// Stops one command (Stop-Job on one child job): a waiting one ends as Cancelled without starting,
         /// a running one has its process tree stopped and ends as Cancelled. False when it has already ended.
         /// </summary>
         public bool CancelCommand(int index)
         {
-            if (_slurm != null) return false; // one command of a Slurm task cannot be stopped alone (yet)
+            if (_slurm != null) return CancelSlurmCommand(index);
             CommandExecution? running;
             CommandSpec? spec = null;
             Requeued? requeued = null;

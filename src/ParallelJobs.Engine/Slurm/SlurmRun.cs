@@ -35,6 +35,9 @@ namespace ParallelJobs.Slurm
         private readonly List<string> _toSubmit = new List<string>();
         private readonly Dictionary<string, Item> _items = new Dictionary<string, Item>(StringComparer.Ordinal);
         private readonly List<SlurmArray> _arrays = new List<SlurmArray>();
+        private readonly List<int> _commandsToCancel = new List<int>();
+        // Tasks seen requeued (their own job ids): pending again, they would start only after Slurm's requeue delay.
+        private readonly HashSet<string> _requeuedTasks = new HashSet<string>(StringComparer.Ordinal);
         private readonly BlockingCollection<SlurmRunEvent> _events = new BlockingCollection<SlurmRunEvent>();
         private readonly AutoResetEvent _wake = new AutoResetEvent(false);
         private readonly ManualResetEventSlim _done = new ManualResetEventSlim(false);
@@ -126,6 +129,24 @@ namespace ParallelJobs.Slurm
             catch (SlurmException e) { Volatile.Write(ref _lastProblem, e.Message); }
         }
 
+        /// <summary>
+        /// Stops one command and leaves the rest of the run going (Stop-Job on one child job). A command not yet
+        /// submitted, or that no task has taken, never starts; a running one is stopped by its task (SIGTERM to
+        /// its process group, SIGKILL after the grace period), which then goes on with other commands. The
+        /// result says Cancelled. False when the command already has its result or the run is stopping.
+        /// </summary>
+        public bool CancelCommand(int index)
+        {
+            lock (_gate)
+            {
+                if (_cancelRequested || index < 0 || index >= _commands.Count) return false;
+                if (!_items.Values.Any(i => i.Index == index && !i.Done)) return false;
+                _commandsToCancel.Add(index);
+            }
+            _wake.Set();
+            return true;
+        }
+
         public bool WaitForCompletion(TimeSpan timeout) => _done.Wait(timeout);
 
         /// <summary>The next event (a command started or finished, or the run completed); false when none came in time.</summary>
@@ -159,6 +180,7 @@ namespace ParallelJobs.Slurm
                         Stop();
                         break;
                     }
+                    CancelCommands();
                     SubmitIfDue();
                     MarkCompleteIfDue();
                     ReadRecords();
@@ -179,6 +201,37 @@ namespace ParallelJobs.Slurm
                 FailRemaining(CommandStatus.Failed, "The Slurm watcher stopped: " + e.Message);
             }
             Complete();
+        }
+
+        /// <summary>Stop-Job on single commands: each is kept from starting, or its task is asked to stop it.</summary>
+        private void CancelCommands()
+        {
+            List<int> indexes;
+            lock (_gate)
+            {
+                if (_commandsToCancel.Count == 0) return;
+                indexes = new List<int>(_commandsToCancel);
+                _commandsToCancel.Clear();
+            }
+            foreach (int index in indexes)
+            {
+                Item? item;
+                bool unsubmitted;
+                lock (_gate)
+                {
+                    item = _items.Values.Where(i => i.Index == index && !i.Done).OrderByDescending(i => i.Attempt).FirstOrDefault();
+                    if (item == null) continue;
+                    item.CancelRequested = true;
+                    unsubmitted = _toSubmit.Remove(item.Name);
+                }
+                if (unsubmitted)
+                    FailItem(item.Name, CommandStatus.Cancelled, "Stopped (Stop-Job on the command) before it was submitted to Slurm.");
+                else if (_dir.TryClaim(item.Name))
+                    FailItem(item.Name, CommandStatus.Cancelled, "Stopped (Stop-Job on the command) before a Slurm task took it.");
+                else
+                    // A task has it: the task does not start it, or stops it; its result record says so.
+                    _dir.WriteCancel(item.Name);
+            }
         }
 
         private void SubmitIfDue()
@@ -237,6 +290,7 @@ namespace ParallelJobs.Slurm
                 _dir.Path,
                 _options.EffectiveBudgetSeconds.ToString(CultureInfo.InvariantCulture),
                 _options.EffectiveLingerSeconds.ToString(CultureInfo.InvariantCulture),
+                ((int)Math.Ceiling(_options.GracePeriod.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
             };
             // Counted before the array exists, so its own first claims count as its progress.
             int claimsBefore = _dir.ListClaims().Count();
@@ -280,6 +334,8 @@ namespace ParallelJobs.Slurm
             if (open.Count == 0) return;
             var results = new HashSet<string>(_dir.ListResults(), StringComparer.Ordinal);
             var started = new HashSet<string>(_dir.ListStarted(), StringComparer.Ordinal);
+            var requeues = _dir.ReadRequeues();
+            var now = DateTime.UtcNow;
             foreach (var item in open)
             {
                 if (!item.StartSeen && started.Contains(item.Name))
@@ -295,9 +351,51 @@ namespace ParallelJobs.Slurm
                 if (results.Contains(item.Name))
                 {
                     var record = _dir.ReadResult(item.Name);
-                    if (record != null && record.IsResult) Finish(item, record);
+                    if (record != null && record.IsResult)
+                    {
+                        // A result the task wrote counts, also when Slurm requeued the task right after.
+                        Finish(item, record);
+                        continue;
+                    }
                 }
+                if (item.Start?.RawJobId != null && requeues.TryGetValue(item.Start.RawJobId, out int restarts) && restarts > item.Start.Restart)
+                {
+                    item.RequeuedSince ??= now;
+                    _requeuedTasks.Add(item.Start.RawJobId);
+                }
+                if (item.RequeuedSince.HasValue && now - item.RequeuedSince.Value >= _options.RecordGrace) RunAgainAfterRequeue(item);
             }
+        }
+
+        /// <summary>
+        /// The task running this item was requeued by Slurm (scontrol requeue, a node failure with requeue) before
+        /// the item's result record was written: Slurm killed the command, and the task, when it starts again,
+        /// does not run it again by itself. The command gets a new attempt with files of its own (so nothing the
+        /// lost attempt wrote is taken for the new one's), in a new batch file: the requeued task when it starts
+        /// again, or any other task of the run still taking commands, runs it; when no array of the run is left,
+        /// the next Slurm poll submits one. Called <see cref="SlurmRunOptions.RecordGrace"/> after the requeue
+        /// was seen, so a record the shared filesystem shows late still counts instead.
+        /// </summary>
+        private void RunAgainAfterRequeue(Item item)
+        {
+            var start = item.Start!;
+            if (item.CancelRequested)
+            {
+                FailItem(item.Name, CommandStatus.Cancelled, $"Stopped (Stop-Job on the command) after Slurm requeued its task {start.ClusterJobId}.");
+                return;
+            }
+            string next = SlurmRunDirectory.Item(item.Index, item.Attempt + 1);
+            var again = new Item(next, item.Index, item.Attempt + 1) { Requeues = item.Requeues + 1 };
+            again.LostAttempts.AddRange(item.LostAttempts);
+            again.LostAttempts.Add($"Slurm requeued task {start.ClusterJobId} (job {start.RawJobId}) on {start.Node ?? start.Host} while attempt {item.Attempt} of the command ran; it ran again.");
+            item.Done = true;
+            lock (_gate)
+            {
+                if (_cancelRequested) return;
+                _items[next] = again;
+            }
+            _dir.WriteBatch(new[] { next });
+            again.Submitted = true;
         }
 
         private void Finish(Item item, SlurmTaskRecord record)
@@ -305,7 +403,19 @@ namespace ParallelJobs.Slurm
             var result = NewResult(item, record);
             int code = record.ExitCode!.Value;
             result.ExitCode = code;
-            if (record.Problem != null)
+            if (record.Cancelled == "before")
+            {
+                result.Status = CommandStatus.Cancelled;
+                result.ExitCode = null;
+                result.Reason = $"Stopped (Stop-Job on the command) before it started in Slurm task {record.ClusterJobId}.";
+            }
+            else if (record.Cancelled != null)
+            {
+                result.Status = CommandStatus.Cancelled;
+                result.Reason = $"Stopped (Stop-Job on the command) while it ran in Slurm task {record.ClusterJobId} on {record.Node ?? record.Host}"
+                                + (record.Signal.HasValue ? $" (signal {record.Signal})" : "") + "; the task went on with the run's other commands.";
+            }
+            else if (record.Problem != null)
             {
                 result.Status = CommandStatus.FailedToStart;
                 result.Reason = record.Problem;
@@ -329,14 +439,17 @@ namespace ParallelJobs.Slurm
         private void Conclude(Item item, CommandResult result, string? clusterJobId, int? signal)
         {
             item.Done = true;
+            // Attempts lost to a requeue are not failures of the command: they do not use up its retries.
             bool retry = (result.Status == CommandStatus.Failed || result.Status == CommandStatus.TimedOut)
-                         && item.Attempt <= _options.Retries;
+                         && item.Attempt - item.Requeues <= _options.Retries && !item.CancelRequested;
             lock (_gate)
             {
                 if (retry && !_cancelRequested)
                 {
                     string next = SlurmRunDirectory.Item(item.Index, item.Attempt + 1);
-                    _items[next] = new Item(next, item.Index, item.Attempt + 1);
+                    var again = new Item(next, item.Index, item.Attempt + 1) { Requeues = item.Requeues };
+                    again.LostAttempts.AddRange(item.LostAttempts);
+                    _items[next] = again;
                     _toSubmit.Add(next);
                     _firstWaitingSince ??= DateTime.UtcNow;
                     return;
@@ -356,6 +469,7 @@ namespace ParallelJobs.Slurm
                 InputObject = command.Input,
                 Attempts = item.Attempt,
                 Slot = -1,
+                HostFailures = item.LostAttempts.ToArray(),
             };
             if (record != null)
             {
@@ -424,6 +538,8 @@ namespace ParallelJobs.Slurm
             }
             _lastSlurmPoll = DateTime.UtcNow;
             var liveRaw = new HashSet<string>(queue.Select(q => q.RawJobId), StringComparer.Ordinal);
+            // A task that started a command and is pending again was requeued (it cannot go back to pending otherwise).
+            var pendingRaw = new HashSet<string>(queue.Where(q => q.IsPending || q.State.StartsWith("REQUEUE", StringComparison.Ordinal)).Select(q => q.RawJobId), StringComparer.Ordinal);
             var liveArrays = new HashSet<string>(queue.Select(q => q.ArrayJobId), StringComparer.Ordinal);
             lock (_gate)
             {
@@ -448,6 +564,14 @@ namespace ParallelJobs.Slurm
                     continue;
                 }
                 item.Start ??= _dir.ReadStart(item.Name);
+                if (item.RequeuedSince.HasValue) continue; // runs again (RunAgainAfterRequeue), never settled from Slurm
+                if (item.Start?.RawJobId != null && pendingRaw.Contains(item.Start.RawJobId))
+                {
+                    // Requeued: the next read of the run directory gives the command a new attempt (after the grace).
+                    item.RequeuedSince ??= now;
+                    _requeuedTasks.Add(item.Start.RawJobId);
+                    continue;
+                }
                 bool running = item.Start?.RawJobId != null ? liveRaw.Contains(item.Start.RawJobId) : anyArrayLive;
                 if (running)
                 {
@@ -456,6 +580,11 @@ namespace ParallelJobs.Slurm
                 }
                 item.GoneSince ??= now;
                 if (now - item.GoneSince.Value < _options.RecordGrace) continue;
+                if (item.Start == null && item.CancelRequested)
+                {
+                    FailItem(item.Name, CommandStatus.Cancelled, "Stopped (Stop-Job on the command) before it started.");
+                    continue;
+                }
                 if (item.Start == null)
                 {
                     // Taken by a task that ended before it could write the start record: give it back.
@@ -469,6 +598,14 @@ namespace ParallelJobs.Slurm
                 toSettle.Add(item);
             }
             if (toSettle.Count > 0) Settle(toSettle);
+            if (unclaimed.Count > 0 && queue.Count > 0 && queue.All(q => q.IsPending && _requeuedTasks.Contains(q.RawJobId)))
+            {
+                // Commands wait, nothing of the run runs, and all that is left are requeued tasks, which Slurm starts
+                // only after its requeue delay (about two minutes): cancel them, so that the next poll finds no array
+                // alive and submits one for the waiting commands at once. The throttle holds: nothing else runs.
+                try { _client.Cancel(queue.Select(q => q.ArrayJobId + "_" + q.TaskId)); }
+                catch (SlurmException e) { Volatile.Write(ref _lastProblem, e.Message); }
+            }
             if (unclaimed.Count > 0 && !anyArrayLive) ResubmitUnclaimed(unclaimed, claims.Count);
             lock (_gate)
             {
@@ -515,6 +652,11 @@ namespace ParallelJobs.Slurm
                     if (!state.IsFinal) continue; // requeued or still ending: look again at the next poll
                     result.Status = state.ToStatus(out string reason);
                     result.Reason = reason;
+                    if (item.CancelRequested && result.Status != CommandStatus.TimedOut)
+                    {
+                        result.Status = CommandStatus.Cancelled;
+                        result.Reason = "Stopped (Stop-Job on the command): " + reason;
+                    }
                     result.EndTime = state.End ?? DateTime.Now;
                     result.ExitCode = state.Signal.HasValue ? 128 + state.Signal.Value : (int?)null;
                     ReadOutput(item, result, result.EndTime);
@@ -746,7 +888,15 @@ namespace ParallelJobs.Slurm
             public bool Submitted;
             public bool StartSeen;
             public bool Done;
+            /// <summary>Stop-Job on this command was asked for: it ends Cancelled and is not retried.</summary>
+            public bool CancelRequested;
             public SlurmTaskRecord? Start;
+            /// <summary>How many earlier attempts of the command were lost to a requeue (they use up no retry).</summary>
+            public int Requeues;
+            /// <summary>One line per earlier attempt lost to a requeue (the result's HostFailures).</summary>
+            public readonly List<string> LostAttempts = new List<string>();
+            /// <summary>When the task running this item was first seen requeued (pending again, or started again).</summary>
+            public DateTime? RequeuedSince;
             /// <summary>When squeue first no longer listed the task that took it (while its result was missing).</summary>
             public DateTime? GoneSince;
         }

@@ -21,9 +21,13 @@ namespace ParallelJobs.Slurm
     /// result/ITEM        result record: the start record plus end time, exit code, signal
     /// out/ITEM.out|.err  the command's stdout and stderr
     /// slurm/JOB_TASK.log Slurm's own output of the task (the script's errors, Slurm's kill messages)
+    /// requeue/JOBID      written by a task Slurm requeued, when it starts again: how often it was requeued
+    /// cancel/ITEM        written by the module to stop one command (Stop-Job on it): the task does not start
+    ///                    it, or signals its process group when it runs
     /// </code>
-    /// Only this process writes cmd/, batch/ and complete; only tasks write the rest (except a claim this
-    /// process releases after every task that could hold it has ended).
+    /// Only this process writes cmd/, batch/, cancel/ and complete; only tasks write the rest (except a claim
+    /// this process releases after every task that could hold it has ended, and one it makes itself to keep
+    /// a stopped command from ever starting).
     /// </remarks>
     internal sealed class SlurmRunDirectory
     {
@@ -33,7 +37,7 @@ namespace ParallelJobs.Slurm
         public SlurmRunDirectory(string path)
         {
             Path = System.IO.Path.GetFullPath(path);
-            foreach (var sub in new[] { "cmd", "batch", "hint", "claim", "run", "result", "out", "slurm" })
+            foreach (var sub in new[] { "cmd", "batch", "hint", "claim", "run", "result", "out", "slurm", "requeue", "cancel" })
                 Directory.CreateDirectory(System.IO.Path.Combine(Path, sub));
             ScriptPath = SlurmTaskScript.WriteTo(Path);
         }
@@ -81,8 +85,41 @@ namespace ParallelJobs.Slurm
         /// <summary>Items that have a start record.</summary>
         public IEnumerable<string> ListStarted() => ListNames("run", files: true);
 
+        /// <summary>
+        /// Tasks that Slurm requeued and that have started again: their own job id and how often they were
+        /// requeued. A command such a task started before that count was reached was lost with the requeue.
+        /// </summary>
+        public Dictionary<string, int> ReadRequeues()
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var jobId in ListNames("requeue", files: true))
+            {
+                try
+                {
+                    string text = File.ReadAllText(System.IO.Path.Combine(Path, "requeue", jobId), Utf8).Trim();
+                    if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)) counts[jobId] = n;
+                }
+                catch (FileNotFoundException) { }
+                catch (DirectoryNotFoundException) { }
+            }
+            return counts;
+        }
+
         public SlurmTaskRecord? ReadResult(string item) => Read(System.IO.Path.Combine(Path, "result", item));
         public SlurmTaskRecord? ReadStart(string item) => Read(System.IO.Path.Combine(Path, "run", item));
+
+        /// <summary>
+        /// Takes an item for this process, with mkdir as a task takes it: true when no task had it, and then none
+        /// ever will.
+        /// </summary>
+        public unsafe bool TryClaim(string item)
+        {
+            fixed (byte* p = ParallelJobs.Processes.UnixNative.Utf8z(System.IO.Path.Combine(Path, "claim", item)))
+                return ParallelJobs.Processes.UnixNative.MakeDirectory(p, 0x1ed /* 0755 */) == 0;
+        }
+
+        /// <summary>Asks the task running (or about to run) the item to stop it: writes cancel/ITEM.</summary>
+        public void WriteCancel(string item) => WriteAtomically(System.IO.Path.Combine(Path, "cancel", item), "");
 
         /// <summary>Gives an item back (its claim, made by a task that ended before starting it), so another task can take it.</summary>
         public bool ReleaseClaim(string item)

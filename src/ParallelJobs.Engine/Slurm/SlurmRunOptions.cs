@@ -45,6 +45,8 @@ namespace ParallelJobs.Slurm
         public TimeSpan RecordGrace { get; set; } = TimeSpan.FromSeconds(10);
         /// <summary>How long a stop waits for Slurm to end the cancelled tasks.</summary>
         public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>Stopping one command (Stop-Job on it): how long its task waits after SIGTERM before SIGKILL.</summary>
+        public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(10);
         /// <summary>Extra attempts for a command that fails or times out, each in a later array.</summary>
         public int Retries { get; set; }
         /// <summary>Keep only the last TailLines lines of each stream in results (the files keep every byte).</summary>

@@ -21,6 +21,8 @@ namespace ParallelJobs.Slurm
         public string? Node { get; private set; }
         public string? Host { get; private set; }
         public int ProcessId { get; private set; }
+        /// <summary>How often Slurm had requeued the task when it started the command (SLURM_RESTART_COUNT).</summary>
+        public int Restart { get; private set; }
         public DateTime? StartTime { get; private set; }
         public DateTime? EndTime { get; private set; }
         /// <summary>Exit code (128 + n after signal n, as .NET reports local processes); null in a start record.</summary>
@@ -31,6 +33,11 @@ namespace ParallelJobs.Slurm
         public string? WaitStatus { get; private set; }
         /// <summary>Set when the task could not run the command at all (its command file was unreadable).</summary>
         public string? Problem { get; private set; }
+        /// <summary>
+        /// Set when the command was stopped through its cancel marker: "before" (taken but not started) or
+        /// "running" (its process group was signalled).
+        /// </summary>
+        public string? Cancelled { get; private set; }
         public bool IsResult => ExitCode.HasValue;
 
         /// <summary>Reads a record's text; null when it is not one (empty, or without an item).</summary>
@@ -51,12 +58,14 @@ namespace ParallelJobs.Slurm
             r.Node = Get(fields, "node");
             r.Host = Get(fields, "host");
             r.ProcessId = ParseInt(Get(fields, "pid")) ?? 0;
+            r.Restart = ParseInt(Get(fields, "restart")) ?? 0;
             r.StartTime = ParseTime(Get(fields, "start"));
             r.EndTime = ParseTime(Get(fields, "end"));
             r.ExitCode = ParseInt(Get(fields, "exit"));
             r.Signal = ParseInt(Get(fields, "signal"));
             r.WaitStatus = Get(fields, "waitstatus");
             r.Problem = Get(fields, "problem");
+            r.Cancelled = Get(fields, "cancelled");
             return r;
         }
 

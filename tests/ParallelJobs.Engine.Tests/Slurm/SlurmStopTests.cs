@@ -38,6 +38,53 @@ public sealed class SlurmStopTests
     }
 
     [Fact]
+    public void StoppingOneCommandLeavesTheOtherCommandsOfItsTaskRunning()
+    {
+        string conf = SlurmTestCluster.Require();
+        using var temp = new TempDir();
+        // One task at a time, taking the commands in turn: it runs 0, is told to stop it, and goes on with 1 and 3.
+        using var run = SlurmRunTests.NewRun(conf, temp, throttle: 1, o => o.GracePeriod = TimeSpan.FromSeconds(2));
+        run.Add("echo first; sleep 600");
+        run.Add("sleep 2; echo second");
+        run.Add("echo third");
+        run.Add("echo fourth");
+        run.CompleteAdding();
+
+        string? task = null;
+        List<string>? queueWhenStopped = null;
+        var results = SlurmRunTests.Drain(run, onEvent: e =>
+        {
+            if (e.Kind == SlurmRunEventKind.CommandStarted && e.Index == 0)
+            {
+                task = e.Start!.ClusterJobId;
+                Assert.True(run.CancelCommand(0));
+                // No task has taken command 2 yet (the only one running is busy with 0): it never starts.
+                Assert.True(run.CancelCommand(2));
+            }
+            if (e.Kind == SlurmRunEventKind.CommandFinished && e.Result!.Result.Index == 0)
+                queueWhenStopped = SlurmRunTests.Queue(conf, run.JobName);
+        }).ToDictionary(r => r.Result.Index);
+
+        Assert.NotNull(task);
+        var stopped = results[0];
+        Assert.Equal(CommandStatus.Cancelled, stopped.Result.Status);
+        Assert.Contains("Stop-Job", stopped.Result.Reason);
+        Assert.Contains("while it ran", stopped.Result.Reason);
+        Assert.Equal((task, (int?)15), (stopped.ClusterJobId, stopped.Signal));
+        Assert.Equal(new[] { "first" }, stopped.Result.Output);
+        Assert.Equal(CommandStatus.Cancelled, results[2].Result.Status);
+        Assert.Contains("before a Slurm task took it", results[2].Result.Reason);
+        // The task was not cancelled: Slurm still ran it when the stopped command's result came, and it ran the others.
+        Assert.Contains(task + " RUNNING", queueWhenStopped!);
+        Assert.Equal((CommandStatus.Succeeded, task), (results[1].Result.Status, results[1].ClusterJobId));
+        Assert.Equal(new[] { "second" }, results[1].Result.Output);
+        Assert.Equal((CommandStatus.Succeeded, task), (results[3].Result.Status, results[3].ClusterJobId));
+        Assert.Single(run.ArrayJobIds);
+        Assert.False(run.CancelCommand(1), "a command with its result cannot be stopped");
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"), p => CommandLineOf(p.Id).Contains("600") && EnvironOf(p.Id).Contains(run.JobName));
+    }
+
+    [Fact]
     public void StoppingTheRunCancelsEveryTaskAndLeavesNothingInTheQueue()
     {
         string conf = SlurmTestCluster.Require();

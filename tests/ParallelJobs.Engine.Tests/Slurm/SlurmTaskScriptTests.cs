@@ -194,6 +194,106 @@ public sealed class SlurmTaskScriptTests
         Assert.Equal("77_0", dir.ReadResult("1.1")!.ClusterJobId);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AStoppedCommandIsSignalledAndTheTaskGoesOnWithTheNextOne(bool withPerl)
+    {
+        SkipWithoutPosixShell();
+        using var temp = new TempDir();
+        var dir = new SlurmRunDirectory(temp.Combine("run"));
+        // With perl the command's process group is signalled, so its children end too; the shell alone can only
+        // signal the command's shell, so there the command is the sleep itself (nothing is left behind either way).
+        string mark = Guid.NewGuid().ToString("N");
+        dir.WriteCommand(0, withPerl ? $"export PJ_MARK={mark}; echo begin; sleep 600; echo never" : "echo begin; exec sleep 600");
+        dir.WriteCommand(1, "echo next");
+        dir.WriteBatch(new[] { "0.1", "1.1" });
+        dir.MarkComplete();
+        using var task = StartTask(dir, 0, budget: 600, grace: 2, path: withPerl ? null : PathWithoutPerl(temp));
+        WaitFor(() => dir.ReadStart("0.1") != null);
+        var start = dir.ReadStart("0.1")!;
+
+        dir.WriteCancel("0.1");
+
+        Assert.True(task.WaitForExit(20_000), "the task did not go on after the command was stopped");
+        var stopped = dir.ReadResult("0.1")!;
+        Assert.Equal("running", stopped.Cancelled);
+        Assert.Equal((143, (int?)15), (stopped.ExitCode!.Value, stopped.Signal));
+        Assert.Equal("begin\n", File.ReadAllText(dir.OutPath("0.1")));
+        // The task went on: the next command ran in it, after the stopped one.
+        var next = dir.ReadResult("1.1")!;
+        Assert.Null(next.Cancelled);
+        Assert.Equal((0, "77_0"), (next.ExitCode!.Value, next.ClusterJobId));
+        if (withPerl)
+        {
+            // The command's whole process group was signalled, not only its shell: no sleep is left.
+            Assert.DoesNotContain(Process.GetProcessesByName("sleep"), p => EnvironOf(p.Id).Contains(mark));
+            Assert.False(Directory.Exists("/proc/" + start.ProcessId), "the stopped command's shell is still there");
+        }
+    }
+
+    [Fact]
+    public void ACommandStoppedBeforeItStartsNeverRuns()
+    {
+        SkipWithoutPosixShell();
+        using var temp = new TempDir();
+        var dir = new SlurmRunDirectory(temp.Combine("run"));
+        string ran = temp.Combine("ran");
+        dir.WriteCommand(0, "touch " + ran);
+        dir.WriteCommand(1, "true");
+        dir.WriteCommand(2, "touch " + ran + "2");
+        dir.WriteBatch(new[] { "0.1", "1.1", "2.1" });
+        dir.MarkComplete();
+        // 0.1: a task had taken it when the stop came; 2.1: the module took it itself, so no task ever will.
+        dir.WriteCancel("0.1");
+        Assert.True(dir.TryClaim("2.1"));
+        Assert.False(dir.TryClaim("2.1"));
+
+        RunTask(dir, taskId: 0, budget: 60);
+
+        Assert.False(File.Exists(ran), "a stopped command ran");
+        Assert.False(File.Exists(ran + "2"), "a command the module took ran");
+        var record = dir.ReadResult("0.1")!;
+        Assert.Equal("before", record.Cancelled);
+        Assert.Equal(0, dir.ReadResult("1.1")!.ExitCode);
+        Assert.Null(dir.ReadResult("2.1"));
+    }
+
+    [Fact]
+    public void ARequeuedTaskSaysSoWhenItStartsAgain()
+    {
+        SkipWithoutPosixShell();
+        using var temp = new TempDir();
+        var dir = new SlurmRunDirectory(temp.Combine("run"));
+        dir.WriteCommand(0, "true");
+        dir.WriteBatch(new[] { "0.1" });
+        dir.MarkComplete();
+
+        RunTask(dir, taskId: 0, budget: 60, restarts: 2);
+
+        Assert.Equal(2, dir.ReadRequeues()["81"]);
+        Assert.Equal(2, dir.ReadResult("0.1")!.Restart);
+        RunTask(dir, taskId: 1, budget: 60);
+        Assert.DoesNotContain("82", dir.ReadRequeues().Keys);
+    }
+
+    private static string EnvironOf(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/environ"); }
+        catch (IOException) { return ""; }
+        catch (UnauthorizedAccessException) { return ""; }
+    }
+
+    /// <summary>A directory with the tools the script needs, but no perl, to put on PATH.</summary>
+    private static string PathWithoutPerl(TempDir temp)
+    {
+        string bin = temp.Combine("bin");
+        Directory.CreateDirectory(bin);
+        foreach (var tool in new[] { "sh", "date", "mkdir", "mv", "cat", "uname", "sleep" })
+            File.CreateSymbolicLink(Path.Combine(bin, tool), Which(tool));
+        return bin;
+    }
+
     private static void WaitFor(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -219,20 +319,22 @@ public sealed class SlurmTaskScriptTests
         throw new InvalidOperationException(tool + " is not on PATH");
     }
 
-    private static void RunTask(SlurmRunDirectory dir, int taskId, int budget, int linger = 0, string? path = null)
+    private static void RunTask(SlurmRunDirectory dir, int taskId, int budget, int linger = 0, string? path = null, int restarts = 0)
     {
-        using var p = StartTask(dir, taskId, budget, linger, path);
+        using var p = StartTask(dir, taskId, budget, linger, path, restarts: restarts);
         Assert.True(p.WaitForExit(60_000), "the task script did not end");
         Assert.Equal(0, p.ExitCode);
     }
 
-    private static Process StartTask(SlurmRunDirectory dir, int taskId, int budget, int linger = 0, string? path = null)
+    private static Process StartTask(SlurmRunDirectory dir, int taskId, int budget, int linger = 0, string? path = null, int grace = 10, int restarts = 0)
     {
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         psi.ArgumentList.Add(dir.ScriptPath);
         psi.ArgumentList.Add(dir.Path);
         psi.ArgumentList.Add(budget.ToString());
         psi.ArgumentList.Add(linger.ToString());
+        psi.ArgumentList.Add(grace.ToString());
+        if (restarts > 0) psi.Environment["SLURM_RESTART_COUNT"] = restarts.ToString();
         psi.Environment["SLURM_ARRAY_JOB_ID"] = "77";
         psi.Environment["SLURM_ARRAY_TASK_ID"] = taskId.ToString();
         psi.Environment["SLURM_JOB_ID"] = (81 + taskId).ToString();
