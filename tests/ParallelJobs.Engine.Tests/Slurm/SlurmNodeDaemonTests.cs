@@ -42,7 +42,9 @@ public sealed class SlurmNodeDaemonTests
             });
 
             Assert.True(stopped);
-            Assert.Contains(results, r => r.Result.EndTime > stoppedAt && r.Result.EndTime < startedAt);
+            Assert.True(results.Any(r => r.Result.EndTime > stoppedAt && r.Result.EndTime < startedAt),
+                $"no command ended while slurmd was stopped ({stoppedAt:HH:mm:ss.fff} to {startedAt:HH:mm:ss.fff}); ends: "
+                + string.Join(", ", results.Select(r => $"{r.Result.Index}: {r.Result.StartTime:HH:mm:ss.fff}-{r.Result.EndTime:HH:mm:ss.fff}")));
             Assert.Equal(6, results.Count);
             Assert.All(results, r =>
             {
