@@ -159,6 +159,23 @@ Describe 'Start-ParallelCommand -Slurm' {
         Get-Content -Raw ($results[0].OutputPath -replace '\.2\.out$', '.1.out') | Should -BeLike "first`n*"
     }
 
+    It 'writes slot files and commands.tsv under -OutputDirectory, which Receive-SlotOutput -Path reads back' {
+        if (Skip-WithoutCluster) { return }
+        $out = Join-Path $TestDrive 'slurm-out'
+        $results = 0..3 | Start-ParallelCommand -Slurm -ThrottleLimit 2 'echo line {}; echo oops {} >&2' -OutputDirectory $out
+        $results.Count | Should -Be 4
+        (Get-ChildItem $out -Filter 'slot-pjnode-*.out').Count | Should -BeGreaterThan 0
+        Join-Path $out 'commands.tsv' | Should -Exist
+
+        $lines = Receive-SlotOutput -Path $out
+        ($lines | Where-Object Stream -eq 'Output' | Sort-Object Index).Line | Should -Be @('line 0', 'line 1', 'line 2', 'line 3')
+        ($lines | Where-Object Stream -eq 'Error' | Sort-Object Index).Line | Should -Be @('oops 0', 'oops 1', 'oops 2', 'oops 3')
+        $lines.ComputerName | Select-Object -Unique | Should -Be 'pjnode'
+        foreach ($r in $results) {
+            @($lines | Where-Object Index -eq $r.Index | Select-Object -ExpandProperty Slot -Unique) | Should -Be @($r.Slot)
+        }
+    }
+
     It 'names a Slurm option the module owns as the error' {
         { Start-ParallelCommand -Slurm -SlurmOption '--array=0-3' -Command 'true' -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidSlurmOptions,ParallelJobs.Commands.StartParallelCommandCommand' -ExpectedMessage "*'--array=0-3'*"

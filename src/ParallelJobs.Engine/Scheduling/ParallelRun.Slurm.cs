@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using ParallelJobs.Output;
 using ParallelJobs.Processes;
 using ParallelJobs.Slurm;
 
@@ -151,6 +152,7 @@ namespace ParallelJobs.Scheduling
                         // Output reaches a job's live view when the command has ended: the node writes it to files.
                         var observer = LineReceived;
                         if (observer != null) foreach (var l in result.Lines) observer(new SlotOutputLine(l.Slot, index, l.Stream, l.Line, l.Timestamp, l.ComputerName));
+                        CopyToSlotFiles(result);
                         _jobLog?.Record(result);
                         Deliver(result);
                         break;
@@ -158,6 +160,39 @@ namespace ParallelJobs.Scheduling
                         return;
                 }
             }
+        }
+
+        /// <summary>
+        /// With -OutputDirectory, a finished command's bytes (its out/ITEM files in the run directory, which the node
+        /// wrote) are appended to the slot files of its node and array task, slot-&lt;node&gt;-&lt;task&gt;.out and .err,
+        /// and commands.tsv gets its row, so the directory reads back (Receive-SlotOutput -Path) as a local run's does.
+        /// A command copied whole when it has ended never interleaves with another. Commands that never ran in a task
+        /// have no row, as for local runs. The result's OutputPath and ErrorPath stay the command's own files.
+        /// </summary>
+        private void CopyToSlotFiles(CommandResult result)
+        {
+            if (_slotFiles == null || result.Slot < 0 || result.OutputPath == null) return;
+            var files = _slotFiles.ForSlot(new SlotKey(result.ComputerName, result.Slot));
+            long outOffset = files.OutPosition, errOffset = files.ErrPosition;
+            files.BeginCommand();
+            var buffer = new byte[64 * 1024];
+            foreach (var (path, kind) in new[] { (result.OutputPath, StreamKind.Output), (result.ErrorPath, StreamKind.Error) })
+            {
+                if (path == null) continue;
+                try
+                {
+                    using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    int n;
+                    while ((n = stream.Read(buffer, 0, buffer.Length)) > 0) files.Write(kind, buffer, n);
+                }
+                catch (FileNotFoundException) { }
+                catch (DirectoryNotFoundException) { }
+                catch (IOException e) { result.OutputWriteError ??= $"Could not read '{path}' to copy it to the slot files: {e.Message}"; }
+                catch (UnauthorizedAccessException e) { result.OutputWriteError ??= $"Could not read '{path}' to copy it to the slot files: {e.Message}"; }
+            }
+            string? writeError = files.EndCommand();
+            if (writeError != null) result.OutputWriteError = writeError;
+            _slotFiles.Record(result, files, outOffset, errOffset);
         }
 
         /// <summary>Stops a Slurm run: scancel for every array (at once and synchronously when the process is ending).</summary>

@@ -131,8 +131,10 @@ namespace ParallelJobs.Scheduling
             if (options.Hosts != null) (_ssh, _pool, _targets) = ConnectHosts(options);
             try
             {
-                // A Slurm run keeps each command's bytes in its run directory (made under the output directory).
-                if (options.OutputDirectory != null && (!options.Slurm || options.EffectiveSlurmAllocation != null)) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn, options.SlotFilesNamedByHost);
+                // A Slurm array run writes the same files from what its tasks wrote (CopyToSlotFiles): its slots are
+                // the array task numbers on each node, so the files are named by node as a run over hosts names them.
+                bool slurmArray = options.Slurm && options.EffectiveSlurmAllocation == null;
+                if (options.OutputDirectory != null) _slotFiles = new SlotFileSet(options.OutputDirectory, Warn, options.SlotFilesNamedByHost || slurmArray);
                 if (options.JobLogPath != null) _jobLog = OpenJobLog(options, resumed);
                 if (options.EffectiveSlurmAllocation != null) _targets = AllocationSteps(options, options.EffectiveSlurmAllocation);
                 else if (options.Slurm) StartSlurm();

@@ -1,3 +1,4 @@
+using ParallelJobs.Output;
 using ParallelJobs.Scheduling;
 
 namespace ParallelJobs.Engine.Tests.Slurm;
@@ -57,5 +58,42 @@ public sealed class SlurmParallelRunTests
         Assert.Equal(new[] { CommandStatus.Skipped, CommandStatus.Failed, CommandStatus.Skipped }, again.Select(r => r.Status));
         Assert.NotNull(again[1].ClusterJobId);
         Assert.NotEqual(first[1].ClusterJobId?.Split('_')[0], again[1].ClusterJobId!.Split('_')[0]);
+    }
+
+    [Fact]
+    public void AnArrayRunWritesSlotFilesAndCommandsTsvThatReadBackAsALocalRunsDo()
+    {
+        string conf = SlurmTestCluster.Require();
+        using var temp = new TempDir();
+        string output = temp.Combine("out");
+        var o = new RunOptions { Slurm = true, ThrottleLimit = 2, OutputDirectory = output, WorkingDirectory = temp.Path };
+        o.Environment["SLURM_CONF"] = conf;
+        o.ConfigureSlurm = s =>
+        {
+            s.SlurmPollInterval = TimeSpan.FromSeconds(1);
+            s.BatchDelay = TimeSpan.FromMilliseconds(200);
+            s.Linger = TimeSpan.FromSeconds(1);
+        };
+        var specs = Enumerable.Range(0, 5).Select(i => RunDriver.Sh($"echo out {i}; echo err {i} >&2; printf 'x\\ny\\n'; exit {i % 2}")).ToArray();
+
+        var (results, _) = RunDriver.Run(o, specs);
+
+        Assert.Equal(5, results.Count);
+        // The files of a run over hosts: one pair per node and array task, and commands.tsv.
+        var names = Directory.GetFiles(output, "slot-*").Select(Path.GetFileName).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.Matches("^slot-pjnode-[0-9]+\\.(out|err)$", n));
+        var reader = new SlotOutputDirectoryReader(output);
+        Assert.Equal(Enumerable.Range(0, 5), reader.Commands.Select(c => c.Index).OrderBy(i => i));
+        foreach (var r in results)
+        {
+            var row = reader.Commands.Single(c => c.Index == r.Index);
+            Assert.Equal((r.Slot, "pjnode", r.Status, r.ExitCode), (row.Slot, row.Host, row.Status, row.ExitCode));
+            // Read back from the slot files: exactly the command's lines, stdout then stderr.
+            var lines = reader.ReadLines(new SlotKey("pjnode", r.Slot)).Where(l => l.Index == r.Index).ToList();
+            Assert.Equal(new[] { $"out {r.Index}", "x", "y", $"err {r.Index}" }, lines.Select(l => l.Line));
+            Assert.All(lines, l => Assert.Equal("pjnode", l.ComputerName));
+            Assert.Equal(r.Lines.Select(l => l.Line), lines.Select(l => l.Line));
+        }
     }
 }
