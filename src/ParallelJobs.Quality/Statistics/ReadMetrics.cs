@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 
 namespace ParallelJobs.Statistics
 {
@@ -97,6 +98,12 @@ namespace ParallelJobs.Statistics
                 // Up to the next multiple of 100 (1000 beyond 1000): where the GC count is noted for truncation.
                 int next = position < 1000 ? (position / 100 + 1) * 100 : (position / 1000 + 1) * 1000;
                 int stop = next < end ? next : end;
+                if (Vector.IsHardwareAccelerated && stop - position >= Vector<byte>.Count)
+                {
+                    int done = CountVectors(p, stop - position, position, ref gc);
+                    p += done;
+                    position += done;
+                }
                 for (; position < stop; position++, p++)
                 {
                     byte b = *p;
@@ -111,6 +118,54 @@ namespace ParallelJobs.Statistics
                 }
             }
             _readGc = gc;
+        }
+
+        /// <summary>
+        /// The whole vectors of a stretch of at most 1000 bases (so a byte lane counts at most 63 matches): each byte
+        /// with its case bit set is compared with a, c, g, t and n, and the matches are added up per lane; N positions
+        /// are counted one by one only in a vector that holds an N. Returns the bytes done; adds G and C to gc.
+        /// </summary>
+        private unsafe int CountVectors(byte* p, int length, int position, ref int gc)
+        {
+            int width = Vector<byte>.Count;
+            var caseBit = new Vector<byte>(0x20);
+            Vector<byte> a = Vector<byte>.Zero, c = a, g = a, t = a, n = a;
+            int done = 0;
+            for (; done + width <= length; done += width)
+            {
+                var v = *(Vector<byte>*)(p + done) | caseBit;
+                var isN = Vector.Equals(v, new Vector<byte>((byte)'n'));
+                // A match is all ones (255): subtracting it adds one.
+                a -= Vector.Equals(v, new Vector<byte>((byte)'a'));
+                c -= Vector.Equals(v, new Vector<byte>((byte)'c'));
+                g -= Vector.Equals(v, new Vector<byte>((byte)'g'));
+                t -= Vector.Equals(v, new Vector<byte>((byte)'t'));
+                n -= isN;
+                if (!Vector.EqualsAll(isN, Vector<byte>.Zero)) CountNPositions(p + done, width, position + done);
+            }
+            long[] bases = _bases;
+            long countA = Sum(a), countC = Sum(c), countG = Sum(g), countT = Sum(t), countN = Sum(n);
+            bases[A] += countA;
+            bases[C] += countC;
+            bases[G] += countG;
+            bases[T] += countT;
+            bases[N] += countN;
+            bases[Other] += done - countA - countC - countG - countT - countN;
+            gc += (int)(countC + countG);
+            return done;
+        }
+
+        private unsafe void CountNPositions(byte* p, int count, int position)
+        {
+            for (int i = 0; i < count; i++)
+                if (NOf[p[i]] != 0) _nCounts[(position + i) >> _nShift]++;
+        }
+
+        /// <summary>The sum of a vector's byte lanes.</summary>
+        private static long Sum(Vector<byte> lanes)
+        {
+            Vector.Widen(lanes, out Vector<ushort> low, out Vector<ushort> high);
+            return Vector.Dot(low + high, Vector<ushort>.One);
         }
 
         /// <summary>Quality characters of the read being parsed (any number of chunks).</summary>
