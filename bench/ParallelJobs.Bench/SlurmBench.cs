@@ -21,11 +21,55 @@ namespace ParallelJobs.Bench
             int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
             int throttle = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
             bool engineFirst = Array.IndexOf(args, "--engine-first") >= 0;
-            if (ExternalCommand.Which("sbatch") == null)
+            string? missing = Missing();
+            if (missing != null)
             {
-                Console.Error.WriteLine("slurm: sbatch is not on PATH (Debian: tests/infra/slurm-cluster.sh start installs and starts a test cluster)");
+                Console.Error.WriteLine("slurm: " + missing);
                 return 2;
             }
+            var m = Measure(n, throttle, engineFirst);
+            Console.WriteLine($"slurm row: {n} × 'sleep 0.1', throttle {throttle}");
+            Console.WriteLine($"  hand-written sbatch --array=0-{n - 1}%{throttle} --wait: {m.Hand:F1} s ({n} tasks, 1 Slurm call)");
+            Console.WriteLine($"  engine (SlurmRun, default settings):           {m.Engine:F1} s ({m.Tasks} tasks, {m.Calls} Slurm calls, {m.Calls / m.Engine:F2} calls/s)");
+            Console.WriteLine($"  ratio engine / hand: {m.Engine / m.Hand:F3} (target ≤ 1.2)");
+            return 0;
+        }
+
+        /// <summary>
+        /// The row in the `all` table: the engine's wall time against the hand-written array measured just before
+        /// it in the same run, their ratio (target at most 1.2), and the Slurm client calls the engine made.
+        /// </summary>
+        public static void Rows(ResultTable table, bool quick)
+        {
+            const string row = "slurm";
+            int n = quick ? 40 : 200, throttle = 2;
+            string? missing = Missing();
+            if (missing != null)
+            {
+                table.Skipped(row, "engine / hand-written sbatch --array", missing);
+                return;
+            }
+            var m = Measure(n, throttle, engineFirst: false);
+            table.Add(row, $"hand-written sbatch --array=0-{n - 1}%{throttle} --wait, {n} × sleep 0.1 ({n} tasks, 1 Slurm call; anchor)", $"{ResultTable.F(m.Hand, 1)} s", "1.00");
+            table.Add(row, $"engine SlurmRun (what -Slurm runs), same commands ({m.Tasks} tasks, {m.Calls} Slurm client calls, {ResultTable.F(m.Calls / m.Engine, 2)}/s)",
+                $"{ResultTable.F(m.Engine, 1)} s", $"{ResultTable.F(m.Engine / m.Hand, 3)} × hand", "≤ 1.2 × hand");
+            table.Target(row, "Slurm run wall time / hand-written array", m.Engine / m.Hand, 1.2, atMost: true);
+        }
+
+        /// <summary>Why the row cannot run here (no Slurm client, no cluster to talk to); null when it can.</summary>
+        private static string? Missing()
+        {
+            string? reason = Environment.GetEnvironmentVariable("PJ_BENCH_SLURM_SKIP");
+            if (!string.IsNullOrEmpty(reason)) return reason;
+            if (ExternalCommand.Which("sbatch") == null)
+                return "sbatch is not on PATH (Debian: tests/infra/slurm-cluster.sh start installs and starts a test cluster)";
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SLURM_CONF")) && !File.Exists("/etc/slurm/slurm.conf"))
+                return "no cluster configured: SLURM_CONF is not set (eval \"$(bash tests/infra/slurm-cluster.sh env)\")";
+            return null;
+        }
+
+        private static (double Hand, double Engine, int Calls, int Tasks) Measure(int n, int throttle, bool engineFirst)
+        {
             string work = Path.Combine(Path.GetTempPath(), "pj-slurm-bench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(work);
             try
@@ -37,11 +81,7 @@ namespace ParallelJobs.Bench
                     if ((round == 0) == engineFirst) (engine, calls, tasks) = Engine(n, throttle, Path.Combine(work, "engine"));
                     else hand = Hand(n, throttle, work);
                 }
-                Console.WriteLine($"slurm row: {n} × 'sleep 0.1', throttle {throttle}");
-                Console.WriteLine($"  hand-written sbatch --array=0-{n - 1}%{throttle} --wait: {hand:F1} s ({n} tasks, 1 Slurm call)");
-                Console.WriteLine($"  engine (SlurmRun, default settings):           {engine:F1} s ({tasks} tasks, {calls} Slurm calls, {calls / engine:F2} calls/s)");
-                Console.WriteLine($"  ratio engine / hand: {engine / hand:F3} (target ≤ 1.2)");
-                return 0;
+                return (hand, engine, calls, tasks);
             }
             finally
             {
