@@ -117,6 +117,18 @@ Describe 'Start-ParallelCommand -HostName' {
         $remote[0].Reason | Should -Be 'Exited with code 137.'
     }
 
+    It 'passes -Environment entries of any name to the remote command, and refuses the wrapper''s own' {
+        if (Skip-WithoutHosts) { return }
+        $r = Start-ParallelCommand 'printf "%s %s %s" "$n" "$p" "$e"' -HostName 127.0.0.2 -SshConfigFile $env:PJ_SSH_CONFIG -Environment @{ n = 'x'; p = '1'; e = 'it''s' } -WarningVariable warned -WarningAction SilentlyContinue
+        $r.Status | Should -Be 'Succeeded'
+        $r.StdOut | Should -Be "x 1 it's"
+        $r.Attempts | Should -Be 1
+        $warned | Should -BeNullOrEmpty
+        $bad = Start-ParallelCommand 'true' -HostName 127.0.0.2 -SshConfigFile $env:PJ_SSH_CONFIG -Environment @{ __pj_n = 'x' } -ErrorAction SilentlyContinue
+        $bad.Status | Should -Be 'FailedToStart'
+        $bad.Reason | Should -BeLike "*'__pj_n'*"
+    }
+
     It 'passes hostile inputs to the remote shell byte for byte' {
         if (Skip-WithoutHosts) { return }
         $inputs = @("it's", '"double"', '$(touch /tmp/pj-pwned)', '`id`', "a`nb", ' spaced ', '*', '~', '\', "tab`there", 'ünïcödé ✓ 日本', '-n', ';', '|')

@@ -72,53 +72,55 @@ namespace ParallelJobs.Remote
             "exit(($s&127)?128+($s&127):$s>>8)";
 
         internal const string Script =
-            "n=$1 m=$2 g=$3 d=$4 e=$5\n" +
+            // The wrapper's own variables are named __pj_*, a prefix no environment entry may use (CheckName), so the
+            // entries exported here never replace them, and its expansions are quoted, so no IFS splits them.
+            "__pj_n=$1 __pj_m=$2 __pj_g=$3 __pj_d=$4 __pj_e=$5\n" +
             "shift 5\n" +
-            "while [ \"$e\" -gt 0 ]; do\n" +
+            "while [ \"$__pj_e\" -gt 0 ]; do\n" +
             "  case $1 in +*) export \"${1#+}\" ;; *) unset \"${1#-}\" ;; esac\n" +
-            "  shift; e=$((e-1))\n" +
+            "  shift; __pj_e=$((__pj_e-1))\n" +
             "done\n" +
-            // Set after the environment entries, so none of them can replace it.
             "__pj_waiter='" + Waiter + "'\n" +
-            "k() { printf '\\n%s %s\\n' \"$n\" \"$*\" >&2; }\n" +
-            "if [ -n \"$d\" ]; then\n" +
-            "  case $d in -*) d=./$d ;; esac\n" +
-            "  cd \"$d\" 2>/dev/null || { k nodir; exit 126; }\n" +
+            // "$1 $2", not "$*": an IFS from the entries would join the words with its first character.
+            "k() { printf '\\n%s %s\\n' \"$__pj_n\" \"$1${2+ $2}\" >&2; }\n" +
+            "if [ -n \"$__pj_d\" ]; then\n" +
+            "  case $__pj_d in -*) __pj_d=./$__pj_d ;; esac\n" +
+            "  CDPATH= cd \"$__pj_d\" 2>/dev/null || { k nodir; exit 126; }\n" +
             "fi\n" +
-            "if command -v perl >/dev/null 2>&1; then s=2\n" +
-            "elif command -v setsid >/dev/null 2>&1; then s=1\n" +
-            "else s=0; fi\n" +
+            "if command -v perl >/dev/null 2>&1; then __pj_s=2\n" +
+            "elif command -v setsid >/dev/null 2>&1; then __pj_s=1\n" +
+            "else __pj_s=0; fi\n" +
             "r() {\n" +
-            "  case $s in\n" +
+            "  case $__pj_s in\n" +
             "    1) exec setsid \"$@\" ;;\n" +
-            "    2) exec perl -e \"$__pj_waiter\" \"$n\" \"$@\" ;;\n" +
+            "    2) exec perl -e \"$__pj_waiter\" \"$__pj_n\" \"$@\" ;;\n" +
             "    *) exec \"$@\" ;;\n" +
             "  esac\n" +
             "}\n" +
-            "a() { kill -s \"$1\" -- -$p 2>/dev/null || kill -s \"$1\" $p 2>/dev/null; }\n" +
+            "a() { kill -s \"$1\" -- \"-$__pj_p\" 2>/dev/null || kill -s \"$1\" \"$__pj_p\" 2>/dev/null; }\n" +
             "z() {\n" +
-            "  a TERM; a CONT; i=0\n" +
-            "  while [ $i -lt $g ] && a 0; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done\n" +
+            "  a TERM; a CONT; __pj_i=0\n" +
+            "  while [ \"$__pj_i\" -lt \"$__pj_g\" ] && a 0; do sleep 0.1 2>/dev/null || sleep 1; __pj_i=$((__pj_i+1)); done\n" +
             "  a KILL\n" +
             "}\n" +
             "exec 3<&0\n" +
-            "if [ \"$m\" = s ]; then r \"$@\" <&3 3<&- & else r \"$@\" </dev/null 3<&- & fi\n" +
-            "p=$!\n" +
-            "k pid $p\n" +
-            "if [ \"$m\" = s ]; then\n" +
+            "if [ \"$__pj_m\" = s ]; then r \"$@\" <&3 3<&- & else r \"$@\" </dev/null 3<&- & fi\n" +
+            "__pj_p=$!\n" +
+            "k pid \"$__pj_p\"\n" +
+            "if [ \"$__pj_m\" = s ]; then\n" +
             "  (trap '' PIPE HUP; while sleep 1 >/dev/null 2>&1; do k hb || break; done; z) 3<&- >/dev/null &\n" +
             "else\n" +
-            "  (trap '' PIPE HUP; while read -r x; do :; done; z) <&3 >/dev/null 2>&1 &\n" +
+            "  (trap '' PIPE HUP; while read -r __pj_x; do :; done; z) <&3 >/dev/null 2>&1 &\n" +
             "fi\n" +
-            "w=$!\n" +
+            "__pj_w=$!\n" +
             "exec 3<&-\n" +
             // dash reports a job that a signal ended ("Killed") on stderr when a function started it: not the command's.
-            "wait $p 2>/dev/null\n" +
-            "t=$?\n" +
+            "wait \"$__pj_p\" 2>/dev/null\n" +
+            "__pj_t=$?\n" +
             // Background processes left in the group keep the watcher: they are stopped if the channel goes away.
-            "kill -s 0 -- -$p 2>/dev/null || kill $w 2>/dev/null\n" +
-            "k exit $t\n" +
-            "exit $t\n";
+            "kill -s 0 -- \"-$__pj_p\" 2>/dev/null || kill \"$__pj_w\" 2>/dev/null\n" +
+            "k exit \"$__pj_t\"\n" +
+            "exit \"$__pj_t\"\n";
 
         /// <summary>A fresh marker prefix, unguessable enough that a command's own output never matches it.</summary>
         public static string NewNonce()
@@ -162,7 +164,10 @@ namespace ParallelJobs.Remote
 
         private static void Append(StringBuilder sb, string word) => sb.Append(' ').Append(PosixShellQuoter.Quote(word));
 
-        /// <summary>An environment variable name the remote shell can export: letters, digits and '_', not starting with a digit.</summary>
+        /// <summary>The prefix of the wrapper's own shell variables, refused for environment entries.</summary>
+        internal const string OwnPrefix = "__pj_";
+
+        /// <summary>An environment variable name the remote shell can export: letters, digits and '_', not starting with a digit nor with <see cref="OwnPrefix"/>.</summary>
         internal static void CheckName(string name)
         {
             bool ok = !string.IsNullOrEmpty(name) && !(name[0] >= '0' && name[0] <= '9');
@@ -175,6 +180,8 @@ namespace ParallelJobs.Remote
             }
             if (!ok)
                 throw new ArgumentException($"Environment variable name '{name}' cannot be set on a remote host: a name there has letters, digits and '_', and does not start with a digit.");
+            if (name.StartsWith(OwnPrefix, StringComparison.Ordinal))
+                throw new ArgumentException($"Environment variable name '{name}' cannot be set on a remote host: names starting with {OwnPrefix} are the remote wrapper's own.");
         }
     }
 }

@@ -167,6 +167,29 @@ public class RemoteWrapperTests
 
     [Theory]
     [MemberData(nameof(LoginShells))]
+    public void EnvironmentEntries_NamedLikeShellVariables_ReachTheCommand_AndLeaveTheWrapperWhole(string shell)
+    {
+        // One-letter names (the wrapper once used them for its own state: an entry n replaced its marker prefix,
+        // so no end was ever reported) and IFS with digits, which the wrapper's shell takes (its unquoted pids would
+        // split) while the command's sh starts with the default IFS, as every shell does.
+        var names = "abcdefghijklmnopqrstuvwxyz".Select(c => c.ToString()).ToList();
+        var env = names.ToDictionary(n => n, n => (string?)("v-" + n));
+        env["IFS"] = "0123456789";
+        string dir = Path.GetTempPath().TrimEnd('/');
+        string print = string.Join(" ", names.Select(n => "\"$" + n + "\""));
+        using var run = new Run(shell, Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine($"printf '%s ' {print}; exit 3"), dir, env));
+        var (o, e, wrapperExit) = run.Finish();
+        Assert.Equal(string.Join("", names.Select(n => "v-" + n + " ")), Text(o));
+        Assert.Equal("", Text(e));
+        Assert.Equal(3, run.Filter.ExitStatus);
+        Assert.Equal(3, run.Filter.Exit!.Value.ExitCode);
+        Assert.Equal(3, wrapperExit);
+        Assert.Throws<ArgumentException>(() => Command(RemoteStdin.Lifeline, RemoteWrapper.ShellLine("true"), null,
+            new Dictionary<string, string?> { ["__pj_n"] = "x" }));
+    }
+
+    [Theory]
+    [MemberData(nameof(LoginShells))]
     public void Environment_IsSetAndRemoved_AndTheWorkingDirectoryApplied(string shell)
     {
         string dir = Path.Combine(Path.GetTempPath(), "pj wd '" + Guid.NewGuid().ToString("N") + "' $x");
