@@ -17,6 +17,9 @@ namespace ParallelJobs.Plotting
         /// <summary>A bar too low for one row that is not zero.</summary>
         public const char LowMark = '.';
 
+        /// <summary>What an empty chart (no reads) shows in its middle row, as the SVG does.</summary>
+        public const string NoData = "no data";
+
         /// <summary>Lines that are not plot rows: title, y label, x axis, tick labels, x label.</summary>
         private const int FixedLines = 5;
 
@@ -114,6 +117,7 @@ namespace ParallelJobs.Plotting
                 line.Append((tickRows.TryGetValue(r, out string? label) ? label : "").PadLeft(layout.LabelWidth)).Append(' ');
                 line.Append(tickRows.ContainsKey(r) ? '+' : '|');
                 foreach (var column in layout.Columns) AppendCells(line, layout, column, layout.Rows - r);
+                if (layout.Columns.Count == 0 && r == layout.Rows / 2) line.Append(TerminalText.Center(NoData, layout.PlotWidth));
                 lines.Add(line.ToString().TrimEnd());
             }
         }

@@ -129,6 +129,21 @@ public sealed class ReadPlotTests : IDisposable
     }
 
     [Fact]
+    public void AnEmptyFile_DrawsAxesAndSaysNoData_InTextAndSvg()
+    {
+        File.WriteAllText(Path.Combine(_root, "empty.fastq"), "");
+        var summary = QualityDistributionRun.Compute(new[] { QualityInput.FromPath(Path.Combine(_root, "empty.fastq"), recurse: false) },
+            new QualityRunOptions { ThrottleLimit = 1, PerRead = true }, CancellationToken.None);
+        var d = summary.Distributions.Single();
+        var lines = TerminalBarRenderer.Render(ModuleCharts.For(d, QualityPlotKind.Length), new TerminalPlotOptions { Width = 50, Height = 12 });
+        Assert.Equal(12, lines.Count);
+        Assert.Single(lines, l => l.Contains("no data", StringComparison.Ordinal));
+        var svg = XDocument.Parse(new SvgBarChartRenderer().RenderDocument(new[] { ModuleCharts.For(d, QualityPlotKind.PerReadQuality) }));
+        Assert.Empty(Bars(svg.Root!));
+        Assert.Contains(svg.Descendants(), e => (string?)e.Attribute("class") == "no-data");
+    }
+
+    [Fact]
     public void HtmlPage_ShowsEveryModuleOfEachSampleSideBySide_WithFastQcsStatuses()
     {
         var withReads = Counted("with reads", perRead: true);
