@@ -93,7 +93,8 @@ namespace ParallelJobs.Output
         {
             // A new run replaces the slot files of an earlier one, as a script's open(..., 'w') would;
             // leftovers from a run with more slots would otherwise look like part of this one.
-            foreach (var old in Directory.GetFiles(directory, "slot-*.*"))
+            // "slot-*", not "slot-*.*": Wine's directory search finds nothing for a pattern with ".*" after a prefix.
+            foreach (var old in Directory.GetFiles(directory, "slot-*"))
             {
                 string ext = Path.GetExtension(old);
                 if (ext == ".out" || ext == ".err") File.Delete(old);

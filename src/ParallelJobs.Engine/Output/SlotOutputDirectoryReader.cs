@@ -150,7 +150,8 @@ namespace ParallelJobs.Output
 
         private static void FindSlotFiles(string directory, HashSet<SlotKey> hostFiles, HashSet<int> plainFiles)
         {
-            foreach (var path in System.IO.Directory.EnumerateFiles(directory, "slot-*.*"))
+            // "slot-*", not "slot-*.*": Wine's directory search finds nothing for a pattern with ".*" after a prefix.
+            foreach (var path in System.IO.Directory.EnumerateFiles(directory, "slot-*"))
             {
                 string ext = Path.GetExtension(path);
                 if (ext != ".out" && ext != ".err") continue;
