@@ -289,8 +289,8 @@ namespace ParallelJobs.Scheduling
                 if (Volatile.Read(ref x._cancelRequested) != 0) RequestStop(StopCancel, x._options.GracePeriod);
                 if (Volatile.Read(ref _stopReason) != StopNone) IssueStop(x._options.GracePeriod);
 
-                _ = PumpAsync(process.StandardOutput, StreamKind.Output, _outGate);
-                _ = PumpAsync(process.StandardError, StreamKind.Error, _errGate);
+                StartPump(process.StandardOutput, StreamKind.Output, _outGate);
+                StartPump(process.StandardError, StreamKind.Error, _errGate);
                 process.Exited.ContinueWith(t => OnExited(t.Result), TaskContinuationOptions.ExecuteSynchronously);
             }
 
@@ -330,14 +330,29 @@ namespace ParallelJobs.Scheduling
                 else ThreadPool.QueueUserWorkItem(_ => process.Stop(grace));
             }
 
-            private async Task PumpAsync(Stream stream, StreamKind kind, object gate)
+            /// <summary>
+            /// Reads one of the process's pipes to its end. A stream opened for synchronous I/O (the pipes of
+            /// System.Diagnostics.Process on Windows and .NET Framework: anonymous pipes have no overlapped I/O) would
+            /// hold a thread-pool thread in every ReadAsync for as long as its command runs; with many commands
+            /// running and the CPU busy the pool stops growing, and the commands' output stops arriving. Such a
+            /// stream is read on a thread of its own.
+            /// </summary>
+            private void StartPump(Stream stream, StreamKind kind, object gate)
+            {
+                if (stream is FileStream { IsAsync: false })
+                    _ = Task.Factory.StartNew(() => PumpAsync(stream, kind, gate, blocking: true), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                else
+                    _ = PumpAsync(stream, kind, gate, blocking: false);
+            }
+
+            private async Task PumpAsync(Stream stream, StreamKind kind, object gate, bool blocking)
             {
                 var buffer = new byte[16 * 1024];
                 try
                 {
                     while (true)
                     {
-                        int n = await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
+                        int n = blocking ? stream.Read(buffer, 0, buffer.Length) : await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
                         if (n <= 0) break;
                         lock (gate)
                         {
