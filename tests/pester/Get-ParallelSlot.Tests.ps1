@@ -16,7 +16,7 @@ Describe 'Get-ParallelSlot' {
 
     It 'shows a busy slot with its command, index, process, start and last line during the run' {
         $gate = Join-Path $TestDrive 'gate'
-        $cmd = "echo working; while [ ! -e '$gate' ]; do sleep 0.05; done"
+        $cmd = Cmd "echo working; while [ ! -e '$gate' ]; do sleep 0.05; done" "echo working& call `"$(Get-WaitBatch)`" `"$gate`""
         $job = Start-ParallelCommand -Command $cmd -ThrottleLimit 3 -AsJob
         Wait-Until { (Get-ParallelSlot $job)[0].LastLine -eq 'working' }
         $slots = Get-ParallelSlot -Job $job
@@ -56,7 +56,7 @@ Describe 'Get-ParallelSlot' {
 
     It 'shows only the slots a run with -ThrottleLimit [int]::MaxValue has used' {
         $gate = Join-Path $TestDrive 'gate-max'
-        $commands = 0..9 | ForEach-Object { "echo $_; while [ ! -e '$gate' ]; do sleep 0.05; done" }
+        $commands = 0..9 | ForEach-Object { Cmd "echo $_; while [ ! -e '$gate' ]; do sleep 0.05; done" "echo $_& call `"$(Get-WaitBatch)`" `"$gate`"" }
         $job = Start-ParallelCommand -Command $commands -ThrottleLimit ([int]::MaxValue) -AsJob
         try {
             Wait-Until { @(Get-ParallelSlot $job | Where-Object LastLine).Count -eq 10 }

@@ -6,7 +6,7 @@ BeforeAll {
     . $PSScriptRoot/TestSupport.ps1
 
     # Commands that print which command they were, in a few slots.
-    $script:commands = 0..9 | ForEach-Object { "echo 'Command number - $_.'; echo 'warn $_' >&2" }
+    $script:commands = 0..9 | ForEach-Object { Cmd "echo 'Command number - $_.'; echo 'warn $_' >&2" "echo Command number - $_.& >&2 echo warn $_" }
 
     # The same commands, the first three of which wait for each other (each leaves a marker file, then
     # waits for three), so three slots are in use however quickly a command starts and ends.
@@ -14,7 +14,9 @@ BeforeAll {
         $barrier = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $barrier
         0..9 | ForEach-Object {
-            $wait = if ($_ -lt 3) { "touch '$barrier/$_'; until [ `$(ls '$barrier' | wc -l) -ge 3 ]; do sleep 0.01; done; " } else { '' }
+            $wait = if ($_ -ge 3) { '' }
+                elseif ($IsWindows) { "type nul > `"$barrier\$_`"& call `"$(Get-WaitBatch)`" `"$barrier\0`" `"$barrier\1`" `"$barrier\2`"& " }
+                else { "touch '$barrier/$_'; until [ `$(ls '$barrier' | wc -l) -ge 3 ]; do sleep 0.01; done; " }
             "$wait$($commands[$_])"
         }
     }
@@ -133,7 +135,7 @@ Describe 'Receive-SlotOutput -Job' {
 
     It 'reads live while the job runs, each line once' {
         $gate = Join-Path $TestDrive 'gate-live'
-        $job = Start-ParallelCommand "echo before; while [ ! -e '$gate' ]; do sleep 0.05; done; echo after" -AsJob
+        $job = Start-ParallelCommand (Cmd "echo before; while [ ! -e '$gate' ]; do sleep 0.05; done; echo after" "echo before& call `"$(Get-WaitBatch)`" `"$gate`"& echo after") -AsJob
         Wait-Until { (Get-ParallelSlot $job)[0].LastLine -eq 'before' }
         Receive-SlotOutput $job -Raw | Should -Be 'before'
         $job.State | Should -Be 'Running'
@@ -143,14 +145,14 @@ Describe 'Receive-SlotOutput -Job' {
     }
 
     It '-Wait streams until the job has finished, and takes the job from the pipeline' {
-        $job = Start-ParallelCommand -Command 'echo 1; sleep 0.3; echo 2', 'echo 3' -ThrottleLimit 2 -AsJob
+        $job = Start-ParallelCommand -Command (Cmd 'echo 1; sleep 0.3; echo 2' "echo 1& $(WinSleep 1) & echo 2"), 'echo 3' -ThrottleLimit 2 -AsJob
         $lines = $job | Receive-SlotOutput -Wait -Raw
         $job.State | Should -Be 'Completed'
         ($lines | Sort-Object) | Should -Be '1', '2', '3'
     }
 
     It '-Wait -Keep returns each line once and keeps them' {
-        $job = Start-ParallelCommand -Command 'echo 1; sleep 0.2; echo 2', 'echo 3' -ThrottleLimit 2 -AsJob
+        $job = Start-ParallelCommand -Command (Cmd 'echo 1; sleep 0.2; echo 2' "echo 1& $(WinSleep 1) & echo 2"), 'echo 3' -ThrottleLimit 2 -AsJob
         (Receive-SlotOutput $job -Wait -Keep -Raw | Sort-Object) | Should -Be '1', '2', '3'
         (Receive-SlotOutput $job -Raw | Sort-Object) | Should -Be '1', '2', '3'
     }
@@ -167,7 +169,7 @@ Describe 'Receive-SlotOutput -Job' {
 
     It 'with -OutputDirectory a job keeps a bounded number of unread lines per slot, and says so' {
         $dir = Join-Path $TestDrive 'bounded'
-        $job = Start-ParallelCommand 'seq 1 12000' -OutputDirectory $dir -AsJob
+        $job = Start-ParallelCommand (Cmd 'seq 1 12000' 'for /l %i in (1,1,12000) do @echo %i') -OutputDirectory $dir -AsJob
         $null = Wait-Job $job
         $lines = Receive-SlotOutput $job -Raw -WarningVariable warns -WarningAction SilentlyContinue
         $lines.Count | Should -Be 10000

@@ -7,7 +7,7 @@ BeforeAll {
 
 }
 
-Describe 'A signal that ends the session' -Skip:$IsWindows {
+Describe 'A signal that ends the session' {
     BeforeEach {
         $script:pidFile = Join-Path $TestDrive "pids-$([guid]::NewGuid())"
         $script:child = $null
@@ -25,6 +25,7 @@ Describe 'A signal that ends the session' -Skip:$IsWindows {
         @{ Signal = 'HUP'; Mode = '-AsJob' }
         @{ Signal = 'TERM'; Mode = '-AsJob' }
     ) {
+        if (Skip-OnWindows 'SIGHUP and SIGTERM are POSIX signals (closing a Windows console is a console event)') { return }
         $script = Join-Path $TestDrive 'run.ps1'
         Set-Content -Path $script -Value @'
 param([string] $Manifest, [string] $PidFile, [switch] $AsJob)

@@ -15,7 +15,7 @@ Describe 'Start-ParallelCommand -AsJob' {
     }
 
     It 'returns a ParallelJob at once, named by -Name, with one child job per command' {
-        $job = Start-ParallelCommand -Command 'sleep 5', 'echo b', 'echo c' -ThrottleLimit 2 -AsJob -Name pj-name -GracePeriodSeconds 0.1
+        $job = Start-ParallelCommand -Command (Cmd 'sleep 5' (WinSleep 5)), 'echo b', 'echo c' -ThrottleLimit 2 -AsJob -Name pj-name -GracePeriodSeconds 0.1
         $job | Should -BeOfType ParallelJobs.ParallelJob
         $job.Name | Should -Be 'pj-name'
         $job.PSJobTypeName | Should -Be 'ParallelJob'
@@ -38,7 +38,7 @@ Describe 'Start-ParallelCommand -AsJob' {
     }
 
     It 'Receive-Job returns one CommandResult per command; failures also in the error stream with stable ErrorIds' {
-        $job = Start-ParallelCommand -Command 'echo one', 'echo bad >&2; exit 3', 'echo three' -ThrottleLimit 2 -AsJob
+        $job = Start-ParallelCommand -Command 'echo one', (Cmd 'echo bad >&2; exit 3' '>&2 echo bad& exit 3'), 'echo three' -ThrottleLimit 2 -AsJob
         $null = Wait-Job $job
         $job.State | Should -Be 'Failed'
         $results = Receive-Job $job -ErrorVariable errs -ErrorAction SilentlyContinue
@@ -70,7 +70,7 @@ Describe 'Start-ParallelCommand -AsJob' {
         $null = Receive-Job $job -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'CommandFailedToStart*'
 
-        $job = Start-ParallelCommand 'sleep 30' -TimeoutSeconds 0.5 -GracePeriodSeconds 0.1 -AsJob
+        $job = Start-ParallelCommand (Cmd 'sleep 30' (WinSleep 30)) -TimeoutSeconds 0.5 -GracePeriodSeconds 0.1 -AsJob
         $null = $job | Wait-Job
         $r = Receive-Job $job -ErrorVariable errs -ErrorAction SilentlyContinue
         $r.Status | Should -Be 'TimedOut'
@@ -80,7 +80,7 @@ Describe 'Start-ParallelCommand -AsJob' {
 
     It 'is Running while a command runs or waits; child jobs go NotStarted -> Running -> finished' {
         $gate = Join-Path $TestDrive 'gate'
-        $job = Start-ParallelCommand -Command "while [ ! -e '$gate' ]; do sleep 0.05; done", 'echo second' -ThrottleLimit 1 -AsJob
+        $job = Start-ParallelCommand -Command (Cmd "while [ ! -e '$gate' ]; do sleep 0.05; done" "call `"$(Get-WaitBatch)`" `"$gate`""), 'echo second' -ThrottleLimit 1 -AsJob
         Wait-Until { $job.ChildJobs[0].JobStateInfo.State -eq 'Running' }
         $job.State | Should -Be 'Running'
         $job.ChildJobs[1].JobStateInfo.State | Should -Be 'NotStarted'
@@ -92,7 +92,7 @@ Describe 'Start-ParallelCommand -AsJob' {
     }
 
     It 'Wait-Job -Any on the child jobs returns the first command to finish' {
-        $job = Start-ParallelCommand -Command 'sleep 30', 'echo fast' -ThrottleLimit 2 -AsJob -GracePeriodSeconds 0.1
+        $job = Start-ParallelCommand -Command (Cmd 'sleep 30' (WinSleep 30)), 'echo fast' -ThrottleLimit 2 -AsJob -GracePeriodSeconds 0.1
         $first = Wait-Job -Job $job.ChildJobs -Any
         $first.Index | Should -Be 1
         $first.State | Should -Be 'Completed'
@@ -101,14 +101,15 @@ Describe 'Start-ParallelCommand -AsJob' {
     }
 
     It 'Wait-Job -Timeout returns nothing while the job still runs' {
-        $job = Start-ParallelCommand 'sleep 30' -AsJob -GracePeriodSeconds 0.1
+        $job = Start-ParallelCommand (Cmd 'sleep 30' (WinSleep 30)) -AsJob -GracePeriodSeconds 0.1
         Wait-Job $job -Timeout 1 | Should -BeNullOrEmpty
         $job.State | Should -Be 'Running'
         Wait-Job $job.ChildJobs -Timeout 1 | Should -BeNullOrEmpty
     }
 
     It 'Stop-Job kills every running process tree; commands not started end as Cancelled; every input has one result' {
-        $job = Start-ParallelCommand -Command (1..6 | ForEach-Object { "sleep 30 & sleep 30; echo never $_" }) -ThrottleLimit 2 -AsJob -GracePeriodSeconds 0.2
+        $before = if ($IsWindows) { Get-ProgramIds 'PING' }
+        $job = Start-ParallelCommand -Command (1..6 | ForEach-Object { Cmd "sleep 30 & sleep 30; echo never $_" "cmd /d /c $(WinSleep 30) & $(WinSleep 30) & echo never $_" }) -ThrottleLimit 2 -AsJob -GracePeriodSeconds 0.2
         Wait-Until { @(Get-ParallelSlot $job | Where-Object { $_.ProcessId }).Count -eq 2 }
         $pids = Get-ParallelSlot $job | ForEach-Object ProcessId
         Stop-Job $job
@@ -120,10 +121,11 @@ Describe 'Start-ParallelCommand -AsJob' {
         @($results | Where-Object Slot -eq -1).Count | Should -Be 4
         $job.ChildJobs | ForEach-Object { $_.JobStateInfo.State | Should -Be 'Stopped' }
         foreach ($p in $pids) { Test-ProcessAlive $p | Should -BeFalse }
+        if ($IsWindows) { @(Get-StillRunning @(Get-ProgramIds 'PING' | Where-Object { $_ -notin $before })) | Should -BeNullOrEmpty -Because 'the pings in the trees must not outlive Stop-Job' }
     }
 
     It 'Stop-Job on one child job stops only that command; the others still run' {
-        $job = Start-ParallelCommand -Command 'sleep 30', 'echo waiting', 'echo after' -ThrottleLimit 1 -AsJob -GracePeriodSeconds 0.1
+        $job = Start-ParallelCommand -Command (Cmd 'sleep 30' (WinSleep 30)), 'echo waiting', 'echo after' -ThrottleLimit 1 -AsJob -GracePeriodSeconds 0.1
         Wait-Until { $job.ChildJobs[0].JobStateInfo.State -eq 'Running' }
         Stop-Job $job.ChildJobs[1]
         $job.ChildJobs[1].JobStateInfo.State | Should -Be 'Stopped'
@@ -144,7 +146,7 @@ Describe 'Start-ParallelCommand -AsJob' {
     }
 
     It 'Remove-Job refuses a running job without -Force, and with -Force kills what runs' {
-        $job = Start-ParallelCommand 'sleep 30' -AsJob -GracePeriodSeconds 0.1
+        $job = Start-ParallelCommand (Cmd 'sleep 30' (WinSleep 30)) -AsJob -GracePeriodSeconds 0.1
         Wait-Until { (Get-ParallelSlot $job)[0].ProcessId }
         $processId = (Get-ParallelSlot $job)[0].ProcessId
         { Remove-Job $job -ErrorAction Stop } | Should -Throw -ErrorId 'JobObjectNotFinishedCannotBeRemoved*'
@@ -163,7 +165,7 @@ Describe 'Start-ParallelCommand -AsJob' {
     }
 
     It 'Receive-Job -Wait -AutoRemoveJob streams every result and removes the job' {
-        $job = Start-ParallelCommand -Command 'sleep 0.3; echo a', 'echo b', 'echo c' -ThrottleLimit 2 -AsJob
+        $job = Start-ParallelCommand -Command (Cmd 'sleep 0.3; echo a' "$(WinSleep 1) & echo a"), 'echo b', 'echo c' -ThrottleLimit 2 -AsJob
         $results = Receive-Job $job -Wait -AutoRemoveJob
         ($results.Output | Sort-Object) | Should -Be 'a', 'b', 'c'
         Get-Job -Id $job.Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -184,7 +186,7 @@ Describe 'Start-ParallelCommand -AsJob' {
 
     It 'with -OutputDirectory the results keep bounded tails and the files every byte' {
         $dir = Join-Path $TestDrive 'out'
-        $job = Start-ParallelCommand 'seq 1 5000' -OutputDirectory $dir -AsJob
+        $job = Start-ParallelCommand (Cmd 'seq 1 5000' 'for /l %i in (1,1,5000) do @echo %i') -OutputDirectory $dir -AsJob
         $r = Receive-Job $job -Wait
         $r.OutputLineCount | Should -Be 5000
         $r.Output.Count | Should -BeLessThan 5000
@@ -194,7 +196,7 @@ Describe 'Start-ParallelCommand -AsJob' {
     }
 
     It 'Suspend-Job is refused clearly' {
-        $job = Start-ParallelCommand 'sleep 30' -AsJob -GracePeriodSeconds 0.1
+        $job = Start-ParallelCommand (Cmd 'sleep 30' (WinSleep 30)) -AsJob -GracePeriodSeconds 0.1
         { Suspend-Job $job -ErrorAction Stop } | Should -Throw
         Stop-Job $job
         $job.State | Should -Be 'Stopped'

@@ -25,9 +25,19 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             $r.Output | Should -Be @('a1+a2', 'b1+b2')
         }
 
-        It 'quotes each value once: {} of an array is every value, each one argument' -Skip:$IsWindows {
+        It 'quotes each value once: {} of an array is every value, each one argument' {
             Push-Location $TestDrive
             try {
+                if ($IsWindows) {
+                    $printer = Get-ArgumentPrinter
+                    $template = (@($printer.Program) + $printer.Arguments | ForEach-Object { "`"$_`"" }) -join ' '
+                    $r = ,@('x & echo PWNED> PWNED', "it's", 'a b') | Start-ParallelCommand "$template {}"
+                    $r.Output | Should -Be "x & echo PWNED> PWNED|it's|a b|"
+                    $r = ,@('!x! ^ | >', 'c d') | Start-ParallelCommand $template
+                    $r.Output | Should -Be '!x! ^ | >|c d|'
+                    Test-Path PWNED | Should -BeFalse
+                    return
+                }
                 $r = ,@('x; touch PWNED', "it's", 'a b') | Start-ParallelCommand 'printf "%s|" {}'
                 $r.Output | Should -Be "x; touch PWNED|it's|a b|"
                 $r = ,@('$(touch PWNED2)', 'c d') | Start-ParallelCommand 'printf "%s|"'
@@ -37,9 +47,16 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             finally { Pop-Location }
         }
 
-        It 'fills {FullName} and {Name} from files, with path forms, and leaves awk braces alone' -Skip:$IsWindows {
+        It 'fills {FullName} and {Name} from files, with path forms, and leaves awk braces alone' {
             $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'with space') -Force
             'x' | Set-Content (Join-Path $dir 'r1.log')
+            if ($IsWindows) {
+                $printer = Get-ArgumentPrinter
+                $template = (@($printer.Program) + $printer.Arguments | ForEach-Object { "`"$_`"" }) -join ' '
+                $r = Get-ChildItem $dir -Filter *.log | Start-ParallelCommand "$template {FullName} {Name} {Name/.} {FullName//}& echo {print `$1}"
+                $r.Output | Should -Be @("$($dir.FullName)\r1.log|r1.log|r1|$($dir.FullName)|", '{print $1}')
+                return
+            }
             $r = Get-ChildItem $dir -Filter *.log | Start-ParallelCommand 'printf "%s|" {FullName} {Name} {Name/.} {FullName//}; echo; echo | awk ''{print "awk"}'''
             $r.Output | Should -Be @("$($dir.FullName)/r1.log|r1.log|r1|$($dir.FullName)|", 'awk')
         }
@@ -51,7 +68,13 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             $r.Output | Should -Be 'S2'
         }
 
-        It 'fills {1} {2} and {Name} in -ArgumentList, each argument exactly as given' -Skip:$IsWindows {
+        It 'fills {1} {2} and {Name} in -ArgumentList, each argument exactly as given' {
+            if ($IsWindows) {
+                $printer = Get-ArgumentPrinter
+                $r = ,@('a b', 'c"d') | Start-ParallelCommand -FilePath $printer.Program -ArgumentList ($printer.Arguments + @('{2}', '{1}'))
+                $r.Output | Should -Be 'c"d|a b|'
+                return
+            }
             $r = ,@('a b', 'c"d') | Start-ParallelCommand -FilePath printf -ArgumentList '%s|', '{2}', '{1}'
             $r.Output | Should -Be 'c"d|a b|'
         }
@@ -75,9 +98,10 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
     }
 
     Context 'retry control' {
-        It 'retries only the chosen exit codes, waiting between attempts' -Skip:$IsWindows {
+        It 'retries only the chosen exit codes, waiting between attempts' {
             $counter = Join-Path $TestDrive 'retry-count'
-            $flaky = "echo x >> '$counter'; [ `$(wc -l < '$counter') -ge 3 ] || exit 75"
+            # Fails with 75 twice, then succeeds (on Windows: a marker file per failed attempt).
+            $flaky = Cmd "echo x >> '$counter'; [ `$(wc -l < '$counter') -ge 3 ] || exit 75" "if exist `"$counter.2`" (exit 0) else if exist `"$counter.1`" (type nul> `"$counter.2`"& exit 75) else (type nul> `"$counter.1`"& exit 75)"
             $r = $flaky, 'exit 1' | Start-ParallelCommand -Retries 3 -RetryOnExitCode 75 -RetryDelaySeconds 0.1 -KeepOrder -ErrorAction SilentlyContinue -ErrorVariable errs
             $r[0].Status | Should -Be 'Succeeded'
             $r[0].Attempts | Should -Be 3
@@ -107,10 +131,10 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             { Start-ParallelCommand 'exit 1' -RetryDelaySeconds 1 } | Should -Throw -ErrorId 'InvalidRetryDelay,*'
         }
 
-        It 'keeps -ResumeFailed working: a command that failed all its attempts runs again with them' -Skip:$IsWindows {
+        It 'keeps -ResumeFailed working: a command that failed all its attempts runs again with them' {
             $log = Join-Path $TestDrive 'retry.joblog'
             $counter = Join-Path $TestDrive 'resume-count'
-            $cmd = "echo x >> '$counter'; [ `$(wc -l < '$counter') -ge 3 ]"
+            $cmd = Cmd "echo x >> '$counter'; [ `$(wc -l < '$counter') -ge 3 ]" "if exist `"$counter.2`" (exit 0) else if exist `"$counter.1`" (type nul> `"$counter.2`"& exit 1) else (type nul> `"$counter.1`"& exit 1)"
             $first = $cmd, 'echo ok' | Start-ParallelCommand -Retries 1 -JobLog $log -ThrottleLimit 1 -KeepOrder -ErrorAction SilentlyContinue
             $first.Status | Should -Be @('Failed', 'Succeeded')
             $again = $cmd, 'echo ok' | Start-ParallelCommand -Retries 1 -JobLog $log -ResumeFailed -ThrottleLimit 1 -KeepOrder
@@ -127,8 +151,8 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             $warns.Message | Should -BeLike 'Halting: the halt policy soon,fail=1*'
         }
 
-        It 'stops the running commands too with -Halt now,success=1' -Skip:$IsWindows {
-            $r = 'exec sleep 600', 'echo found', 'echo c' | Start-ParallelCommand -Halt now,success=1 -ThrottleLimit 2 -KeepOrder -GracePeriodSeconds 0.5 -WarningAction SilentlyContinue
+        It 'stops the running commands too with -Halt now,success=1' {
+            $r = (Cmd 'exec sleep 600' 'ping -n 600 127.0.0.1 >nul'), 'echo found', 'echo c' | Start-ParallelCommand -Halt now,success=1 -ThrottleLimit 2 -KeepOrder -GracePeriodSeconds 0.5 -WarningAction SilentlyContinue
             $r.Status | Should -Be @('Cancelled', 'Succeeded', 'Skipped')
             $r[0].Reason | Should -BeLike 'Stopped while it ran: the halt policy now,success=1 was met*'
         }
@@ -152,7 +176,8 @@ Describe 'Start-ParallelCommand, GNU parallel parity' {
             (($starts[2] - $starts[1]).TotalSeconds) | Should -BeGreaterOrEqual 0.28
         }
 
-        It 'holds starts back while free memory is below -MemoryFree, shown in Get-ParallelSlot' -Skip:(-not $IsLinux) {
+        It 'holds starts back while free memory is below -MemoryFree, shown in Get-ParallelSlot' -Skip:(-not $IsLinux -and -not $IsWindows) {
+            if (Skip-OnWindows '-MemoryFree reads MemAvailable from /proc/meminfo, which is Linux''s') { return }
             $job = Start-ParallelCommand 'echo never' -MemoryFree 1PB -AsJob
             try {
                 $deadline = (Get-Date).AddSeconds(60)
