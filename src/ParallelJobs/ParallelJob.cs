@@ -57,6 +57,9 @@ namespace ParallelJobs
         /// <summary>The machines of the run's slots in order, each with its slot count (slots 0 to count - 1 on it).</summary>
         internal IReadOnlyList<KeyValuePair<string, int>> SlotHosts => _run.SlotHosts;
 
+        /// <summary>True for a run over -HostName hosts (its slots are numbered per host).</summary>
+        internal bool OnHosts => _run.Options.Hosts != null;
+
         /// <summary>True when the run's slot files carry the host in their names (a run over remote hosts).</summary>
         internal bool SlotFilesNamedByHost => _run.Options.SlotFilesNamedByHost;
 

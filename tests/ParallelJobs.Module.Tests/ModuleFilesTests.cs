@@ -135,7 +135,8 @@ public class ModuleFilesTests : IClassFixture<ModuleAssembly>
             Assert.NotEmpty(typeNames);
             foreach (var typeName in typeNames)
             {
-                var type = _m.FindType(typeName);
+                // "Type#view" (PowerShell's convention for a second view of a type) names the type before '#'.
+                var type = _m.FindType(typeName.Split('#')[0]);
                 Assert.True(type != null, $"{file}: view '{view.Element("Name")?.Value}' selects unknown type {typeName}");
                 foreach (var prop in view.Descendants("PropertyName").Select(p => p.Value.Trim()))
                     Assert.True(type!.GetProperty(prop) != null, $"{file}: {typeName} has no property {prop}");

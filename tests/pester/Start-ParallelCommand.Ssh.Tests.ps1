@@ -73,6 +73,10 @@ Describe 'Start-ParallelCommand -HostName' {
             $one.Slot | Should -Be 1
             $one.Completed | Should -Be @($results | Where-Object { $_.ComputerName -eq '127.0.0.2' -and $_.Slot -eq 1 }).Count
             (Get-ParallelSlot -Job $job -Slot 1).ComputerName | Should -Be $hosts
+            # The table shows each slot's host (a run on this machine keeps its plain table).
+            $table = Get-ParallelSlot -Job $job | Format-Table | Out-String -Width 200
+            $table | Should -Match 'ComputerName'
+            foreach ($h in $hosts) { $table | Should -Match ([regex]::Escape($h) + '\s+0\s') }
             (Get-ParallelSlot -Job $job -ComputerName '127.0.0.[23]').ComputerName | Sort-Object -Unique | Should -Be '127.0.0.2', '127.0.0.3'
             Get-ParallelSlot -Job $job -ComputerName 127.0.0.2 -Slot 2 -ErrorAction SilentlyContinue -ErrorVariable outside | Should -BeNullOrEmpty
             $outside[0].FullyQualifiedErrorId | Should -BeLike 'SlotOutOfRange,*'

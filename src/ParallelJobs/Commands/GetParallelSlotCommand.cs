@@ -48,7 +48,7 @@ namespace ParallelJobs.Commands
                 var hosts = HostFilter.Match(layout.Select(h => (string?)h.Key).Concat(slots.Select(s => s.ComputerName)), ComputerName,
                     n => WriteError(JobErrors.ComputerNameNotFound(n, "the run (its machines: " + HostFilter.List(layout.Select(h => h.Key)) + ")", job)));
                 foreach (var s in slots)
-                    if (ComputerName == null || HostFilter.Contains(hosts, s.ComputerName)) WriteObject(s);
+                    if (ComputerName == null || HostFilter.Contains(hosts, s.ComputerName)) WriteSlot(s, job);
                 return;
             }
             var chosenHosts = HostFilter.Match(layout.Select(h => (string?)h.Key), ComputerName,
@@ -60,8 +60,24 @@ namespace ParallelJobs.Commands
             foreach (var k in chosen)
             {
                 var slot = job.GetSlot(k.ComputerName!, k.Slot);
-                if (slot != null) WriteObject(slot);
+                if (slot != null) WriteSlot(slot, job);
             }
+        }
+
+        /// <summary>
+        /// A run over -HostName hosts numbers slots per host: its slots are marked ParallelJobs.ParallelSlot#Hosts,
+        /// whose table view shows the host first. A run on this machine keeps the plain view.
+        /// </summary>
+        private void WriteSlot(ParallelSlot slot, ParallelJob job)
+        {
+            if (!job.OnHosts)
+            {
+                WriteObject(slot);
+                return;
+            }
+            var marked = PSObject.AsPSObject(slot);
+            marked.TypeNames.Insert(0, "ParallelJobs.ParallelSlot#Hosts");
+            WriteObject(marked);
         }
     }
 }
