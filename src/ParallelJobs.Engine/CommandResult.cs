@@ -50,7 +50,8 @@ namespace ParallelJobs
         public string ComputerName { get; internal set; } = Environment.MachineName;
         /// <summary>
         /// Host failures met on the way (a host that refused the connection, or dropped it while the command ran),
-        /// one line each; the command was then run again on another host. Empty when none.
+        /// one line each; the command was then run again on another host. For a Slurm array run: a task Slurm
+        /// requeued while the command ran, which then ran again. Empty when none.
         /// </summary>
         public string[] HostFailures { get; internal set; } = Array.Empty<string>();
         /// <summary>The job log's Host column: the host entry, or ':' for this machine (as GNU parallel).</summary>

@@ -11,7 +11,8 @@ namespace ParallelJobs.Jobs
         {
             if (result.HostFailures.Length > 0 && result.Status != CommandStatus.HostUnavailable)
             {
-                return $"Command {result.Index} ({MessageText.Shorten(result.Command)}) ran again on {result.ComputerName} after a host failure " +
+                string why = result.ClusterJobId != null ? "after Slurm requeued its task" : "after a host failure";
+                return $"Command {result.Index} ({MessageText.Shorten(result.Command)}) ran again on {result.ComputerName} {why} " +
                        $"(it may have run in part before: at least once, not exactly once): {string.Join("; ", result.HostFailures)}";
             }
             if (!result.OutputLeftOpen) return null;
