@@ -612,6 +612,7 @@ namespace ParallelJobs.Scheduling
         {
             _slotFiles?.Record(result, exec.Files, exec.OutOffset, exec.ErrOffset);
             _jobLog?.Record(result);
+            string? halt;
             lock (_gate)
             {
                 _running.Remove(exec.Index);
@@ -619,8 +620,11 @@ namespace ParallelJobs.Scheduling
                 var s = FreeSlot(exec.RunSlot);
                 if (result.Succeeded) s.Completed++;
                 else if (result.Status != CommandStatus.Cancelled) s.Failed++;
+                // Counted, and the halt policy decided, under the same lock that frees the slot: a Dispatch from
+                // another thread (input still arriving) must not start the next command in between.
+                halt = Count(result);
             }
-            Deliver(result);
+            Publish(result, halt);
             Dispatch();
         }
 
@@ -796,23 +800,38 @@ namespace ParallelJobs.Scheduling
 
         private void Deliver(CommandResult result)
         {
-            lock (_gate)
+            string? halt;
+            lock (_gate) halt = Count(result);
+            Publish(result, halt);
+        }
+
+        /// <summary>
+        /// Counts a result (under _gate) and returns the halt policy's reason when this result meets it: from then
+        /// on nothing starts (Dispatch checks _haltReason), and the caller applies it after leaving the lock.
+        /// </summary>
+        private string? Count(CommandResult result)
+        {
+            _finished++;
+            if (result.StartTime.HasValue && result.EndTime.HasValue)
             {
-                _finished++;
-                if (result.StartTime.HasValue && result.EndTime.HasValue)
-                {
-                    _ranCount++;
-                    _ranTicks += result.Duration.Ticks;
-                }
-                if (!result.Succeeded && result.Status != CommandStatus.Cancelled && result.Status != CommandStatus.Skipped) _failed++;
-                if (result.Succeeded) _succeeded++;
+                _ranCount++;
+                _ranTicks += result.Duration.Ticks;
             }
+            bool counts = result.Status != CommandStatus.Cancelled && result.Status != CommandStatus.Skipped;
+            if (!result.Succeeded && counts) _failed++;
+            if (result.Succeeded) _succeeded++;
+            return counts ? DecideHalt() : null;
+        }
+
+        /// <summary>Hands a counted result on in order; then applies the halt it met, if any.</summary>
+        private void Publish(CommandResult result, string? halt)
+        {
             _order.Release(result, r =>
             {
                 Post(new RunEvent(RunEventKind.CommandFinished, r.Index, r.Slot, r.ProcessId, r.Command, r));
                 Interlocked.Increment(ref _delivered);
             });
-            if (result.Status != CommandStatus.Cancelled && result.Status != CommandStatus.Skipped) CheckHalt();
+            if (halt != null) ApplyHalt(halt);
             CheckCompleted();
         }
 
@@ -823,18 +842,30 @@ namespace ParallelJobs.Scheduling
         /// </summary>
         private void CheckHalt()
         {
+            string? halt;
+            lock (_gate) halt = DecideHalt();
+            if (halt != null) ApplyHalt(halt);
+        }
+
+        /// <summary>Under _gate: the policy's reason when it is met now for the first time (then set as _haltReason), else null.</summary>
+        private string? DecideHalt()
+        {
             var policy = _options.Halt;
-            if (policy == null) return;
+            if (policy == null || _haltReason != null || _cancelled) return null;
+            var met = policy.Check(_failed, _succeeded, _failed + _succeeded, _addingCompleted ? _specs.Count : (int?)null);
+            if (met != null) _haltReason = met;
+            return met;
+        }
+
+        /// <summary>Ends the waiting commands as Skipped (and with now, stops the running ones) for a halt just decided.</summary>
+        private void ApplyHalt(string reason)
+        {
+            var policy = _options.Halt!;
             List<int> waiting;
             List<Requeued> requeued;
             List<CommandExecution>? running = null;
-            string reason;
             lock (_gate)
             {
-                if (_haltReason != null || _cancelled) return;
-                var met = policy.Check(_failed, _succeeded, _failed + _succeeded, _addingCompleted ? _specs.Count : (int?)null);
-                if (met == null) return;
-                reason = _haltReason = met;
                 waiting = new List<int>(_waiting);
                 _waiting.Clear();
                 requeued = TakeRequeued();

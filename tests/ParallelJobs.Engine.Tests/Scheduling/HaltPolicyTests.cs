@@ -17,6 +17,34 @@ public class HaltPolicyTests
         Assert.Contains(events, e => e.Kind == RunEventKind.Warning && e.Message!.StartsWith("Halting: the halt policy soon,fail=1"));
     }
 
+    /// <summary>
+    /// The slot a failed command frees must not start the next command before the failure has met the policy:
+    /// with one slot, a command added at that very moment (input still coming from the pipeline) started and
+    /// ran. An adder thread keeps adding while the first command fails, so some of its adds fall into that moment.
+    /// </summary>
+    [Fact]
+    public void Soon_WithInputStillComing_NothingStartsAfterTheFailure()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            using var run = new ParallelRun(With("soon,fail=1", 1));
+            run.Add(Sh("exit 1"));
+            using var firstEnded = new ManualResetEventSlim();
+            var adder = new Thread(() =>
+            {
+                for (int i = 0; i < 20000 && !firstEnded.IsSet; i++) run.Add(Sh("true"));
+                for (int i = 0; i < 50; i++) run.Add(Sh("true"));
+                run.CompleteAdding();
+            });
+            adder.Start();
+            var (results, _) = Drain(run, (_, e) => { if (e.Kind == RunEventKind.CommandFinished && e.Index == 0) firstEnded.Set(); });
+            adder.Join();
+            Assert.Equal(CommandStatus.Failed, results.Single(r => r.Index == 0).Status);
+            var ran = results.Where(r => r.Index != 0 && r.Status != CommandStatus.Skipped).ToList();
+            Assert.True(ran.Count == 0, $"round {round}: {ran.Count} command(s) ran after the failure met soon,fail=1, first #{ran.FirstOrDefault()?.Index} {ran.FirstOrDefault()?.Status}");
+        }
+    }
+
     [Fact]
     public void Soon_LetsTheRunningCommandsFinish()
     {
