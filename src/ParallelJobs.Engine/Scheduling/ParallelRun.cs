@@ -648,14 +648,23 @@ namespace ParallelJobs.Scheduling
         }
 
         /// <summary>
+        /// Host failures one command may meet before it is not run again: a command that kills its remote wrapper or
+        /// session ends like a host failure every time, on hosts that still answer their checks, and would
+        /// otherwise run again without end.
+        /// </summary>
+        internal const int MaxHostFailuresPerCommand = 5;
+
+        /// <summary>
         /// A command's host failed (not the command): the host is marked down and checked again after a back-off,
         /// and the command goes back to the front of the queue to start on another host. With no host left, it
-        /// and every waiting command end as HostUnavailable.
+        /// and every waiting command end as HostUnavailable; so does a command that has met
+        /// <see cref="MaxHostFailuresPerCommand"/> host failures.
         /// </summary>
         private void OnHostFailure(CommandExecution exec, CommandResult result, string reason)
         {
             List<CommandResult>? unavailable = null;
             Requeued? cancelled = null;
+            CommandResult? exhausted = null;
             lock (_gate)
             {
                 _running.Remove(exec.Index);
@@ -674,13 +683,20 @@ namespace ParallelJobs.Scheduling
                 }
                 else
                 {
-                    _carried[exec.Index] = requeued;
-                    _requeued.Enqueue(exec.Index);
+                    if (result.HostFailures.Length >= MaxHostFailuresPerCommand) exhausted = result;
+                    else
+                    {
+                        _carried[exec.Index] = requeued;
+                        _requeued.Enqueue(exec.Index);
+                    }
                     if (_pool.NoHostLeft) unavailable = TakeEverythingWaiting();
                     else ScheduleCheck();
                 }
             }
             if (cancelled != null) Deliver(Ended(cancelled.Result, CommandStatus.Cancelled, "The run was stopped before the command could run again after a host failure."));
+            if (exhausted != null)
+                Deliver(Ended(exhausted, CommandStatus.HostUnavailable, $"Not run again: it ended like a host failure {MaxHostFailuresPerCommand} times (HostFailures lists them). " +
+                    "A command that kills its remote wrapper or session does this, and so do hosts that keep dropping connections."));
             if (unavailable != null) foreach (var r in unavailable) Deliver(r);
             Dispatch();
         }

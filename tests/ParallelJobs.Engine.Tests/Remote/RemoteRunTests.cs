@@ -217,6 +217,26 @@ public class RemoteRunTests
     }
 
     [Fact]
+    public void ACommandThatKeepsEndingLikeAHostFailure_WhileTheHostsAnswer_EndsAfterABoundedNumberOfStarts()
+    {
+        SshTestHosts.Require();
+        // The command kills the remote wrapper above it, so its channel ends without the command's end: a host
+        // failure each time, while every host still answers its check. It must not run again without end.
+        var options = Options("1/127.0.0.1", "1/127.0.0.2");
+        var (results, events) = RunDriver.Run(options, new[]
+        {
+            RunDriver.Sh("w=$PPID; [ \"$(ps -o comm= -p $w)\" = perl ] && w=$(ps -o ppid= -p $w); kill -s KILL $w; sleep 1"),
+            RunDriver.Sh("echo fine"),
+        });
+        var bad = results.Single(r => r.Index == 0);
+        Assert.Equal(CommandStatus.HostUnavailable, bad.Status);
+        Assert.Equal(ParallelRun.MaxHostFailuresPerCommand, bad.HostFailures.Length);
+        Assert.Equal(ParallelRun.MaxHostFailuresPerCommand, bad.Attempts);
+        Assert.Contains($"{ParallelRun.MaxHostFailuresPerCommand} times", bad.Reason);
+        Assert.True(results.Single(r => r.Index == 1).Succeeded);
+    }
+
+    [Fact]
     public void NoReachableHost_NothingStarts_AndTheErrorSaysWhy()
     {
         SshTestHosts.Require();
