@@ -345,6 +345,7 @@ namespace ParallelJobs.Slurm
                     {
                         item.StartSeen = true;
                         item.Start = start;
+                        item.StartReadAt = DateTime.UtcNow;
                         Post(new SlurmRunEvent(SlurmRunEventKind.CommandStarted, item.Index, start, null));
                     }
                 }
@@ -563,9 +564,15 @@ namespace ParallelJobs.Slurm
                     unclaimed.Add(item);
                     continue;
                 }
-                item.Start ??= _dir.ReadStart(item.Name);
+                if (item.Start == null)
+                {
+                    item.Start = _dir.ReadStart(item.Name);
+                    item.StartReadAt = DateTime.UtcNow;
+                }
                 if (item.RequeuedSince.HasValue) continue; // runs again (RunAgainAfterRequeue), never settled from Slurm
-                if (item.Start?.RawJobId != null && pendingRaw.Contains(item.Start.RawJobId))
+                // Only a start record read before squeue answered counts: squeue's answer may be older than a record
+                // read after it (a pending array task lists the array's own job id, which its last task to start takes).
+                if (item.Start?.RawJobId != null && item.StartReadAt < pollStarted && pendingRaw.Contains(item.Start.RawJobId))
                 {
                     // Requeued: the next read of the run directory gives the command a new attempt (after the grace).
                     item.RequeuedSince ??= now;
@@ -891,6 +898,8 @@ namespace ParallelJobs.Slurm
             /// <summary>Stop-Job on this command was asked for: it ends Cancelled and is not retried.</summary>
             public bool CancelRequested;
             public SlurmTaskRecord? Start;
+            /// <summary>When <see cref="Start"/> was read (so a squeue answer older than it is not held against it).</summary>
+            public DateTime StartReadAt = DateTime.MaxValue;
             /// <summary>How many earlier attempts of the command were lost to a requeue (they use up no retry).</summary>
             public int Requeues;
             /// <summary>One line per earlier attempt lost to a requeue (the result's HostFailures).</summary>
