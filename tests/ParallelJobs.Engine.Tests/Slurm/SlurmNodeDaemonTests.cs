@@ -20,7 +20,10 @@ public sealed class SlurmNodeDaemonTests
         string script = Path.Combine(RepositoryPaths.Root, "tests", "infra", "slurm-cluster.sh");
         using var temp = new TempDir();
         using var run = SlurmRunTests.NewRun(conf, temp, throttle: 2);
-        for (int i = 0; i < 6; i++) run.Add($"sleep 1; echo done {i}");
+        // The commands wait for a gate the test opens only once slurmd is down, so a command ends while it is
+        // down whatever the machine's load (they used to sleep 1 s and could all end before the stop began).
+        string gate = temp.Combine("gate");
+        for (int i = 0; i < 6; i++) run.Add($"while [ ! -e '{gate}' ]; do sleep 0.05; done; echo done {i}");
         run.CompleteAdding();
 
         bool stopped = false;
@@ -35,8 +38,16 @@ public sealed class SlurmNodeDaemonTests
                 Cluster(script, conf, "stop-slurmd");
                 stoppedAt = DateTime.Now;
                 Assert.False(File.Exists($"/proc/{slurmd}/stat"), "slurmd still runs");
-                // The tasks run on under slurmstepd meanwhile, and write their records.
-                Thread.Sleep(3000);
+                // The tasks run on under slurmstepd meanwhile, and write their records: open the gate and wait
+                // for the first result record a task writes (atomically, by rename) before slurmd comes back.
+                File.WriteAllText(gate, "");
+                string records = Path.Combine(temp.Combine("slurm-run"), "result");
+                var deadline = DateTime.UtcNow.AddSeconds(120);
+                while (!(Directory.Exists(records) && Directory.EnumerateFiles(records).Any(f => !Path.GetFileName(f).StartsWith('.'))))
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "no task wrote a result while slurmd was stopped");
+                    Thread.Sleep(50);
+                }
                 startedAt = DateTime.Now;
                 Cluster(script, conf, "start-slurmd");
             });
