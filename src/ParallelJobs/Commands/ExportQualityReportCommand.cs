@@ -42,10 +42,7 @@ namespace ParallelJobs.Commands
 
         protected override void BeginProcessing()
         {
-            _directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Export-QualityReport writes files; '" + Path + "' is on the " + provider.Name + " provider."),
-                    "ReportPathNotFileSystem", ErrorCategory.InvalidArgument, Path));
+            _directory = OutputFile.ResolveFileSystemPath(this, Path, "Report");
             if (File.Exists(_directory))
                 ThrowTerminatingError(new ErrorRecord(new IOException("'" + _directory + "' is a file; -Path names the directory that receives the reports."),
                     "ReportPathIsFile", ErrorCategory.InvalidArgument, Path));

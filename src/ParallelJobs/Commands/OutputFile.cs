@@ -34,11 +34,8 @@ namespace ParallelJobs.Commands
         /// </summary>
         public static OutputFile Resolve(PSCmdlet cmdlet, string path, string errorPrefix, bool force, Action<string>? checkName = null)
         {
-            string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            string resolved = ResolveFileSystemPath(cmdlet, path, errorPrefix);
             var file = new OutputFile(cmdlet, resolved, errorPrefix, force);
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                file.Fail(new ArgumentException($"{cmdlet.MyInvocation.MyCommand.Name} writes files; '{path}' is on the {provider.Name} provider."),
-                    "PathNotFileSystem", ErrorCategory.InvalidArgument, path);
             checkName?.Invoke(resolved);
             if (Directory.Exists(resolved))
                 file.Fail(new IOException("The path is a directory, not a file: " + resolved), "PathIsDirectory", ErrorCategory.InvalidArgument, resolved);
@@ -47,6 +44,21 @@ namespace ParallelJobs.Commands
                 file.Fail(new DirectoryNotFoundException("The directory does not exist: " + directory), "DirectoryNotFound", ErrorCategory.ObjectNotFound, directory);
             if (File.Exists(resolved) && !force) file.FailExists();
             return file;
+        }
+
+        /// <summary>
+        /// <paramref name="path"/> resolved against the current location as the file system sees it; a path on
+        /// another provider fails the cmdlet with ErrorId prefix + PathNotFileSystem. Also the first rule of a
+        /// cmdlet that writes a directory of files (Export-QualityReport).
+        /// </summary>
+        public static string ResolveFileSystemPath(PSCmdlet cmdlet, string path, string errorPrefix)
+        {
+            string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                cmdlet.ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"{cmdlet.MyInvocation.MyCommand.Name} writes files; '{path}' is on the {provider.Name} provider."),
+                    errorPrefix + "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
+            return resolved;
         }
 
         /// <summary>
