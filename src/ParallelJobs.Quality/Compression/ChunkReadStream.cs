@@ -10,7 +10,7 @@ namespace ParallelJobs.Compression
     /// buffer back and takes the next in order. A chunk may carry the producer's exception, thrown to the reader
     /// once every byte before it is read, and may be the last.
     /// </summary>
-    internal abstract class ChunkReadStream : Stream
+    internal abstract class ChunkReadStream : ForwardReadStream
     {
         private Chunk _current;
         private int _position;
@@ -71,14 +71,6 @@ namespace ParallelJobs.Compression
         }
 
         public override bool CanRead => !IsDisposed;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         /// <summary>Stops the producers and frees their buffers (<see cref="IsDisposed"/> is already true).</summary>
         protected abstract void StopProducing();

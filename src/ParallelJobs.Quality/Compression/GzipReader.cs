@@ -14,7 +14,7 @@ namespace ParallelJobs.Compression
     /// <see cref="GzipDataException"/> saying at which compressed byte. After the last member, zero bytes are
     /// ignored (as gzip does: tape padding), and anything else is not read but reported in <see cref="Warning"/>.
     /// </summary>
-    internal sealed class GzipReader : Stream
+    internal sealed class GzipReader : ForwardReadStream
     {
         /// <summary>Compressed bytes read from the file at a time.</summary>
         public const int InputBufferSize = 256 * 1024;
@@ -262,14 +262,7 @@ namespace ParallelJobs.Compression
         public long CompressedPosition => _input.Position;
 
         public override bool CanRead => !_disposed;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => _length; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,10 +1,11 @@
 using System;
 using System.IO;
+using ParallelJobs.Compression;
 
 namespace ParallelJobs.Parsing
 {
     /// <summary>A read-only stream that first returns bytes already read (for format sniffing), then the rest of the source.</summary>
-    internal sealed class PrefixedStream : Stream
+    internal sealed class PrefixedStream : ForwardReadStream
     {
         private readonly byte[] _prefix;
         private readonly Stream _rest;
@@ -31,14 +32,5 @@ namespace ParallelJobs.Parsing
             return _rest.Read(buffer, offset, count);
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
