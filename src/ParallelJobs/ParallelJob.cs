@@ -223,7 +223,11 @@ namespace ParallelJobs
         private void Handle(RunEvent e)
         {
             // Before the state change a finished event makes, so whoever wakes on it finds the record there.
-            if (_verbose && e.Describe() is string text) Child(e.Index)?.Verbose.Add(new VerboseRecord(text));
+            if (_verbose && e.Describe() is string text)
+            {
+                if (e.Kind == RunEventKind.Note) Verbose.Add(new VerboseRecord(text));
+                else Child(e.Index)?.Verbose.Add(new VerboseRecord(text));
+            }
             switch (e.Kind)
             {
                 case RunEventKind.CommandAdded:

@@ -175,11 +175,12 @@ namespace ParallelJobs.Remote
                 case "cpid" when words.Length == 2 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int cpid):
                     CommandPid = cpid;
                     break;
-                case "status" when words.Length == 3 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int code)
+                // A sign is allowed: a Windows host's wrapper reports Process.ExitCode, negative for NTSTATUS codes (0xC0000005).
+                case "status" when words.Length == 3 && int.TryParse(words[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int code)
                                                      && int.TryParse(words[2], NumberStyles.None, CultureInfo.InvariantCulture, out int signal):
                     WaitStatus = (code, signal);
                     break;
-                case "exit" when words.Length == 2 && int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out int status):
+                case "exit" when words.Length == 2 && int.TryParse(words[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int status):
                     ExitStatus = status;
                     break;
                 case "nodir":

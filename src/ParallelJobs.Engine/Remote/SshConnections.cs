@@ -31,6 +31,7 @@ namespace ParallelJobs.Remote
         private readonly object _gate = new object();
         private readonly HashSet<string> _mastersOpened = new HashSet<string>(StringComparer.Ordinal);
         private readonly Dictionary<string, SshHost> _hostsByName = new Dictionary<string, SshHost>(StringComparer.Ordinal);
+        private readonly Dictionary<string, RemoteShell> _shells = new Dictionary<string, RemoteShell>(StringComparer.Ordinal);
         private string? _controlDirectory;
         private bool _closing;
         private volatile bool _disposed;
@@ -135,6 +136,8 @@ namespace ParallelJobs.Remote
         /// <summary>
         /// Connects to the host (opening its shared connection), runs the wrapper with a tiny command, and reads
         /// the host's processor count. Never throws for a bad host: the result says why it failed.
+        /// A host whose default shell is not a POSIX shell is asked which shell it has (<see cref="CheckWindows"/>);
+        /// a Windows host is then checked with the PowerShell wrapper, and its commands use that wrapper.
         /// </summary>
         public SshHostCheck Check(SshHost host, TimeSpan timeout)
         {
@@ -143,37 +146,115 @@ namespace ParallelJobs.Remote
             string command = RemoteWrapper.Command(Nonce, RemoteStdin.Forward, TimeSpan.Zero, null,
                 Array.Empty<KeyValuePair<string, string?>>(),
                 RemoteWrapper.ShellLine("getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null"));
-            RunResult run;
+            if (!TryRun(host, command, timeout, watch, out var run, out var failed)) return failed!;
+            if (_settings.ShareConnections) lock (_gate) _mastersOpened.Add(host.Name);
+
+            var filter = Filtered(run!, out string errorText);
+            if (filter.ExitStatus == null)
+            {
+                if (run!.ExitCode == ConnectionFailureExitCode)
+                    return SshHostCheck.Failed(host, Reason(errorText, "ssh could not connect (exit 255)"), run.ExitCode, watch.Elapsed);
+                string posixReason = $"the remote side did not run the wrapper (ssh exit {run.ExitCode}; the login shell must be a POSIX shell, or cmd.exe or PowerShell on Windows): {Reason(errorText, "no message")}";
+                return CheckWindows(host, timeout, watch) ?? SshHostCheck.Failed(host, posixReason, run.ExitCode, watch.Elapsed);
+            }
+            if (filter.ExitStatus != 0)
+                return SshHostCheck.Failed(host, $"the check command failed on the host (exit {filter.ExitStatus}): {Reason(errorText, "no message")}", run!.ExitCode, watch.Elapsed);
+            lock (_gate) _shells[host.Name] = RemoteShell.Posix;
+            return SshHostCheck.Reachable(host, Processors(run!.Output), watch.Elapsed);
+        }
+
+        /// <summary>
+        /// After the POSIX wrapper did not run: asks which shell answers (<see cref="WindowsRemoteWrapper.ShellProbe"/>,
+        /// told apart by what cmd.exe and PowerShell each expand), then runs the PowerShell wrapper there with a
+        /// command that prints the processor count. Null when no Windows shell answered (the POSIX reason stands).
+        /// </summary>
+        private SshHostCheck? CheckWindows(SshHost host, TimeSpan timeout, Stopwatch watch)
+        {
+            if (!TryRun(host, WindowsRemoteWrapper.ShellProbe(Nonce), timeout, watch, out var probe, out var failed)) return failed;
+            if (probe!.ExitCode == ConnectionFailureExitCode)
+            {
+                Filtered(probe, out string said);
+                return SshHostCheck.Failed(host, Reason(said, "ssh could not connect (exit 255)"), probe.ExitCode, watch.Elapsed);
+            }
+            var shell = WindowsRemoteWrapper.ShellFromProbe(Nonce, Encoding.UTF8.GetString(probe.Output));
+            if (shell == null) return null;
+            string name = ShellName(shell.Value);
+            string command;
             try
             {
-                run = RunSsh(Arguments(host, command), timeout);
+                var (file, arguments) = WindowsRemoteWrapper.ProcessorCount;
+                string script = WindowsRemoteWrapper.ScriptFor(Nonce, RemoteStdin.Forward, null, Array.Empty<KeyValuePair<string, string?>>(), file, arguments);
+                command = WindowsRemoteWrapper.Command(shell.Value, script, _settings.WindowsPowerShell);
+            }
+            catch (ArgumentException e)
+            {
+                return SshHostCheck.Failed(host, $"a Windows host ({name}): {e.Message}", probe.ExitCode, watch.Elapsed);
+            }
+            if (!TryRun(host, command, timeout, watch, out var run, out failed)) return failed;
+            var filter = Filtered(run!, out string errorText);
+            if (filter.ExitStatus == null)
+            {
+                string what = shell == RemoteShell.WindowsCmd ? $"'{_settings.WindowsPowerShell}' did not run the wrapper" : "PowerShell did not run the wrapper";
+                return SshHostCheck.Failed(host, $"a Windows host ({name}), but {what} (ssh exit {run!.ExitCode}): {Reason(errorText, "no message")}", run.ExitCode, watch.Elapsed);
+            }
+            if (filter.ExitStatus != 0)
+                return SshHostCheck.Failed(host, $"a Windows host ({name}), but the check command failed there (exit {filter.ExitStatus}): {Reason(errorText, "no message")}", run!.ExitCode, watch.Elapsed);
+            lock (_gate) _shells[host.Name] = shell.Value;
+            return SshHostCheck.Reachable(host, Processors(run!.Output), watch.Elapsed, shell.Value);
+        }
+
+        /// <summary>How the user reads a host's shell in messages.</summary>
+        internal static string ShellName(RemoteShell shell) => shell switch
+        {
+            RemoteShell.WindowsCmd => "Windows, default shell cmd.exe",
+            RemoteShell.WindowsPowerShell => "Windows, default shell PowerShell",
+            _ => "POSIX shell",
+        };
+
+        /// <summary>The shell the last successful check of this host found; null before one.</summary>
+        public RemoteShell? ShellOf(SshHost host)
+        {
+            lock (_gate) return _shells.TryGetValue(host.Name, out var shell) ? shell : (RemoteShell?)null;
+        }
+
+        /// <summary>Runs one ssh call of a check within what is left of <paramref name="timeout"/> (at least a second).</summary>
+        private bool TryRun(SshHost host, string command, TimeSpan timeout, Stopwatch watch, out RunResult? run, out SshHostCheck? failed)
+        {
+            run = null;
+            failed = null;
+            var left = timeout - watch.Elapsed;
+            if (left < TimeSpan.FromSeconds(1)) left = TimeSpan.FromSeconds(1);
+            try
+            {
+                run = RunSsh(Arguments(host, command), left);
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception || e is InvalidOperationException || e is IOException || e is PlatformNotSupportedException)
             {
-                return SshHostCheck.Failed(host, $"cannot run '{_settings.Program}': {e.Message}", null, watch.Elapsed);
+                failed = SshHostCheck.Failed(host, $"cannot run '{_settings.Program}': {e.Message}", null, watch.Elapsed);
+                return false;
             }
             if (run.TimedOut)
-                return SshHostCheck.Failed(host, $"no answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", null, watch.Elapsed);
-            if (_settings.ShareConnections) lock (_gate) _mastersOpened.Add(host.Name);
+            {
+                failed = SshHostCheck.Failed(host, $"no answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", null, watch.Elapsed);
+                return false;
+            }
+            return true;
+        }
 
+        private RemoteMarkerFilter Filtered(RunResult run, out string errorText)
+        {
             var filter = new RemoteMarkerFilter(Nonce);
             var errors = new MemoryStream();
             filter.Feed(run.Error, 0, run.Error.Length, (b, o, c) => errors.Write(b, o, c));
             filter.Complete((b, o, c) => errors.Write(b, o, c));
-            string errorText = Encoding.UTF8.GetString(errors.ToArray());
-            if (filter.ExitStatus == null)
-            {
-                string reason = run.ExitCode == ConnectionFailureExitCode
-                    ? Reason(errorText, "ssh could not connect (exit 255)")
-                    : $"the remote side did not run the wrapper (ssh exit {run.ExitCode}; the login shell must be a POSIX shell): {Reason(errorText, "no message")}";
-                return SshHostCheck.Failed(host, reason, run.ExitCode, watch.Elapsed);
-            }
-            if (filter.ExitStatus != 0)
-                return SshHostCheck.Failed(host, $"the check command failed on the host (exit {filter.ExitStatus}): {Reason(errorText, "no message")}", run.ExitCode, watch.Elapsed);
-            int? processors = null;
-            string firstLine = Encoding.UTF8.GetString(run.Output).Split('\n')[0].Trim();
-            if (int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0) processors = n;
-            return SshHostCheck.Reachable(host, processors, watch.Elapsed);
+            errorText = Encoding.UTF8.GetString(errors.ToArray());
+            return filter;
+        }
+
+        private static int? Processors(byte[] output)
+        {
+            string firstLine = Encoding.UTF8.GetString(output).Split('\n')[0].Trim();
+            return int.TryParse(firstLine, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : (int?)null;
         }
 
         /// <summary>The last line ssh (or the remote side) wrote on stderr, as the reason of a failure.</summary>
@@ -267,8 +348,9 @@ namespace ParallelJobs.Remote
     /// <summary>What the start-up check of one host found.</summary>
     internal sealed class SshHostCheck
     {
-        private SshHostCheck(SshHost host, bool ok, int? processors, string? reason, int? exitCode, TimeSpan elapsed)
+        private SshHostCheck(SshHost host, bool ok, int? processors, string? reason, int? exitCode, TimeSpan elapsed, RemoteShell shell = RemoteShell.Posix)
         {
+            Shell = shell;
             Host = host;
             IsReachable = ok;
             Processors = processors;
@@ -286,8 +368,10 @@ namespace ParallelJobs.Remote
         public int? SshExitCode { get; }
         /// <summary>The check's duration: for a first check, the cost of setting up the host's connection.</summary>
         public TimeSpan Elapsed { get; }
+        /// <summary>The default shell that answered, for a reachable host (Windows hosts run the PowerShell wrapper).</summary>
+        public RemoteShell Shell { get; }
 
-        internal static SshHostCheck Reachable(SshHost host, int? processors, TimeSpan elapsed) => new SshHostCheck(host, true, processors, null, 0, elapsed);
+        internal static SshHostCheck Reachable(SshHost host, int? processors, TimeSpan elapsed, RemoteShell shell = RemoteShell.Posix) => new SshHostCheck(host, true, processors, null, 0, elapsed, shell);
         internal static SshHostCheck Failed(SshHost host, string reason, int? exitCode, TimeSpan elapsed) => new SshHostCheck(host, false, null, reason, exitCode, elapsed);
 
         public override string ToString() => IsReachable ? $"{Host.Name}: reachable" : $"{Host.Name}: {Reason}";

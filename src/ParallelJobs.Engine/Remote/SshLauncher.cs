@@ -37,14 +37,33 @@ namespace ParallelJobs.Remote
 
         public SshHost Host => _host;
 
-        public ILaunchedProcess Start(ProcessStartRequest request)
+        /// <summary>The host's default shell is cmd.exe or PowerShell (as its last check found): commands run under the PowerShell wrapper.</summary>
+        public bool IsWindows => (_ssh.ShellOf(_host) ?? RemoteShell.Posix) != RemoteShell.Posix;
+
+        private string PosixCommand(ProcessStartRequest request)
         {
             var argv = new List<string>(request.Arguments.Count + 1) { request.FileName };
             argv.AddRange(request.Arguments);
+            return RemoteWrapper.Command(_ssh.Nonce, RemoteStdin.Lifeline, _grace, request.WorkingDirectory, request.Environment, argv);
+        }
+
+        /// <summary>
+        /// The request as a Windows command line, made as for a local Windows command (cmd.exe's own quoting for a
+        /// shell line, the C runtime's for a program's arguments), run by the PowerShell wrapper.
+        /// </summary>
+        private string WindowsCommand(ProcessStartRequest request)
+        {
+            string arguments = request.WindowsArguments ?? WindowsCommandLine.Join(request.Arguments);
+            string script = WindowsRemoteWrapper.ScriptFor(_ssh.Nonce, RemoteStdin.Lifeline, request.WorkingDirectory, request.Environment, request.FileName, arguments);
+            return WindowsRemoteWrapper.Command(_ssh.ShellOf(_host) ?? RemoteShell.WindowsCmd, script, _ssh.Settings.WindowsPowerShell);
+        }
+
+        public ILaunchedProcess Start(ProcessStartRequest request)
+        {
             string command;
             try
             {
-                command = RemoteWrapper.Command(_ssh.Nonce, RemoteStdin.Lifeline, _grace, request.WorkingDirectory, request.Environment, argv);
+                command = IsWindows ? WindowsCommand(request) : PosixCommand(request);
             }
             catch (ArgumentException e)
             {

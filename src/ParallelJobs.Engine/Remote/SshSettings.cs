@@ -29,6 +29,12 @@ namespace ParallelJobs.Remote
         public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
         /// <summary>Keep-alive probes (ServerAliveInterval, 3 missed probes end the connection), so a host that vanishes is noticed.</summary>
         public TimeSpan ServerAliveInterval { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>
+        /// The PowerShell that runs the wrapper on a Windows host whose default shell is cmd.exe: Windows PowerShell
+        /// 5.1 by name (every Windows since 10 and Server 2016 has it on PATH). Internal: the Windows lane points it
+        /// at its own pwsh.exe, Wine having no powershell.exe.
+        /// </summary>
+        internal string WindowsPowerShell { get; set; } = WindowsRemoteWrapper.DefaultPowerShell;
 
         /// <summary>Refuses options that are not Key=Value (or Key Value), naming the bad one.</summary>
         internal void Validate()

@@ -119,7 +119,7 @@ namespace ParallelJobs.Scheduling
 
         public void Start()
         {
-            var launch = _spec.Resolve(_index, _slot, _target?.Posix ?? false);
+            var launch = _target != null ? _target.Resolve(_spec, _index, _slot) : _spec.Resolve(_index, _slot);
             _result.Command = launch.Display;
             _result.Attempts++;
             _result.StartTime ??= DateTime.Now;
@@ -262,7 +262,7 @@ namespace ParallelJobs.Scheduling
                 var request = new ProcessStartRequest(launch.FileName, launch.Arguments)
                 {
                     WindowsArguments = launch.WindowsArguments,
-                    WorkingDirectory = x._target != null && x._target.Posix ? x._options.RemoteWorkingDirectory : x._options.WorkingDirectory,
+                    WorkingDirectory = x._target != null && x._target.Remote ? x._options.RemoteWorkingDirectory : x._options.WorkingDirectory,
                 };
                 foreach (var kv in x._options.Environment) request.Environment.Add(kv);
                 request.Environment.Add(new KeyValuePair<string, string?>("PARALLELJOBS_SLOT", x._slot.ToString(CultureInfo.InvariantCulture)));

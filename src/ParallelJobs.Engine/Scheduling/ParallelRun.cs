@@ -186,6 +186,10 @@ namespace ParallelJobs.Scheduling
                         pool.MarkDown(h, check.Reason ?? "unreachable", now);
                         Post(new RunEvent($"Host '{h.Host.Entry}' cannot be reached and runs nothing for now (checked again in {HostPool.BackOff(1).TotalSeconds} s): {check.Reason}"));
                     }
+                    else if (check.Shell != RemoteShell.Posix)
+                    {
+                        Post(RunEvent.Note(WindowsHostNote(h.Host, check.Shell)));
+                    }
                     var target = h.Host.IsLocal
                         ? new CommandTarget(options.Launcher, false, Environment.MachineName, ":")
                         : new CommandTarget(new SshLauncher(ssh, h.Host, options.GracePeriod), true, h.Host.Name, h.Host.Name);
@@ -203,6 +207,10 @@ namespace ParallelJobs.Scheduling
                 throw;
             }
         }
+
+        /// <summary>What -Verbose says of a host found to be Windows (its default shell not a POSIX shell).</summary>
+        private static string WindowsHostNote(SshHost host, RemoteShell shell) =>
+            $"Host '{host.Entry}' is {SshConnections.ShellName(shell)}: its commands are cmd.exe command lines (quoted for cmd.exe, as on a Windows machine), run by the PowerShell wrapper.";
 
         /// <summary>The entry's slots, else for auto/ the host's processor count, else the throttle limit.</summary>
         private static int SlotsOf(SshHostCheck check, RunOptions options)
@@ -283,6 +291,8 @@ namespace ParallelJobs.Scheduling
                 var local = spec.Resolve(index, slot);
                 if (_alreadyRun!.TryTake(_slurm != null ? PosixCommandLine(local) : local.Display)) return true;
                 if (_pool != null && _alreadyRun.TryTake(spec.Resolve(index, slot, posix: true).Display)) return true;
+                // And as a Windows host's cmd.exe gets it (quoted for cmd.exe).
+                if (_pool != null && _alreadyRun.TryTake(spec.Resolve(index, slot, windows: true, comspec: "cmd.exe").Display)) return true;
             }
             return false;
         }
@@ -735,6 +745,7 @@ namespace ParallelJobs.Scheduling
                     {
                         _pool!.MarkUp(due[i]);
                         Post(new RunEvent($"Host '{due[i].Host.Entry}' answers again and takes commands."));
+                        if (checks[i].Shell != RemoteShell.Posix) Post(RunEvent.Note(WindowsHostNote(due[i].Host, checks[i].Shell)));
                     }
                     else
                     {

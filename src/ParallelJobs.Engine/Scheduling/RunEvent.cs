@@ -27,6 +27,9 @@ namespace ParallelJobs.Scheduling
             Message = warning;
         }
 
+        /// <summary>Something only -Verbose shows (how a host was found to be), no command's.</summary>
+        internal static RunEvent Note(string text) => new RunEvent(RunEventKind.Note, -1, -1, 0, null, null, text);
+
         public RunEventKind Kind { get; }
         public int Index { get; }
         public int Slot { get; }
@@ -63,6 +66,8 @@ namespace ParallelJobs.Scheduling
                     string attempts = r.Attempts > 1 ? " (" + r.Attempts.ToString(CultureInfo.InvariantCulture) + " attempts)" : "";
                     string reason = r.Reason != null ? ". " + r.Reason : "";
                     return number + " " + r.Status + exit + slot + took + attempts + reason;
+                case RunEventKind.Note:
+                    return Message;
                 default:
                     return null;
             }

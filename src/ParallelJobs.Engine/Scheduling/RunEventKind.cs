@@ -13,5 +13,7 @@ namespace ParallelJobs.Scheduling
         /// run that could not be written): Message says what. A cmdlet writes it as a warning.
         /// </summary>
         Warning,
+        /// <summary>Something a user debugging a run reads (Message says what), no warning: a cmdlet writes it as a verbose record only.</summary>
+        Note,
     }
 }

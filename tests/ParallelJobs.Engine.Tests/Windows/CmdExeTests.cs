@@ -97,7 +97,7 @@ public class CmdExeTests
         return bat;
     }
 
-    private static string[] CommandLineToArgs(string line)
+    internal static string[] CommandLineToArgs(string line)
     {
         IntPtr argv = CommandLineToArgvW(line, out int count);
         Assert.NotEqual(IntPtr.Zero, argv);
