@@ -47,7 +47,7 @@ namespace ParallelJobs.Slurm
         public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(60);
         /// <summary>Stopping one command (Stop-Job on it): how long its task waits after SIGTERM before SIGKILL.</summary>
         public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(10);
-        /// <summary>Extra attempts for a command that fails or times out, each in a later array.</summary>
+        /// <summary>Extra attempts for a command that fails or times out, each a new item that the next free task takes (a running task of an earlier array, or the array submitted for it).</summary>
         public int Retries { get; set; }
         /// <summary>Keep only the last TailLines lines of each stream in results (the files keep every byte).</summary>
         public bool BoundedOutput { get; set; }

@@ -90,16 +90,20 @@ public sealed class SlurmRunTests
         Assert.Equal((CommandStatus.Succeeded, 2), (results[0].Result.Status, results[0].Result.Attempts));
         Assert.Equal(new[] { "second" }, results[0].Result.Output);
         Assert.Equal((CommandStatus.Failed, 2, (int?)4), (results[1].Result.Status, results[1].Result.Attempts, results[1].Result.ExitCode));
-        // Each second attempt ran in an array submitted after the first one. Whether the two retries share an
-        // array depends on whether both failures were read in the same poll of the run directory (input is
-        // complete, so a retry is submitted as soon as it is known): two or three arrays, never more.
+        // A retry is a new item that any live task may take: a task of the first array still running the other
+        // command, or the array submitted for the retry. So each second attempt ran in one of the run's arrays,
+        // and the run submitted one or two arrays for retries (one when both failures were read in the same poll
+        // of the run directory), never more. "second" above shows attempt 2 ran after attempt 1 had ended.
         var arrays = run.ArrayJobIds;
         Assert.InRange(arrays.Count, 2, 3);
         foreach (var r in results.Values)
+            Assert.Contains(r.ClusterJobId!.Split('_')[0], arrays);
+        // Each attempt has its own result record; the delivered second attempt started once the first had ended.
+        foreach (var r in results.Values)
         {
-            string array = r.ClusterJobId!.Split('_')[0];
-            Assert.Contains(array, arrays);
-            Assert.NotEqual(arrays[0], array);
+            var first = run.Directory.ReadResult(SlurmRunDirectory.Item(r.Result.Index, 1));
+            Assert.NotNull(first);
+            Assert.True(r.Result.StartTime >= first!.EndTime, $"attempt 2 of command {r.Result.Index} started before attempt 1 ended");
         }
     }
 
