@@ -13,7 +13,14 @@ public sealed class SlurmRequeueTests
         // Two workers share six commands; the task running command 3 is requeued while that command runs, after
         // it has already finished at least one command of its own.
         using var run = SlurmRunTests.NewRun(conf, temp, throttle: 2);
-        for (int i = 0; i < 6; i++) run.Add($"echo begin {i} $PARALLELJOBS_SLURM_TASK; sleep 3; echo end {i}");
+        // Command 3's first attempt never ends by itself (for at most two minutes): only the requeue ends it, so
+        // "it began and never ended" below holds at any load. It used to sleep 3 s like the others, and a CI-like run
+        // under load 20 saw the start record read, and the requeue issued, after those 3 s: "end 3" was in its file.
+        string began = temp.Combine("command-3-began");
+        for (int i = 0; i < 6; i++)
+            run.Add(i == 3
+                ? $"echo begin 3 $PARALLELJOBS_SLURM_TASK; if [ ! -f '{began}' ]; then : >'{began}'; n=0; while [ $n -lt 120 ]; do sleep 1; n=$((n + 1)); done; fi; echo end 3"
+                : $"echo begin {i} $PARALLELJOBS_SLURM_TASK; sleep 3; echo end {i}");
         run.CompleteAdding();
 
         string? requeued = null;
