@@ -7,11 +7,52 @@ namespace ParallelJobs.Quality.Tests;
 /// <summary>Reads one file the way a worker does, with a chosen buffer size (small buffers split lines into many chunks).</summary>
 internal static class QualityFiles
 {
+    /// <summary>
+    /// Reads a file into a histogram of its own. A file that may be .qual is read a second time as a worker reads a
+    /// small one, recorded and then counted (<see cref="ReadRecorded"/>), and both ways must agree: the same counts
+    /// and scan, or the same error on the same line.
+    /// </summary>
     public static (QualityHistogram Histogram, QualityFileScan Scan) Read(string path, int? phredOffset = null, int bufferSize = QualityFileReader.BufferSize)
     {
         var histogram = new QualityHistogram();
-        var scan = QualityFileReader.Read(path, histogram, new byte[bufferSize], phredOffset, CancellationToken.None);
+        bool mayBeQual = QualityFileReader.FormatFromName(path) != QualityFileFormat.Fastq;
+        QualityFileScan scan;
+        try
+        {
+            scan = QualityFileReader.Read(path, histogram, new byte[bufferSize], phredOffset, CancellationToken.None);
+        }
+        catch (QualityFormatException e) when (mayBeQual)
+        {
+            var again = Assert.Throws<QualityFormatException>(() => ReadRecorded(path, phredOffset, bufferSize));
+            Assert.Equal((e.Line, e.Message, e.RecordsBeforeError), (again.Line, again.Message, again.RecordsBeforeError));
+            throw;
+        }
+        if (mayBeQual)
+        {
+            var (recorded, recordedScan, wasRecorded) = ReadRecorded(path, phredOffset, bufferSize);
+            AssertSame(histogram, recorded);
+            Assert.Equal((scan.Format, scan.Compressed, scan.Records, scan.PhredOffset, scan.BytesRead),
+                (recordedScan.Format, recordedScan.Compressed, recordedScan.Records, recordedScan.PhredOffset, recordedScan.BytesRead));
+            Assert.Equal(wasRecorded, scan.Format == QualityFileFormat.Qual && !scan.Compressed && new FileInfo(path).Length <= QualityFileReader.RecordUpToBytes);
+        }
         return (histogram, scan);
+    }
+
+    /// <summary>
+    /// Reads a file as a worker reads a small plain .qual file: its reads recorded (Recorded true), then counted into
+    /// a new histogram; any other file is parsed into that histogram as usual (Recorded false).
+    /// </summary>
+    public static (QualityHistogram Histogram, QualityFileScan Scan, bool Recorded) ReadRecorded(string path, int? phredOffset = null, int bufferSize = QualityFileReader.BufferSize)
+    {
+        var recording = new RecordedReads();
+        var histogram = new QualityHistogram();
+        var scan = QualityFileReader.Read(path, histogram, new byte[bufferSize], phredOffset, CancellationToken.None, helpers: 0, recording, out bool recorded);
+        if (!recorded) return (histogram, scan, false);
+        Assert.Equal(0, histogram.ReadCount); // the histogram is left alone
+        Assert.Empty(Cells(histogram));
+        Assert.Equal(scan.Records, recording.ReadCount);
+        recording.AddTo(histogram);
+        return (histogram, scan, true);
     }
 
     /// <summary>

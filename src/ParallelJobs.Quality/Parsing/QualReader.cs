@@ -31,8 +31,21 @@ namespace ParallelJobs.Parsing
         {
             if (reader == null) throw new ArgumentNullException(nameof(reader));
             if (histogram == null) throw new ArgumentNullException(nameof(histogram));
-            var parser = new RecordParser(reader, histogram, stopAt);
+            var parser = new RecordParser(reader, histogram, null, stopAt);
             endOffset = parser.ReadAll(cancellationToken);
+            return parser.Records;
+        }
+
+        /// <summary>
+        /// Reads every record into <paramref name="recording"/> (which must be empty) instead of a histogram: the
+        /// reads of a small file, to be counted once the whole file has proved valid. Returns the number of records.
+        /// </summary>
+        internal static long Read(LineChunkReader reader, RecordedReads recording, CancellationToken cancellationToken)
+        {
+            if (reader == null) throw new ArgumentNullException(nameof(reader));
+            if (recording == null) throw new ArgumentNullException(nameof(recording));
+            var parser = new RecordParser(reader, null, recording, long.MaxValue);
+            parser.ReadAll(cancellationToken);
             return parser.Records;
         }
 
@@ -40,7 +53,7 @@ namespace ParallelJobs.Parsing
         /// The parser of one file or byte range. Header lines split the records. Scores in the usual layout go to
         /// the histogram from a decoder it pulls them from (<see cref="SimpleScores"/>), which the JIT fuses into
         /// one loop; any other layout is decoded a byte at a time into a batch of characters that the histogram
-        /// then counts.
+        /// then counts. With a recording instead of a histogram, the same scores are recorded in the same order.
         /// </summary>
         private sealed class RecordParser
         {
@@ -52,7 +65,8 @@ namespace ParallelJobs.Parsing
 
             private readonly LineChunkReader _reader;
             private readonly byte[] _buffer;
-            private readonly QualityHistogram _histogram;
+            private readonly QualityHistogram? _histogram;
+            private readonly RecordedReads? _recording;
             private readonly long _stopAt;
             private readonly byte[] _batch = new byte[BatchSize];
             private int _pending;           // scores in the batch, not counted yet
@@ -62,11 +76,13 @@ namespace ParallelJobs.Parsing
             private PartialScore _token;    // a score cut by the end of a chunk, continued in the next one
             private long _endOffset = -1;
 
-            public RecordParser(LineChunkReader reader, QualityHistogram histogram, long stopAt)
+            /// <summary>Counts into <paramref name="histogram"/>, or (when it is null) records into <paramref name="recording"/>.</summary>
+            public RecordParser(LineChunkReader reader, QualityHistogram? histogram, RecordedReads? recording, long stopAt)
             {
                 _reader = reader;
                 _buffer = reader.Buffer;
                 _histogram = histogram;
+                _recording = histogram == null ? recording ?? throw new ArgumentNullException(nameof(recording)) : null;
                 _stopAt = stopAt;
             }
 
@@ -110,8 +126,12 @@ namespace ParallelJobs.Parsing
             {
                 if (!_inRecord) return;
                 CountBatch();
-                _histogram.AddRead(_position);
-                _histogram.Reads?.EndRead(_position); // lengths only: .qual holds scores, not characters to average
+                if (_histogram == null) _recording!.EndRead();
+                else
+                {
+                    _histogram.AddRead(_position);
+                    _histogram.Reads?.EndRead(_position); // lengths only: .qual holds scores, not characters to average
+                }
                 Records++;
                 _inRecord = false;
             }
@@ -140,7 +160,8 @@ namespace ParallelJobs.Parsing
             {
                 if (_pending != 0) CountBatch(); // the batch holds the positions just before _position
                 var scores = new SimpleScores(p, end, lineEnd);
-                _position += _histogram.CountFrom(ref scores, _position);
+                // A score takes at least one byte of text, so the chunk's length bounds what a recording needs.
+                _position += _histogram == null ? _recording!.RecordFrom(ref scores, (int)(end - p)) : _histogram.CountFrom(ref scores, _position);
                 return scores.Next;
             }
 
@@ -195,10 +216,11 @@ namespace ParallelJobs.Parsing
             private unsafe void CountBatch()
             {
                 if (_pending == 0) return;
-                int counted;
+                int counted = _pending;
                 fixed (byte* scores = &_batch[0])
                 {
-                    counted = _histogram.CountCharacters(scores, _pending, _position - _pending, 0);
+                    if (_histogram == null) _recording!.Record(scores, _pending); // EndToken checked each score
+                    else counted = _histogram.CountCharacters(scores, _pending, _position - _pending, 0);
                 }
                 if (counted != _pending) throw new InvalidOperationException("A decoded score is outside 0..93.");
                 _pending = 0;

@@ -50,12 +50,39 @@ namespace ParallelJobs.Parsing
 
         /// <summary>As above, with the compressed size from which the helpers are used (tests: 0, every gzip file).</summary>
         internal static QualityFileScan Read(string path, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken,
-            int helpers, long helpersFromBytes)
+            int helpers, long helpersFromBytes) =>
+            Read(path, histogram, buffer, phredOffset, cancellationToken, helpers, helpersFromBytes, null, out _);
+
+        /// <summary>
+        /// Largest plain .qual file that <see cref="Read(string, QualityHistogram, byte[], int?, CancellationToken, int, RecordedReads, out bool)"/>
+        /// records instead of counting: up to here a file's own histogram costs more to empty and to add to a
+        /// total than its scores cost to record and count (a file of a few thousand scores touches every
+        /// position of its reads); above it, its reads would be copied for nothing.
+        /// </summary>
+        internal const long RecordUpToBytes = 1L << 20;
+
+        /// <summary>
+        /// As above; a plain (not gzip) .qual file of at most <see cref="RecordUpToBytes"/> is parsed into
+        /// <paramref name="recording"/> (emptied first) instead of <paramref name="histogram"/>, which it leaves
+        /// untouched; <paramref name="recorded"/> says which of the two holds the file.
+        /// </summary>
+        internal static QualityFileScan Read(string path, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken,
+            int helpers, RecordedReads? recording, out bool recorded) =>
+            Read(path, histogram, buffer, phredOffset, cancellationToken, helpers, ReadAheadMinimumBytes, recording, out recorded);
+
+        private static QualityFileScan Read(string path, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken,
+            int helpers, long helpersFromBytes, RecordedReads? recording, out bool recorded)
         {
             if (phredOffset != null && phredOffset != 33 && phredOffset != 64) throw new ArgumentOutOfRangeException(nameof(phredOffset), "PhredOffset must be 33 or 64.");
+            recorded = false;
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
-                if (!StartsWithGzipMagic(file)) return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken);
+                if (!StartsWithGzipMagic(file))
+                {
+                    if (recording == null || !file.CanSeek || file.Length > RecordUpToBytes) return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken);
+                    recording.Clear();
+                    return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken, recording, out recorded);
+                }
                 bool useHelpers = helpers > 0 && file.Length >= helpersFromBytes;
                 if (useHelpers && BgzfParallelStream.StartsWithBgzfBlock(file))
                 {
@@ -105,8 +132,14 @@ namespace ParallelJobs.Parsing
             }
         }
 
-        private static QualityFileScan Read(Stream input, string path, bool compressed, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken)
+        private static QualityFileScan Read(Stream input, string path, bool compressed, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken) =>
+            Read(input, path, compressed, histogram, buffer, phredOffset, cancellationToken, null, out _);
+
+        /// <summary>Parses a stream; a .qual one into <paramref name="recording"/> when there is one (<paramref name="recorded"/>), else into the histogram.</summary>
+        private static QualityFileScan Read(Stream input, string path, bool compressed, QualityHistogram histogram, byte[] buffer, int? phredOffset,
+            CancellationToken cancellationToken, RecordedReads? recording, out bool recorded)
         {
+            recorded = false;
             var reader = new LineChunkReader(input, buffer);
             QualityFileFormat? format = FormatFromName(path);
             if (format == null)
@@ -123,7 +156,8 @@ namespace ParallelJobs.Parsing
 
             if (format == QualityFileFormat.Qual)
             {
-                long records = QualReader.Read(reader, histogram, cancellationToken);
+                recorded = recording != null;
+                long records = recording != null ? QualReader.Read(reader, recording, cancellationToken) : QualReader.Read(reader, histogram, cancellationToken);
                 return new QualityFileScan(QualityFileFormat.Qual, compressed, records, null, reader.BytesRead);
             }
 

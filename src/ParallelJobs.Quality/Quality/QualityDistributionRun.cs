@@ -107,9 +107,12 @@ namespace ParallelJobs.Quality
             }
             accumulator.PairDropped ??= (path, message) => Post(QualityRunEvent.ForError(new QualityFileError(QualityErrorKind.InvalidFile, path, 0, message, 0)));
             accumulator.AddFiles(files);
+            HashSet<string>? mates = pairs.Count == 0 ? null : new HashSet<string>(StringComparer.Ordinal);
             foreach (var (first, second) in pairs)
             {
                 accumulator.AddPair(first, second);
+                mates!.Add(first);
+                mates.Add(second);
                 try { _work.Add(new FileWork(accumulator, first, 0, Interlocked.Increment(ref _order), null, 0) { Mate = second }); }
                 catch (InvalidOperationException) when (_cancellation.IsCancellationRequested) { return; }
             }
@@ -127,7 +130,7 @@ namespace ParallelJobs.Quality
                         var split = new SplitFile(format, size, RangeCount(size), _cancellation.Token);
                         for (int range = 0; range < split.Ranges; range++) _work.Add(new FileWork(accumulator, file, size, order, split, range));
                     }
-                    else _work.Add(new FileWork(accumulator, file, size, order, null, 0));
+                    else _work.Add(new FileWork(accumulator, file, size, order, null, 0) { IsMate = mates != null && mates.Contains(file) });
                 }
                 catch (InvalidOperationException) when (_cancellation.IsCancellationRequested) { return; }
             }
@@ -210,27 +213,37 @@ namespace ParallelJobs.Quality
         private void Work(int slot)
         {
             var histogram = new QualityHistogram { Reads = _options.PerRead ? new ReadMetrics() : null };
+            var totals = new WorkerRunningTotals(_options.PerRead);
             var buffer = RetainedArrays<byte>.Rent(QualityFileReader.BufferSize);
             CancellationToken token = _cancellation.Token;
             try
             {
-                foreach (FileWork item in _work.GetConsumingEnumerable(token))
+                while (true)
                 {
+                    if (!_work.TryTake(out FileWork? item))
+                    {
+                        // Nothing held back while this worker waits: its input may be waiting for these files.
+                        HandOver(totals, slot, token);
+                        if (!_work.TryTake(out item, Timeout.Infinite, token)) break;
+                    }
+                    if (totals.Accumulator != null && !ReferenceEquals(totals.Accumulator, item!.Accumulator)) HandOver(totals, slot, token);
                     Interlocked.Increment(ref _busyWorkers);
                     try
                     {
-                        if (item.Mate != null) CheckPair(item, token);
+                        if (item!.Mate != null) CheckPair(item, token);
                         else if (item.Split != null) ReadRange(item, slot, histogram, buffer, token);
-                        else ReadFile(item, slot, histogram, buffer, token, item.Size);
+                        else ReadFile(item, slot, histogram, buffer, token, item.Size, totals);
                     }
                     finally { Interlocked.Decrement(ref _busyWorkers); }
                 }
+                HandOver(totals, slot, token);
             }
             catch (OperationCanceledException)
             {
             }
             finally
             {
+                totals.Release();
                 histogram.Release();
                 RetainedArrays<byte>.Return(buffer);
                 if (Interlocked.Decrement(ref _liveWorkers) == 0) Finish();
@@ -322,6 +335,15 @@ namespace ParallelJobs.Quality
                 InputDone(item.Accumulator.Sequence, item.Accumulator.TakeDistribution(_processId));
         }
 
+        /// <summary>The small files a worker holds go to their input: its result, when they were the last of its work.</summary>
+        private void HandOver(WorkerRunningTotals totals, int slot, CancellationToken token)
+        {
+            QualityInputAccumulator? accumulator = totals.Accumulator;
+            int pending = totals.HandOver(slot);
+            if (pending == 0 && _merged == null && !token.IsCancellationRequested)
+                InputDone(accumulator!.Sequence, accumulator.TakeDistribution(_processId));
+        }
+
         /// <summary>A file is in (valid or failed): its input's result when it was the input's last file, and progress.</summary>
         private void FileDone(QualityInputAccumulator accumulator, int pending, long progressBytes, bool failed, CancellationToken token)
         {
@@ -340,7 +362,13 @@ namespace ParallelJobs.Quality
         /// </summary>
         private int IdleWorkers() => _work.Count > 0 ? 0 : Math.Max(0, _workers.Length - Volatile.Read(ref _busyWorkers));
 
-        private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token, long progressBytes)
+        /// <summary>
+        /// Reads a whole file. A small .qual file (not a mate of a pair) is recorded and, once valid, counted into
+        /// the worker's running total (<paramref name="totals"/>, which the caller has handed over if it held
+        /// another input's files); any other file is parsed into <paramref name="histogram"/> and added to its input.
+        /// </summary>
+        private void ReadFile(FileWork item, int slot, QualityHistogram histogram, byte[] buffer, CancellationToken token, long progressBytes,
+            WorkerRunningTotals? totals = null)
         {
             if (item.Split == null) CountStarted(); // a split file read whole again was counted at its first range
             item.Accumulator.Started(Stopwatch.GetTimestamp());
@@ -349,9 +377,17 @@ namespace ParallelJobs.Quality
             bool failed = true;
             try
             {
-                QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token, IdleWorkers());
+                RecordedReads? recording = totals != null && item.Split == null && !item.IsMate ? totals.Recording : null;
+                QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token, IdleWorkers(), recording, out bool recorded);
                 Post(QualityRunEvent.ForVerbose(DescribeRead(item.Path, scan, ranges: 1)));
                 if (scan.Warning != null) Post(QualityRunEvent.ForWarning(new QualityFileWarning(item.Path, scan.Warning)));
+                if (recorded)
+                {
+                    // Pending for its input until the worker hands its running total over.
+                    totals!.AddRecording(item.Accumulator, item.Order, Stopwatch.GetTimestamp());
+                    CountDone(progressBytes, files: 1, failed: false);
+                    return;
+                }
                 pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp(), item.Path);
                 failed = false;
             }
@@ -453,6 +489,8 @@ namespace ParallelJobs.Quality
             public int Range { get; }
             /// <summary>For a pair's check: the second mate (Path is the first); not a file to read.</summary>
             public string? Mate { get; set; }
+            /// <summary>A file that is one of a pair's mates: its counts wait for the pair's check, so it is never recorded.</summary>
+            public bool IsMate { get; set; }
         }
 
         /// <summary>

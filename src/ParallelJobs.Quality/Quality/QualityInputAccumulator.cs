@@ -78,6 +78,20 @@ namespace ParallelJobs.Quality
             }
         }
 
+        /// <summary>
+        /// Adds the total of several valid .qual files that one worker read (not mates of a pair: those are held
+        /// back by <see cref="Completed"/>); returns the work still pending.
+        /// </summary>
+        public int CompletedFiles(QualityHistogram total, int files, int slot, long firstOrder, long lastTimestamp)
+        {
+            if (files < 1) throw new ArgumentOutOfRangeException(nameof(files));
+            lock (_gate)
+            {
+                _histogram.Add(total); // .qual: scores as they are, no Phred offset
+                return Done(slot, firstOrder, lastTimestamp, files);
+            }
+        }
+
         private void AddScanned(QualityHistogram fileHistogram, QualityFileScan scan)
         {
             _histogram.Add(fileHistogram, scan.ScoreShift);
@@ -181,13 +195,13 @@ namespace ParallelJobs.Quality
             }
         }
 
-        private int Done(int slot, long order, long timestamp)
+        private int Done(int slot, long order, long timestamp, int files = 1)
         {
-            _fileCount++;
+            _fileCount += files;
             _slots.Add(slot);
             if (order < _firstFileOrder) { _firstFileOrder = order; _firstSlot = slot; }
             if (timestamp > _endTimestamp) _endTimestamp = timestamp;
-            return --_pending;
+            return _pending -= files;
         }
 
         /// <summary>
