@@ -32,6 +32,16 @@ namespace ParallelJobs.Parsing
 
         private readonly long _baseOffset;
 
+        /// <summary>A reader whose buffer already holds the stream's first <paramref name="filled"/> bytes (read to look at them).</summary>
+        internal static LineChunkReader Prefilled(Stream stream, byte[] buffer, int filled)
+        {
+            var reader = new LineChunkReader(stream, buffer);
+            if (filled < 0 || filled > buffer.Length) throw new ArgumentOutOfRangeException(nameof(filled));
+            reader._end = filled;
+            reader.BytesRead = filled;
+            return reader;
+        }
+
         /// <summary>Offset in the file of the byte at <paramref name="bufferIndex"/> of <see cref="Buffer"/> (valid for the window).</summary>
         internal long OffsetOf(int bufferIndex) => _baseOffset + BytesRead - (_end - bufferIndex);
 

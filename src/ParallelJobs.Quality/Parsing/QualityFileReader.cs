@@ -77,12 +77,17 @@ namespace ParallelJobs.Parsing
             recorded = false;
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
-                if (!StartsWithGzipMagic(file))
+                // The file's first bytes say whether it is gzip; a plain file is parsed on from them (a small one is
+                // then read whole by this one read), rather than read again after a look at two bytes.
+                int filled = ReadStart(file, buffer, out bool whole);
+                if (filled < 2 || buffer[0] != 0x1f || buffer[1] != 0x8b)
                 {
-                    if (recording == null || !file.CanSeek || file.Length > RecordUpToBytes) return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken);
-                    recording.Clear();
-                    return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken, recording, out recorded);
+                    // A file the first read got to the end of is small (and needs no look at its length).
+                    if (recording == null || !(whole || (file.CanSeek && file.Length <= RecordUpToBytes))) recording = null;
+                    else recording.Clear();
+                    return Read(file, path, false, histogram, buffer, phredOffset, cancellationToken, recording, out recorded, filled);
                 }
+                file.Position = 0;
                 bool useHelpers = helpers > 0 && file.Length >= helpersFromBytes;
                 if (useHelpers && BgzfParallelStream.StartsWithBgzfBlock(file))
                 {
@@ -133,19 +138,45 @@ namespace ParallelJobs.Parsing
         }
 
         private static QualityFileScan Read(Stream input, string path, bool compressed, QualityHistogram histogram, byte[] buffer, int? phredOffset, CancellationToken cancellationToken) =>
-            Read(input, path, compressed, histogram, buffer, phredOffset, cancellationToken, null, out _);
+            Read(input, path, compressed, histogram, buffer, phredOffset, cancellationToken, null, out _, 0);
 
-        /// <summary>Parses a stream; a .qual one into <paramref name="recording"/> when there is one (<paramref name="recorded"/>), else into the histogram.</summary>
+        /// <summary>How much a file's first read asks for: a small file's whole content, a large one's first piece.</summary>
+        private const int StartBytes = 64 << 10;
+
+        /// <summary>
+        /// The file's first bytes into <paramref name="buffer"/> (at least two unless the file is shorter); returns how
+        /// many. <paramref name="whole"/>: the read came back short of what it asked for, as it does at the end of a file.
+        /// </summary>
+        private static int ReadStart(FileStream file, byte[] buffer, out bool whole)
+        {
+            int want = Math.Min(StartBytes, buffer.Length);
+            int filled = 0;
+            whole = false;
+            while (filled < 2)
+            {
+                int n = file.Read(buffer, filled, want - filled);
+                if (n <= 0) { whole = true; break; }
+                filled += n;
+            }
+            if (filled < want) whole = true;
+            return filled;
+        }
+
+        /// <summary>
+        /// Parses a stream whose first <paramref name="prefilled"/> bytes are in <paramref name="buffer"/> already; a .qual
+        /// one into <paramref name="recording"/> when there is one (<paramref name="recorded"/>), else into the histogram.
+        /// </summary>
         private static QualityFileScan Read(Stream input, string path, bool compressed, QualityHistogram histogram, byte[] buffer, int? phredOffset,
-            CancellationToken cancellationToken, RecordedReads? recording, out bool recorded)
+            CancellationToken cancellationToken, RecordedReads? recording, out bool recorded, int prefilled)
         {
             recorded = false;
-            var reader = new LineChunkReader(input, buffer);
+            var reader = LineChunkReader.Prefilled(input, buffer, prefilled);
             QualityFileFormat? format = FormatFromName(path);
             if (format == null)
             {
                 // Sniff: the first non-blank character. The reader is not advanced, a fresh one is made below.
-                format = Sniff(input, buffer, out int filled);
+                int filled = prefilled;
+                format = Sniff(input, buffer, ref filled);
                 reader = new LineChunkReader(new PrefixedStream(buffer, filled, input), new byte[buffer.Length]);
                 if (format == null)
                 {
@@ -368,23 +399,23 @@ namespace ParallelJobs.Parsing
             return 0;
         }
 
-        private static QualityFileFormat? Sniff(Stream input, byte[] buffer, out int filled)
+        /// <summary>The format by the first non-blank byte: of the <paramref name="filled"/> bytes in the buffer, then of more read after them.</summary>
+        private static QualityFileFormat? Sniff(Stream input, byte[] buffer, ref int filled)
         {
-            filled = 0;
-            while (filled < buffer.Length)
+            int scanned = 0;
+            while (true)
             {
-                int n = input.Read(buffer, filled, Math.Min(4096, buffer.Length - filled));
-                if (n <= 0) break;
-                for (int i = filled; i < filled + n; i++)
+                for (; scanned < filled; scanned++)
                 {
-                    byte b = buffer[i];
+                    byte b = buffer[scanned];
                     if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n') continue;
-                    filled += n;
                     return b == (byte)'@' ? QualityFileFormat.Fastq : b == (byte)'>' ? QualityFileFormat.Qual : (QualityFileFormat?)null;
                 }
+                if (filled == buffer.Length) return null;
+                int n = input.Read(buffer, filled, Math.Min(4096, buffer.Length - filled));
+                if (n <= 0) return null;
                 filled += n;
             }
-            return null;
         }
     }
 }

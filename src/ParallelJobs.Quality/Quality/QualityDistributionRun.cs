@@ -339,6 +339,7 @@ namespace ParallelJobs.Quality
         private void HandOver(WorkerRunningTotals totals, int slot, CancellationToken token)
         {
             QualityInputAccumulator? accumulator = totals.Accumulator;
+            foreach (string message in totals.Messages) Post(QualityRunEvent.ForVerbose(message));
             int pending = totals.HandOver(slot);
             if (pending == 0 && _merged == null && !token.IsCancellationRequested)
                 InputDone(accumulator!.Sequence, accumulator.TakeDistribution(_processId));
@@ -379,15 +380,16 @@ namespace ParallelJobs.Quality
             {
                 RecordedReads? recording = totals != null && item.Split == null && !item.IsMate ? totals.Recording : null;
                 QualityFileScan scan = QualityFileReader.Read(item.Path, histogram, buffer, _options.PhredOffset, token, IdleWorkers(), recording, out bool recorded);
-                Post(QualityRunEvent.ForVerbose(DescribeRead(item.Path, scan, ranges: 1)));
                 if (scan.Warning != null) Post(QualityRunEvent.ForWarning(new QualityFileWarning(item.Path, scan.Warning)));
                 if (recorded)
                 {
-                    // Pending for its input until the worker hands its running total over.
-                    totals!.AddRecording(item.Accumulator, item.Order, Stopwatch.GetTimestamp());
+                    // Pending for its input until the worker hands its running total over, and so is what it says.
+                    totals!.Messages.Add(DescribeRead(item.Path, scan, ranges: 1));
+                    totals.AddRecording(item.Accumulator, item.Order, Stopwatch.GetTimestamp());
                     CountDone(progressBytes, files: 1, failed: false);
                     return;
                 }
+                Post(QualityRunEvent.ForVerbose(DescribeRead(item.Path, scan, ranges: 1)));
                 pending = item.Accumulator.Completed(histogram, scan, slot, item.Order, Stopwatch.GetTimestamp(), item.Path);
                 failed = false;
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using ParallelJobs.Parsing;
 using ParallelJobs.Statistics;
 
@@ -27,6 +28,12 @@ namespace ParallelJobs.Quality
 
         /// <summary>Where a small file's reads are parsed to, before <see cref="AddRecording"/>.</summary>
         public RecordedReads Recording { get; } = new RecordedReads();
+
+        /// <summary>
+        /// What reading the held files found ("x.qual: read as .qual, 8 records"), posted when they are handed over:
+        /// one burst per input instead of an event per file, each of which would wake the run's reader.
+        /// </summary>
+        public List<string> Messages { get; } = new List<string>();
 
         /// <summary>The input whose files are held here; null when none are.</summary>
         public QualityInputAccumulator? Accumulator { get; private set; }
@@ -57,6 +64,7 @@ namespace ParallelJobs.Quality
             if (accumulator == null) return -1;
             int pending = accumulator.CompletedFiles(_histogram, _files, slot, _firstOrder, _lastTimestamp);
             _histogram.Clear();
+            Messages.Clear();
             Accumulator = null;
             _files = 0;
             _firstOrder = long.MaxValue;

@@ -360,7 +360,13 @@ namespace ParallelJobs.Statistics
             }
             if (high < 0) { low = 0; high = -1; }
             int span = high - low + 1;
+            // Every element is written below. A result's counts are fresh memory each run (they outlive it), and
+            // the zeroing a new array gets would only touch each page of it once more.
+#if NET
+            var counts = GC.AllocateUninitializedArray<long>(columns * span);
+#else
             var counts = new long[columns * span];
+#endif
             for (int c = 0; c < columns && span > 0; c++)
                 Array.Copy(source, c * ScoreCount + low, counts, c * span, span);
             return new QualityCounts(_shift, ReadCount, BaseCount, MinLength, MaxLength, low, span, counts) { Reads = Reads?.Clone() };

@@ -256,4 +256,43 @@ public sealed class SmallQualFilesTests : IDisposable
             for (int i = 0; i < expected.Count; i++) QualityDistributionRunTests.AssertSameNumbers(expected[i], summary.Distributions[i]);
         }
     }
+
+    [Fact]
+    public void EveryFileSaysHowItWasReadOnceAndBeforeItsInputsResult()
+    {
+        var random = new Random(3);
+        var inputs = new List<QualityInput>();
+        for (int d = 0; d < 3; d++)
+        {
+            string directory = Path.Combine(_root, "v" + d);
+            WriteSmallFiles(directory, random, files: 12);
+            if (d == 1) ParallelJobs.TestSupport.QualDataSetGenerator.WriteFastq(Path.Combine(directory, "reads.fastq"), 5, 10, 100);
+            inputs.Add(QualityInput.FromPath(directory, false));
+        }
+        foreach (int workers in new[] { 1, 2 })
+        {
+            var said = new List<string>();
+            var results = new List<QualityDistribution>();
+            using (var run = new QualityDistributionRun(new QualityRunOptions { ThrottleLimit = workers }))
+            {
+                foreach (var input in inputs) run.Add(input);
+                run.Complete();
+                run.Events.Drain(e =>
+                {
+                    if (e.Kind == QualityRunEventKind.Verbose && e.Message!.Contains(": read as ", StringComparison.Ordinal)) said.Add(e.Message);
+                    if (e.Kind == QualityRunEventKind.Result)
+                    {
+                        // Every file of this input has said how it was read by now.
+                        foreach (string file in inputs[results.Count].Files) Assert.Contains(said, m => m.StartsWith(file + ": read as ", StringComparison.Ordinal));
+                        results.Add(e.Distribution!);
+                    }
+                }, untilDrained: true, TestContext.Current.CancellationToken);
+            }
+            Assert.Equal(inputs.Count, results.Count);
+            var files = inputs.SelectMany(i => i.Files).ToList();
+            Assert.Equal(files.Count, said.Count);
+            foreach (string file in files) Assert.Single(said, m => m.StartsWith(file + ": read as ", StringComparison.Ordinal));
+            Assert.Contains(said, m => m.EndsWith("reads.fastq: read as FASTQ, 10 records, Phred+33 (detected)", StringComparison.Ordinal));
+        }
+    }
 }
