@@ -10,6 +10,7 @@
 #   sudo apt-get install -y parallel fastqc fastp
 # Row 6 needs pwsh: on PATH, or the NuGet package 'PowerShell' 7.6.9 in the NuGet cache, or PARALLELJOBS_PWSH.
 # With a C compiler (cc or gcc) rows 1, 2 and 6 also measure the machine floor (bench/spawn_floor.c).
+# Row 9 (the second seed's shape: 480 small .qual files of Sanger reads) needs python3 for its Python anchor.
 # Rows ssh and slurm (engine over SSH against GNU parallel -S; a Slurm run against a hand-written
 # sbatch --array=0-199%2 --wait, with the number of Slurm client calls) start tests/infra/ssh-hosts.sh and
 # tests/infra/slurm-cluster.sh when those are not running (root; stopped again at the end), else say why not.

@@ -13,14 +13,14 @@ namespace ParallelJobs.Bench
         public int Jobs = 2000;
         public int LargeSizeMb = 500;
         public int SmallSizeMb = 10;
-        public HashSet<string> Rows = new HashSet<string> { "1", "2", "3", "4", "5", "6", "7", "8", "ssh", "slurm" };
+        public HashSet<string> Rows = new HashSet<string> { "1", "2", "3", "4", "5", "6", "7", "8", "9", "ssh", "slurm" };
         public string RepoRoot = Directory.GetCurrentDirectory();
         public string? WorkDir;
         public string? ResultsPath;
         public bool KeepData;
 
         public const string Usage = @"usage: ParallelJobs.Bench all [--quick] [--jobs N] [--large-size-mb N] [--small-size-mb N]
-                                [--rows 1,2,3,4,5,6,7,8,ssh,slurm] [--repo DIR] [--work DIR] [--results FILE] [--keep-data]
+                                [--rows 1,2,3,4,5,6,7,8,9,ssh,slurm] [--repo DIR] [--work DIR] [--results FILE] [--keep-data]
   --quick           fewer jobs (500), a 100 MB large size, one repeat: a smoke test, not the reference numbers
   --jobs N          commands for rows 1 and 6 (default 2000)
   --large-size-mb   size of the large .qual and FASTQ data sets (default 500)

@@ -29,6 +29,7 @@ namespace ParallelJobs.Bench
                 if (o.Rows.Contains("5")) QualityBench.MemoryRows(table, o, memory);
                 if (o.Rows.Contains("7")) Step("row 7", () => GzipBench.Rows(table, o, work));
                 if (o.Rows.Contains("8")) Step("row 8", () => QcReportBench.Rows(table, o, work));
+                if (o.Rows.Contains("9")) Step("row 9", () => SmallFilesBench.Rows(table, o, work));
                 if (o.Rows.Contains("6")) Step("row 6", () => PwshBench.Run(table, o.RepoRoot, o.Jobs, o.Quick ? 50 : 200, o.Repeats, work));
                 // Need the loopback test hosts and the test cluster (bench/run.sh starts them, or says why it could not).
                 if (o.Rows.Contains("ssh")) Step("row ssh", () => SshBench.Rows(table, o.Quick));

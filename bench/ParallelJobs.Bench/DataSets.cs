@@ -18,6 +18,36 @@ namespace ParallelJobs.Bench
             return root;
         }
 
+        /// <summary>The seed's shape: 12 directories of 40 small Sanger .qual files (<see cref="QualDataSets.WriteSangerQual"/>).</summary>
+        public static string SangerQualSet(string work)
+        {
+            string root = Path.Combine(work, "qual-sanger-small-files");
+            if (!Directory.Exists(root)) { QualDataSets.WriteSangerQual(root); Settle(); }
+            return root;
+        }
+
+        /// <summary>
+        /// The same bytes as a set of small files, each directory's files concatenated in name order into one
+        /// file of the same name: the same reads, the same distributions, one file per directory.
+        /// </summary>
+        public static string OneFilePerDirectory(string work, string smallFilesSet)
+        {
+            string root = Path.Combine(work, Path.GetFileName(smallFilesSet) + "-joined");
+            if (!Directory.Exists(root))
+            {
+                foreach (var dir in Directory.GetDirectories(smallFilesSet).OrderBy(d => d, StringComparer.Ordinal))
+                {
+                    string name = Path.GetFileName(dir);
+                    Directory.CreateDirectory(Path.Combine(root, name));
+                    using (var output = File.Create(Path.Combine(root, name, name + ".qual")))
+                        foreach (var file in Directory.GetFiles(dir).OrderBy(f => f, StringComparer.Ordinal))
+                            using (var input = File.OpenRead(file)) input.CopyTo(output);
+                }
+                Settle();
+            }
+            return root;
+        }
+
         public static string FastqSet(string work, int sizeMb, bool gzip)
         {
             string root = Path.Combine(work, $"fastq-{sizeMb}mb" + (gzip ? "-gz" : ""));
@@ -74,6 +104,17 @@ namespace ParallelJobs.Bench
             var (dir, size, _) = ParseGen(args);
             QualDataSets.WriteQual(dir, (long)size << 20);
             Console.WriteLine($"{dir}: {SizeOf(dir) >> 20} MB of .qual in {Directory.GetDirectories(dir).Length} directories");
+            return 0;
+        }
+
+        /// <summary>`gen-sanger-qual --out DIR`: the seed's shape of many small files (row 9), and DIR-joined, the same bytes one file per directory.</summary>
+        public static int GenSangerQualMain(string[] args)
+        {
+            var (dir, _, _) = ParseGen(args);
+            dir = Path.GetFullPath(dir);
+            QualDataSets.WriteSangerQual(dir);
+            string joined = OneFilePerDirectory(Path.GetDirectoryName(dir)!, dir);
+            Console.WriteLine($"{dir}: {SizeOf(dir) >> 10} KB of .qual in {Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Length} files; {joined}: the same, one file per directory");
             return 0;
         }
 

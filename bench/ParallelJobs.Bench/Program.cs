@@ -24,6 +24,7 @@ namespace ParallelJobs.Bench
                     case "quality-pair": return QualityPair.ChildMain(rest);
                     case "gen-qual": return DataSets.GenQualMain(rest);
                     case "gen-fastq": return DataSets.GenFastqMain(rest);
+                    case "gen-sanger-qual": return DataSets.GenSangerQualMain(rest);
                     case "jobs":
                     {
                         // For profiling the scheduler alone (strace -c -f, perf): N × /bin/true in S slots, after a warm-up.
@@ -38,6 +39,7 @@ namespace ParallelJobs.Bench
                         return 0;
                     }
                     case "profile-quality": return QualityProfile.Run(rest);
+                    case "loop-quality": return QualityProfile.Loop(rest);
                     case "slurm": return SlurmBench.ChildMain(rest);
                     case "ssh": return SshBench.ChildMain(rest);
                     case "distribution-files": return DistributionFilesBench.ChildMain(rest);

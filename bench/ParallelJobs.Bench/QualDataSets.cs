@@ -32,6 +32,15 @@ namespace ParallelJobs.Bench
             QualDataSetGenerator.Write(root, Seed, filesPerDir, readsPerFile);
         }
 
+        /// <summary>
+        /// The second seed's own shape (issue 18, target 5): Sanger clone files, each a handful of reads of
+        /// 400-1100 scores, 40 files in each of t1_1..t6_2 (about 9 MB in 480 files).
+        /// </summary>
+        public const int SangerFilesPerDirectory = 40, SangerReadsPerFile = 8, SangerMinLength = 400, SangerMaxLength = 1100;
+
+        public static void WriteSangerQual(string root) =>
+            QualDataSetGenerator.Write(root, Seed, SangerFilesPerDirectory, SangerReadsPerFile, SangerMinLength, SangerMaxLength);
+
         public static void WriteFastq(string directory, long bytes, bool gzip)
         {
             Directory.CreateDirectory(directory);

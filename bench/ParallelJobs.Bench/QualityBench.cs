@@ -269,7 +269,7 @@ namespace ParallelJobs.Bench
                 table.Note($"row 3: score counts differ between the engine ({s1.Scores}) and the seed's function ({py?.Scores})");
         }
 
-        private static Measurement RunPython(string script, string mode, string root, int repeats)
+        internal static Measurement RunPython(string script, string mode, string root, int repeats)
         {
             Measurement? best = null;
             for (int i = 0; i < repeats; i++)
