@@ -76,7 +76,7 @@ namespace ParallelJobs
             PSBeginTime ??= result.StartTime;
             PSEndTime = result.EndTime ?? DateTime.Now;
             // Data first, state last: whoever wakes on the state change finds the result there.
-            Output.Add(PSObject.AsPSObject(result));
+            Output.Add(PSObject.AsPSObject(Jobs.ResultView.For(result, _parent.OnHosts)));
             var warning = CommandWarnings.For(result);
             if (warning != null) Warning.Add(new WarningRecord(warning));
             foreach (var error in errors) Error.Add(error);

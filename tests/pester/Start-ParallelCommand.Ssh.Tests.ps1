@@ -110,6 +110,28 @@ Describe 'Start-ParallelCommand -HostName' {
         finally { $job | Remove-Job -Force }
     }
 
+    It 'names this machine '':'' as -HostName does: Get-ParallelSlot and Receive-SlotOutput -ComputerName '':'', and the table shows each result''s host' {
+        if (Skip-WithoutHosts) { return }
+        $out = Join-Path $TestDrive 'colon'
+        $job = 1..4 | Start-ParallelCommand 'echo line {}; sleep 0.2' -HostName '1/:', '1/127.0.0.2' -SshConfigFile $env:PJ_SSH_CONFIG -OutputDirectory $out -KeepOrder -AsJob
+        try {
+            $job | Wait-Job -Timeout 120 | Out-Null
+            $results = @(Receive-Job $job)
+            $local = @($results | Where-Object ComputerName -eq ([Environment]::MachineName))
+            $local.Count | Should -BeGreaterThan 0
+            (Get-ParallelSlot -Job $job -ComputerName ':').ComputerName | Should -Be ([Environment]::MachineName)
+            @(Receive-SlotOutput -Job $job -ComputerName ':').Index | Sort-Object | Should -Be @($local.Index | Sort-Object)
+            @(Receive-SlotOutput -Path $out -ComputerName ':').Index | Sort-Object | Should -Be @($local.Index | Sort-Object)
+            # Slots are numbered per host: the results' table says which host (a run on this machine alone does not).
+            $table = $results | Format-Table | Out-String -Width 200
+            $table | Should -Match 'ComputerName'
+            foreach ($r in $results) { $table | Should -Match ("(?m)^\s*$($r.Index)\s+" + [regex]::Escape($r.ComputerName) + '\s+0\s+Succeeded') }
+            (1..2 | Start-ParallelCommand 'echo {}' -HostName ':', '127.0.0.2' -SshConfigFile $env:PJ_SSH_CONFIG | Format-Table | Out-String -Width 200) | Should -Match '127\.0\.0\.2'
+            (Start-ParallelCommand 'echo {}' -InputObject 1 | Format-Table | Out-String -Width 200) | Should -Not -Match 'ComputerName'
+        }
+        finally { $job | Remove-Job -Force }
+    }
+
     It 'tells an exit code above 128 from a death by signal, as a local run does' {
         if (Skip-WithoutHosts) { return }
         $lines = 'exit 137', 'kill -s KILL $$', 'kill -s TERM $$', 'exit 0'

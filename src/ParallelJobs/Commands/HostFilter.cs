@@ -18,12 +18,18 @@ namespace ParallelJobs.Commands
         {
             var all = hosts.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (names == null) return all;
-            var patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+            var patterns = names.Select(n => new WildcardPattern(Machine(n), WildcardOptions.IgnoreCase)).ToList();
             var chosen = all.Where(h => h != null && patterns.Any(p => p.IsMatch(h))).ToList();
             foreach (string n in names)
-                if (!WildcardPattern.ContainsWildcardCharacters(n) && !all.Any(h => string.Equals(h, n, StringComparison.OrdinalIgnoreCase))) notFound(n);
+                if (!WildcardPattern.ContainsWildcardCharacters(n) && !all.Any(h => string.Equals(h, Machine(n), StringComparison.OrdinalIgnoreCase))) notFound(n);
             return chosen;
         }
+
+        /// <summary>
+        /// ':' is how -HostName names this machine; its slots and results carry this machine's name, so ':' asks for
+        /// that (as it was written on the machine that ran the run: files read with -Path elsewhere name their own).
+        /// </summary>
+        private static string Machine(string name) => name == ":" ? Environment.MachineName : name;
 
         /// <summary>True when <paramref name="host"/> is one of <paramref name="chosen"/>.</summary>
         public static bool Contains(IEnumerable<string?> chosen, string? host) => chosen.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase));

@@ -395,7 +395,7 @@ namespace ParallelJobs.Commands
 
         private void Emit(CommandResult result)
         {
-            WriteObject(result);
+            WriteObject(Jobs.ResultView.For(result, HostName != null));
             // The same records a job writes; with -ErrorAction Stop this throws, and Dispose stops what still runs.
             var warning = CommandWarnings.For(result);
             if (warning != null) WriteWarning(warning);
