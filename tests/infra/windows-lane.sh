@@ -49,15 +49,29 @@ echo "windows lane: publishing the engine tests for win-x64 (self-contained)"
 dotnet publish tests/ParallelJobs.Engine.Tests -r win-x64 --self-contained -c Release -o "$out/engine" -v quiet -nologo \
     -p:TreatWarningsAsErrors=true >"$out/publish.log" 2>&1 || { cat "$out/publish.log" >&2; echo "windows lane: FAILED: publish" >&2; exit 1; }
 
-echo "windows lane: engine tests under Wine ($(wine --version 2>/dev/null))"
+# The PowerShell 7.6 host (tests/windows-host: pwsh's own entry point over Microsoft.PowerShell.SDK, published
+# self-contained for win-x64, Wine having no pwsh.exe nor a working powershell.exe). The engine tests use it as the
+# PowerShell of a simulated Windows SSH host (WindowsSshSessionTests), the Pester files as their PowerShell.
+publish_host() {
+    echo "windows lane: publishing the PowerShell 7.6 host for win-x64 (self-contained)"
+    rm -rf "$out/host"
+    dotnet publish tests/windows-host -r win-x64 --self-contained -c Release -o "$out/host" -v quiet -nologo \
+        >"$out/host-publish.log" 2>&1 || { cat "$out/host-publish.log" >&2; echo "windows lane: FAILED: publishing the PowerShell host" >&2; return 1; }
+}
 status=0
+publish_host || status=1
+export PARALLELJOBS_LANE_PWSH=""
+[ -f "$out/host/pwsh.exe" ] && PARALLELJOBS_LANE_PWSH=$(winepath -w "$out/host/pwsh.exe" 2>/dev/null)
+
+echo "windows lane: engine tests under Wine ($(wine --version 2>/dev/null))"
 ( cd "$out/engine" && timeout 900 wine ParallelJobs.Engine.Tests.exe -trait Platform=Windows -longRunning 60 ) 2>&1 | tr -d '\r' | tee "$out/engine.log" || status=$?
 grep -Eq "Total: [1-9][0-9]*, Errors: 0, Failed: 0," "$out/engine.log" || status=1
 # Windows' own: under Wine a test that runs on Windows says so; none may skip for lack of Windows.
 if grep -q "Windows only: runs in the Windows lane" "$out/engine.log"; then echo "windows lane: tests thought they were not on Windows" >&2; status=1; fi
+if grep -q "no PowerShell for the simulated Windows SSH host" "$out/engine.log"; then echo "windows lane: the simulated Windows SSH host had no PowerShell" >&2; status=1; fi
 
-# From Linux: no Wine process of the tree-kill tests (ping -n 601..605) outlived them.
-left=$(ps -eo pid=,args= | grep -E 'ping(\.exe)? -n 60[1-5] ' | grep -v grep || true)
+# From Linux: no Wine process of the tree-kill tests (ping -n 601..605) nor of the simulated SSH sessions (606, 607) outlived them.
+left=$(ps -eo pid=,args= | grep -E 'ping(\.exe)? -n 60[1-7] ' | grep -v grep || true)
 if [ -n "$left" ]; then echo "windows lane: processes outlived the tree-kill tests:" >&2; echo "$left" >&2; status=1; fi
 
 # The Pester files (tests/pester) in a PowerShell 7.6 host under Wine: tests/windows-host is pwsh's own entry point
@@ -77,10 +91,7 @@ pester_run() {
         dotnet restore tests/ParallelJobs.Module.Tests -v quiet >/dev/null 2>&1 || true
         [ -f "$pester/Pester.psd1" ] || { echo "windows lane: FAILED: Pester 5.7.1 is not in the NuGet cache ($pester)" >&2; return 1; }
     fi
-    echo "windows lane: publishing the PowerShell 7.6 host for win-x64 (self-contained)"
-    rm -rf "$out/host"
-    dotnet publish tests/windows-host -r win-x64 --self-contained -c Release -o "$out/host" -v quiet -nologo \
-        >"$out/host-publish.log" 2>&1 || { cat "$out/host-publish.log" >&2; echo "windows lane: FAILED: publishing the PowerShell host" >&2; return 1; }
+    [ -f "$out/host/pwsh.exe" ] || publish_host || return 1
     mkdir -p "$out/host/Modules/Pester/5.7.1"
     cp -r "$pester/." "$out/host/Modules/Pester/5.7.1/"
 

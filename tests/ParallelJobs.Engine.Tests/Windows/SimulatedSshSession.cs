@@ -12,6 +12,8 @@ namespace ParallelJobs.Engine.Tests.Windows;
 /// for stdin, stdout and stderr, in a job object with KILL_ON_JOB_CLOSE whose only handle the shell holds, so the
 /// job closes (and kills whatever is left in it) when the shell exits. Here the shell starts suspended, joins the
 /// job, then runs; the job's handle stays with this class and is closed when the shell exits, which is the same.
+/// The shell gets a console of its own without a window (CREATE_NO_WINDOW), as a console program that a service
+/// starts has one; PowerShell's console host needs it (under Wine this test process has none to pass on).
 /// Closing <see cref="CloseInput"/> is the channel's end of file (a local stop, or the connection going away).
 /// </summary>
 internal sealed class SimulatedSshSession : IDisposable
@@ -35,7 +37,7 @@ internal sealed class SimulatedSshSession : IDisposable
         var (errRead, errWrite) = Pipe(parentWrites: false);
         var si = new STARTUPINFOW { cb = Marshal.SizeOf<STARTUPINFOW>(), dwFlags = STARTF_USESTDHANDLES, hStdInput = inRead, hStdOutput = outWrite, hStdError = errWrite };
         char[] line = (shellCommandLine + "\0").ToCharArray(); // CreateProcessW may write into its command line
-        if (!CreateProcessW(null, line, IntPtr.Zero, IntPtr.Zero, true, CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT, IntPtr.Zero, null, ref si, out var pi))
+        if (!CreateProcessW(null, line, IntPtr.Zero, IntPtr.Zero, true, CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT | CREATE_NO_WINDOW, IntPtr.Zero, null, ref si, out var pi))
             throw new Win32Exception(Marshal.GetLastWin32Error(), "CreateProcess " + shellCommandLine);
         foreach (var h in new[] { inRead, outWrite, errWrite }) CloseHandle(h);
         _job = WindowsJob.Create();
@@ -112,7 +114,7 @@ internal sealed class SimulatedSshSession : IDisposable
         return (read, write);
     }
 
-    private const uint CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, HANDLE_FLAG_INHERIT = 1;
+    private const uint CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, CREATE_NO_WINDOW = 0x08000000, HANDLE_FLAG_INHERIT = 1;
     private const int STARTF_USESTDHANDLES = 0x100;
 
     [StructLayout(LayoutKind.Sequential)]
