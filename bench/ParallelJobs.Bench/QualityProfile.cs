@@ -113,7 +113,7 @@ namespace ParallelJobs.Bench
         /// <summary>
         /// `loop-quality PATH [seconds] [workers] [runs]`: Get-QualityDistribution's engine over PATH again and again for
         /// that long, or that many runs (after a warm-up of 1.5 s), for a profiler to attach to (perf with DOTNET_PerfMapEnabled=1); prints the
-        /// runs' best and median wall time and their CPU time per run.
+        /// runs' best and median wall time, their CPU time and the bytes they allocated per run.
         /// </summary>
         public static int Loop(string[] args)
         {
@@ -124,6 +124,7 @@ namespace ParallelJobs.Bench
             var warm = Stopwatch.StartNew();
             while (warm.Elapsed.TotalSeconds < 1.5) EngineQuality.Compute(path, workers, CancellationToken.None);
             var times = new System.Collections.Generic.List<double>();
+            long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var all = Stopwatch.StartNew();
             while (runs > 0 ? times.Count < runs : all.Elapsed.TotalSeconds < seconds)
@@ -133,10 +134,11 @@ namespace ParallelJobs.Bench
                 times.Add(sw.Elapsed.TotalMilliseconds);
             }
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / times.Count;
+            double allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / (double)times.Count;
             times.Sort();
             long bytes = Directory.GetFiles(path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
             Console.WriteLine($"{times.Count} runs over {bytes / 1048576.0:F1} MB, {workers} worker(s): best {times[0]:F2} ms ({bytes / 1048576.0 / times[0] * 1000:F0} MB/s), "
-                + $"median {times[times.Count / 2]:F2} ms, CPU {cpu:F2} ms per run");
+                + $"median {times[times.Count / 2]:F2} ms, CPU {cpu:F2} ms per run, {allocated / 1048576.0:F2} MB allocated per run");
             return 0;
         }
     }

@@ -68,7 +68,9 @@ namespace ParallelJobs.Parsing
             private readonly QualityHistogram? _histogram;
             private readonly RecordedReads? _recording;
             private readonly long _stopAt;
-            private readonly byte[] _batch = new byte[BatchSize];
+            // Only scores outside the usual layout go through the batch, so it is made when one comes: a file of a few
+            // Sanger reads (parsed by a parser of its own) would otherwise allocate and zero 4 KB it never uses.
+            private byte[]? _batch;
             private int _pending;           // scores in the batch, not counted yet
             private bool _inRecord;
             private bool _inHeader;
@@ -208,7 +210,7 @@ namespace ParallelJobs.Parsing
                 if (token.Digits > 9 || token.Value > QualityHistogram.MaxScore)
                     throw Error("score " + (token.Digits > 9 ? "of " + token.Digits + " digits" : token.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) + " is above 93, the highest Phred score");
                 if (_pending == BatchSize) CountBatch();
-                _batch[_pending++] = (byte)(token.Value + 33);
+                (_batch ??= new byte[BatchSize])[_pending++] = (byte)(token.Value + 33);
                 _position++;
             }
 
@@ -217,7 +219,7 @@ namespace ParallelJobs.Parsing
             {
                 if (_pending == 0) return;
                 int counted = _pending;
-                fixed (byte* scores = &_batch[0])
+                fixed (byte* scores = &_batch![0])
                 {
                     if (_histogram == null) _recording!.Record(scores, _pending); // EndToken checked each score
                     else counted = _histogram.CountCharacters(scores, _pending, _position - _pending, 0);
