@@ -89,9 +89,12 @@ namespace ParallelJobs.Remote
             " $h=New-Object Threading.ManualResetEvent $false\n" +
             " $h.SafeWaitHandle=New-Object Microsoft.Win32.SafeHandles.SafeWaitHandle $p.Handle,$false\n" +
             " $i=[Console]::OpenStandardInput();$x=New-Object byte[] 512\n" +
+            // The read's wait handle through IAsyncResult's own property: the IAsyncResult BeginRead gives is a Task,
+            // which implements AsyncWaitHandle explicitly, and Windows PowerShell does not see explicit members.
+            " $a=[IAsyncResult].GetProperty('AsyncWaitHandle')\n" +
             " while($true){\n" +
             "  $r=$i.BeginRead($x,0,512,$null,$null)\n" +
-            "  if([Threading.WaitHandle]::WaitAny(@($h,$r.AsyncWaitHandle)) -eq 0){break}\n" +
+            "  if([Threading.WaitHandle]::WaitAny(@($h,$a.GetValue($r,$null))) -eq 0){break}\n" +
             "  if($i.EndRead($r) -le 0){try{$p.Kill()}catch{};break}\n" +
             " }\n" +
             "}\n" +
