@@ -22,14 +22,14 @@ give_up() { # reason
 }
 
 need=""
-command -v wine >/dev/null 2>&1 || need="$need wine64"
+command -v wine >/dev/null 2>&1 || need="$need wine wine64"
 command -v mono >/dev/null 2>&1 && [ -f /usr/lib/mono/4.5/Facades/netstandard.dll ] || need="$need mono-devel"
 if [ -n "$need" ]; then
     SUDO=""; if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
     { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null; } ||
         give_up "could not install$need"
 fi
-command -v wine >/dev/null 2>&1 || give_up "wine is not on PATH after installing wine64"
+command -v wine >/dev/null 2>&1 || give_up "wine is not on PATH after installing wine and wine64"
 
 # A prefix of our own, made once (headless; ~700 MB, ~20 s). No crash dialog: winedbg would hold a crashed
 # program's pipes open and hang the test that started it.
