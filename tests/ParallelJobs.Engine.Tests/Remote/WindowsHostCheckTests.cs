@@ -37,9 +37,18 @@ public class WindowsHostCheckTests
             esac
             {{(powerShellMissing ? "echo \"'powershell.exe' is not recognized as an internal or external command,\" >&2; exit 1" : "")}}
             b64=$(printf '%s' "$c" | sed -e "s/.*FromBase64String('\([^']*\)').*/\1/" -e 's/.* //')
-            n=$(printf '%s' "$b64" | base64 -d | iconv -f UTF-16LE -t UTF-8 | sed -n "s/^\$n='\(.*\)'\$/\1/p")
-            printf '6\r\n'
-            printf '\n%s pid 4242\n' "$n" >&2; printf '\n%s status 0 0\n' "$n" >&2; printf '\n%s exit 0\n' "$n" >&2
+            script=$(printf '%s' "$b64" | base64 -d | iconv -f UTF-16LE -t UTF-8)
+            n=$(printf '%s\n' "$script" | sed -n "s/^\$n='\(.*\)'\$/\1/p")
+            case $script in
+              *'$l=$true'*)
+                # A command (lifeline mode): its script kept for the test, output and an exit code as the wrapper reports them.
+                printf '%s' "$script" > '{{dir.Path}}/command.ps1'
+                printf 'from the command\r\n'
+                printf '\n%s pid 4242\n' "$n" >&2; printf 'its stderr'  >&2; printf '\n%s status -1073741819 0\n' "$n" >&2; printf '\n%s exit -1073741819\n' "$n" >&2 ;;
+              *)
+                printf '6\r\n'
+                printf '\n%s pid 4242\n' "$n" >&2; printf '\n%s status 0 0\n' "$n" >&2; printf '\n%s exit 0\n' "$n" >&2 ;;
+            esac
             """.Replace("\r\n", "\n"));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
@@ -104,6 +113,38 @@ public class WindowsHostCheckTests
         Assert.Contains("Windows, default shell cmd.exe", check.Reason);
         Assert.Contains("'powershell.exe' did not run the wrapper", check.Reason);
         Assert.Contains("'powershell.exe' is not recognized", check.Reason);
+    }
+
+    [Fact]
+    public void ACommandOnAWindowsHost_IsACmdExeLine_RunByTheWrapper_AndItsResultComesFromTheMarkers()
+    {
+        using var dir = new TempDir();
+        var options = new RunOptions
+        {
+            Hosts = SshHost.ParseAll(new[] { "1/winhost" }),
+            Ssh = new SshSettings { Program = FakeSsh(dir, "cmd"), ShareConnections = false },
+            Environment = { ["PJ_E"] = "it's & \"so\"" },
+            RemoteWorkingDirectory = "D:\\work dir",
+        };
+        var r = Run(options, new[] { CommandSpec.Shell("echo {}", "a&b \"c\"") }).Results.Single();
+        // The result: from the wrapper's markers, the host's name, the exact (negative) Windows exit code.
+        Assert.Equal(CommandStatus.Failed, r.Status);
+        Assert.Equal(-1073741819, r.ExitCode);
+        Assert.Null(r.Signal);
+        Assert.Equal(4242, r.ProcessId);
+        Assert.Equal("winhost", r.ComputerName);
+        Assert.Equal(new[] { "from the command" }, r.Output);
+        Assert.Equal(new[] { "its stderr" }, r.Error);
+        // The command line, as on a local Windows machine: cmd.exe, the value quoted once for it.
+        string line = "echo " + ParallelJobs.Processes.WindowsCmdQuoter.Quote("a&b \"c\"");
+        Assert.Equal(line, r.Command);
+        string script = File.ReadAllText(Path.Combine(dir.Path, "command.ps1"));
+        var values = System.Text.RegularExpressions.Regex.Matches(script, "d '([A-Za-z0-9+/=]*)'")
+            .Select(m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value))).ToList();
+        Assert.Equal("cmd.exe", values[0]);
+        Assert.Equal("/d /v:off /s /c \"" + line + "\"", values[1]);
+        Assert.Equal("D:\\work dir", values[2]);
+        Assert.Equal(new[] { "PJ_E", "it's & \"so\"", "PARALLELJOBS_SLOT", "0", "PARALLELJOBS_INDEX", "0" }, values.Skip(3));
     }
 
     [Fact]
