@@ -91,6 +91,10 @@ namespace ParallelJobs.Parsing
             public long Records { get; private set; }
 
             /// <summary>Reads to the end of the data or of the byte range; returns the file offset where it stopped.</summary>
+            // Optimized from its first call: a small file's parse is one call of a few hundred lines, too short for
+            // on-stack replacement, so until tiering promoted it (well after the first run of a session over many
+            // small files) every file was parsed by unoptimized code with nothing inlined.
+            [MethodImpl(Scanning.ByteScan.AggressiveOptimization)]
             public long ReadAll(CancellationToken cancellationToken)
             {
                 long chunks = 0;
