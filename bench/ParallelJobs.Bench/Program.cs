@@ -48,7 +48,7 @@ namespace ParallelJobs.Bench
                         return 0;
                     case "-h": case "--help": case "help":
                         Console.WriteLine(BenchOptions.Usage);
-                        Console.WriteLine("other commands: jobs [N] [SLOTS] | quality --path P --workers W [--repeats R] | quality-pair --path P [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | seed-durations [N] | slurm [N] [THROTTLE] [--engine-first] (needs SLURM_CONF) | ssh [N] [GNU_N] (needs PJ_SSH_CONFIG, PJ_SSH_HOSTS) | distribution-files [N] [LENGTH] [READS]");
+                        Console.WriteLine("other commands: jobs [N] [SLOTS] | quality --path P --workers W [--repeats R] | quality-pair --path P [--repeats R] | gen-qual --out DIR --size-mb N | gen-fastq --out DIR --size-mb N [--gzip] | gen-sanger-qual --out DIR | profile-quality PATH [REPEATS] | loop-quality PATH [SECONDS] [WORKERS] [RUNS] | seed-durations [N] | slurm [N] [THROTTLE] [--engine-first] (needs SLURM_CONF) | ssh [N] [GNU_N] (needs PJ_SSH_CONFIG, PJ_SSH_HOSTS) | distribution-files [N] [LENGTH] [READS]");
                         return 0;
                     default:
                         Console.Error.WriteLine($"unknown command '{command}'\n{BenchOptions.Usage}");
