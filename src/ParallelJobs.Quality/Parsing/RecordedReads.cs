@@ -11,11 +11,13 @@ namespace ParallelJobs.Parsing
     /// of a file is then one byte per score, where a histogram of its own would have to be emptied and added to
     /// the total across every position and score value it touched (tens of times more work for a few reads of
     /// 1000 scores). A file with a defect never reaches the total, so nothing has to be taken back out of it.
-    /// Reused from file to file; not thread-safe.
+    /// Reused from file to file; not thread-safe. Its storage comes from <see cref="RetainedArrays{T}"/> and goes back
+    /// there with <see cref="Release"/>: a run's recording grows to the size of its largest file (up to 1 MB of
+    /// text), and new memory of that size each run cost page faults.
     /// </summary>
     internal sealed class RecordedReads
     {
-        private byte[] _characters = new byte[16 << 10];
+        private byte[] _characters = Array.Empty<byte>();
         private int[] _lengths = new int[16];
         private int _used;
         private int _reads;
@@ -46,7 +48,24 @@ namespace ParallelJobs.Parsing
         {
             long needed = (long)_used + count;
             if (needed > int.MaxValue) throw new InvalidOperationException("A recorded file holds more than 2^31 scores.");
-            Array.Resize(ref _characters, (int)Math.Max(needed, Math.Min(int.MaxValue, 2L * _characters.Length)));
+            int size = (int)Math.Max(needed, Math.Max(MinimumBytes, Math.Min(int.MaxValue, 2L * _characters.Length)));
+            byte[] grown = RetainedArrays<byte>.Rent(size);
+            Buffer.BlockCopy(_characters, 0, grown, 0, _used);
+            byte[] old = _characters;
+            _characters = grown;
+            if (old.Length > 0) RetainedArrays<byte>.Return(old);
+        }
+
+        /// <summary>The smallest storage taken: a few Sanger reads' scores.</summary>
+        private const int MinimumBytes = 64 << 10;
+
+        /// <summary>Empties the recording and hands its storage back for the next run; the recording may be used again.</summary>
+        public void Release()
+        {
+            Clear();
+            byte[] old = _characters;
+            _characters = Array.Empty<byte>();
+            if (old.Length > 0) RetainedArrays<byte>.Return(old);
         }
 
         /// <summary>
@@ -101,7 +120,7 @@ namespace ParallelJobs.Parsing
         {
             if (histogram == null) throw new ArgumentNullException(nameof(histogram));
             if (_readStart != _used) throw new InvalidOperationException("The last read was not ended.");
-            fixed (byte* characters = &_characters[0])
+            fixed (byte* characters = _characters) // null while nothing was recorded: then every read has length 0
             {
                 int offset = 0;
                 for (int i = 0; i < _reads; i++)

@@ -213,8 +213,8 @@ namespace ParallelJobs.Quality
         private void Work(int slot)
         {
             var histogram = new QualityHistogram { Reads = _options.PerRead ? new ReadMetrics() : null };
-            var totals = new WorkerRunningTotals(_options.PerRead);
             var buffer = RetainedArrays<byte>.Rent(QualityFileReader.BufferSize);
+            var totals = new WorkerRunningTotals(_options.PerRead);
             CancellationToken token = _cancellation.Token;
             try
             {

@@ -72,7 +72,11 @@ namespace ParallelJobs.Quality
             return pending;
         }
 
-        /// <summary>Hands the total's storage back for the next run (see <see cref="QualityHistogram.Release"/>).</summary>
-        public void Release() => _histogram.Release();
+        /// <summary>Hands the total's and the recording's storage back for the next run (see <see cref="QualityHistogram.Release"/>).</summary>
+        public void Release()
+        {
+            _histogram.Release();
+            Recording.Release();
+        }
     }
 }
