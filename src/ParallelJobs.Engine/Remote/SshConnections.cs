@@ -152,8 +152,7 @@ namespace ParallelJobs.Remote
             var filter = Filtered(run!, out string errorText);
             if (filter.ExitStatus == null)
             {
-                if (run!.ExitCode == ConnectionFailureExitCode)
-                    return SshHostCheck.Failed(host, Reason(errorText, "ssh could not connect (exit 255)"), run.ExitCode, watch.Elapsed);
+                if (run!.ExitCode == ConnectionFailureExitCode) return ConnectionFailed(host, run, errorText, watch);
                 string posixReason = $"the remote side did not run the wrapper (ssh exit {run.ExitCode}; the login shell must be a POSIX shell, or cmd.exe or PowerShell on Windows): {Reason(errorText, "no message")}";
                 return CheckWindows(host, timeout, watch) ?? SshHostCheck.Failed(host, posixReason, run.ExitCode, watch.Elapsed);
             }
@@ -174,7 +173,7 @@ namespace ParallelJobs.Remote
             if (probe!.ExitCode == ConnectionFailureExitCode)
             {
                 Filtered(probe, out string said);
-                return SshHostCheck.Failed(host, Reason(said, "ssh could not connect (exit 255)"), probe.ExitCode, watch.Elapsed);
+                return ConnectionFailed(host, probe, said, watch);
             }
             var shell = WindowsRemoteWrapper.ShellFromProbe(Nonce, Encoding.UTF8.GetString(probe.Output));
             if (shell == null) return null;
@@ -250,6 +249,10 @@ namespace ParallelJobs.Remote
             errorText = Encoding.UTF8.GetString(errors.ToArray());
             return filter;
         }
+
+        /// <summary>ssh itself failed (exit 255: refused, host key, authentication, dropped): its own last line is the reason.</summary>
+        private static SshHostCheck ConnectionFailed(SshHost host, RunResult run, string errorText, Stopwatch watch) =>
+            SshHostCheck.Failed(host, Reason(errorText, "ssh could not connect (exit 255)"), run.ExitCode, watch.Elapsed);
 
         private static int? Processors(byte[] output)
         {

@@ -28,6 +28,10 @@ namespace ParallelJobs.Scheduling
 
         /// <summary>The command as this target runs it.</summary>
         internal LaunchInfo Resolve(CommandSpec spec, int index, int slot) =>
-            WindowsHost ? spec.Resolve(index, slot, windows: true, comspec: "cmd.exe") : spec.Resolve(index, slot, posix: Remote);
+            WindowsHost ? ResolveForWindowsHost(spec, index, slot) : spec.Resolve(index, slot, posix: Remote);
+
+        /// <summary>The command as an SSH host with a Windows default shell gets it: a cmd.exe command line, cmd.exe by that name.</summary>
+        internal static LaunchInfo ResolveForWindowsHost(CommandSpec spec, int index, int slot) =>
+            spec.Resolve(index, slot, windows: true, comspec: "cmd.exe");
     }
 }

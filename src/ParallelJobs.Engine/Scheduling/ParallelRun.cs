@@ -292,7 +292,7 @@ namespace ParallelJobs.Scheduling
                 if (_alreadyRun!.TryTake(_slurm != null ? PosixCommandLine(local) : local.Display)) return true;
                 if (_pool != null && _alreadyRun.TryTake(spec.Resolve(index, slot, posix: true).Display)) return true;
                 // And as a Windows host's cmd.exe gets it (quoted for cmd.exe).
-                if (_pool != null && _alreadyRun.TryTake(spec.Resolve(index, slot, windows: true, comspec: "cmd.exe").Display)) return true;
+                if (_pool != null && _alreadyRun.TryTake(CommandTarget.ResolveForWindowsHost(spec, index, slot).Display)) return true;
             }
             return false;
         }
