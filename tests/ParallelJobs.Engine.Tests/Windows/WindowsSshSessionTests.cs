@@ -95,15 +95,17 @@ public class WindowsSshSessionTests
         using var dir = new TempDir();
         string sub = Path.Combine(dir.Path, "a dir & (more)");
         Directory.CreateDirectory(sub);
-        var env = new[] { new KeyValuePair<string, string?>("PJ_A", "it's \"x\" & y"), new KeyValuePair<string, string?>("PJ_GONE", null) };
-        Environment.SetEnvironmentVariable("PJ_GONE", "inherited");
+        // A prefix of this test's own: `set PREFIX` lists every variable that starts with it, and .ci/run exports
+        // PJ_SSH_CONFIG and PJ_SSH_HOSTS, which `set PJ_` listed too (the lane failed so inside .ci/run only).
+        var env = new[] { new KeyValuePair<string, string?>("PJSESSIONTEST_A", "it's \"x\" & y"), new KeyValuePair<string, string?>("PJSESSIONTEST_GONE", null) };
+        Environment.SetEnvironmentVariable("PJSESSIONTEST_GONE", "inherited");
         try
         {
-            // set PJ_ lists the entries as cmd.exe sees them, without expanding anything.
-            using (var session = Start(shell, ScriptFor(Line("cd & set PJ_"), sub, env)))
+            // set lists the entries as cmd.exe sees them, without expanding anything.
+            using (var session = Start(shell, ScriptFor(Line("cd & set PJSESSIONTEST_"), sub, env)))
             {
                 var (o, _) = session.Finish(Slow);
-                Assert.Equal(new[] { sub, "PJ_A=it's \"x\" & y" }, o.Replace("\r", "").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                Assert.Equal(new[] { sub, "PJSESSIONTEST_A=it's \"x\" & y" }, o.Replace("\r", "").Split('\n', StringSplitOptions.RemoveEmptyEntries));
             }
             string marker = Path.Combine(dir.Path, "ran");
             using (var session = Start(shell, ScriptFor(Line("echo x > \"" + marker + "\""), Path.Combine(dir.Path, "no such dir"))))
@@ -117,7 +119,7 @@ public class WindowsSshSessionTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable("PJ_GONE", null);
+            Environment.SetEnvironmentVariable("PJSESSIONTEST_GONE", null);
         }
     }
 
